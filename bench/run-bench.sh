@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# make bench: the performance targets of mapbench's issues, each measured by
+# mapbench itself REPS times (median reported), side by side in one session.
+# Writes every result document and a summary.json into OUTDIR.
+#
+#   bench/run-bench.sh ./mapbench bench-results [REPS]
+#
+# When Go 1.19 is installed (Debian golang-1.19-go), the plain map is also
+# compared with Go's map[int64]int64 on the same workload (bench/go).
+set -euo pipefail
+
+mb=${1:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
+out=${2:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
+reps=${3:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+command -v jq >/dev/null || { echo "run-bench: jq is required (apt-get install jq)" >&2; exit 1; }
+mkdir -p "$out"
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# run NAME ARGS...: REPS result files NAME-1.json .. NAME-REPS.json
+run() {
+	local name=$1; shift
+	for i in $(seq 1 "$reps"); do
+		"$mb" run "$@" --format json -o "$out/$name-$i.json" >/dev/null
+	done
+}
+# field NAME JQ-EXPR: the median over the REPS files of one number
+field() {
+	local name=$1 expr=$2
+	for i in $(seq 1 "$reps"); do jq -r "$expr" "$out/$name-$i.json"; done | median
+}
+
+echo "bench: $reps repetitions each; results in $out" >&2
+
+# 1. A million tasks: spawn time and bytes per task, and throughput against
+#    two tasks on the same map and procs (interleaved per repetition).
+for i in $(seq 1 "$reps"); do
+	"$mb" run --map locked --threads 2,1M --procs 2 --ops 10M --format json \
+		-o "$out/scale-$i.json" >/dev/null
+done
+spawn_s=$(field scale '.runs[1].spawn_s')
+task_bytes=$(field scale '.runs[1].task_bytes')
+ratio=$(for i in $(seq 1 "$reps"); do
+	jq -r '.runs[1].ops_per_s / .runs[0].ops_per_s' "$out/scale-$i.json"; done | median)
+
+# 2. Harness cost: the null map on one worker.
+run harness --map null --threads 1 --procs 1 --ops 50M
+harness_ns=$(field harness '.runs[0].ns_per_op')
+
+# 3. The plain map against Go's map: 1 task, 1M keys prefilled in a 2M key
+#    space, 90% loads, 10% stores.
+run plain --map plain --threads 1 --procs 1 --keys 2M --prefill 1M --mix 90:10 --ops 20M
+plain_ns=$(field plain '.runs[0].ns_per_op')
+go_ns=null
+gobin=$(command -v go-1.19 || ls /usr/lib/go-1.19/bin/go 2>/dev/null || true)
+if [ -n "$gobin" ]; then
+	tmp=$(mktemp -d)
+	if HOME=$tmp GOCACHE=$tmp/cache GOFLAGS=-mod=mod GO111MODULE=off \
+		"$gobin" build -o "$tmp/plainmap" "$here/go/plainmap.go"; then
+		go_ns=$(for i in $(seq 1 "$reps"); do
+			"$tmp/plainmap" -keys 2000000 -prefill 1000000 -ops 20000000 -read 90
+		done | awk '/ns\/op/ { print $1 }' | median)
+	fi
+	rm -rf "$tmp"
+fi
+
+jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_bytes" \
+	--argjson ratio "$ratio" --argjson harness "$harness_ns" \
+	--argjson plain "$plain_ns" --argjson go "$go_ns" '{
+	schema: "mapbench-bench/1", repetitions: $reps,
+	checks: [
+	 {name: "spawn_1M_tasks_s", median: $spawn, target: "< 0.5", pass: ($spawn < 0.5)},
+	 {name: "task_bytes", median: $bytes, target: "< 256", pass: ($bytes < 256)},
+	 {name: "throughput_1M_over_2_tasks_locked", median: $ratio, target: ">= 0.8", pass: ($ratio >= 0.8)},
+	 {name: "harness_null_ns_per_op", median: $harness, target: "<= 15", pass: ($harness <= 15)},
+	 {name: "plain_90_10_1M_in_2M_ns_per_op", median: $plain,
+	  go_ns_per_op: $go,
+	  ratio_to_go: (if $go == null then null else $plain / $go end),
+	  target: "<= 1.3 x Go 1.19", pass: (if $go == null then null else ($plain / $go) <= 1.3 end)}
+	]}' > "$out/summary.json"
+jq -r '.checks[] | "\(.name)\t\(.median)\t\(.target)\t\(if .pass == null then "n/a (no Go 1.19)" elif .pass then "ok" else "MISSED" end)"' \
+	"$out/summary.json" | awk -F'\t' '{ printf "%-36s %12s %-18s %s\n", $1, $2, $3, $4 }'

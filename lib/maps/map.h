@@ -1,0 +1,120 @@
+/* mb_map: the one interface every map design implements.
+ *
+ * A design is a const struct mb_map_ops (a table of function pointers, found
+ * by name through lib/maps/registry.h).  An instance is a struct mb_map that
+ * the design's create() returns; every design embeds struct mb_map as the
+ * first member of its own state, so the base pointer and the design's pointer
+ * are the same address.
+ *
+ * Keys and values are int64 for now.  Return conventions, for every op:
+ *   load    1 found (*val set), 0 missing
+ *   store   0 stored (inserted or updated)
+ *   delete  1 deleted, 0 missing
+ *   range   0 when done or stopped by fn
+ * and a negative value on failure: -ENOMEM, or one of the MB_MAP_FATAL_*
+ * codes below when the design detected concurrent misuse (Go's fatal errors).
+ * After a fatal code the instance must not be used again except to destroy it.
+ *
+ * Threads: designs flagged MB_MAP_F_CONCURRENT may be called from any number
+ * of threads at once.  Others (plain) may be called from one thread at a time;
+ * when cfg->shared says several threads will race on it anyway (the misuse
+ * demonstration), the design keeps retired memory alive until destroy() so a
+ * racing thread reads stale but valid memory and detection, not a crash, ends
+ * the run.  lib/ never prints or exits.
+ */
+#ifndef MB_MAPS_MAP_H
+#define MB_MAPS_MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Go's fatal errors, as negative codes outside the errno range. */
+enum {
+	MB_MAP_FATAL_WRITES = -4097,     /* "concurrent map writes" */
+	MB_MAP_FATAL_READ_WRITE = -4098, /* "concurrent map read and map write" */
+	MB_MAP_FATAL_ITER_WRITE = -4099, /* "concurrent map iteration and map write" */
+};
+
+/* Capability flags of a design. */
+enum {
+	MB_MAP_F_CONCURRENT = 1u << 0,     /* safe under concurrent use */
+	MB_MAP_F_DETECTS_MISUSE = 1u << 1, /* may return MB_MAP_FATAL_* */
+};
+
+/* How the plain map grows (--grow). */
+enum mb_map_grow_mode {
+	MB_MAP_GROW_INCREMENTAL = 0, /* Go: evacuate at most two old buckets per write */
+	MB_MAP_GROW_STW = 1,         /* rehash everything at once when growing */
+};
+
+struct mb_map_config {
+	uint64_t hash_seed;      /* hash0 when hash_seed_set, else drawn from getrandom */
+	bool hash_seed_set;
+	int64_t size_hint;       /* like make(map[K]V, hint); 0 for none */
+	bool shared;             /* several OS threads will use it (see above) */
+	enum mb_map_grow_mode grow;
+};
+
+struct mb_map {
+	const struct mb_map_ops *ops;
+};
+
+/* Called by range() for each entry; return false to stop. */
+typedef bool (*mb_map_range_fn)(int64_t key, int64_t val, void *arg);
+
+struct mb_map_ops {
+	const char *name;    /* as given to --map */
+	const char *summary; /* one line for `mapbench list maps` */
+	unsigned flags;      /* MB_MAP_F_* */
+	/* Returns a new instance, or NULL with errno set. */
+	struct mb_map *(*create)(const struct mb_map_config *cfg);
+	void (*destroy)(struct mb_map *m);
+	int (*load)(struct mb_map *m, int64_t key, int64_t *val);
+	int (*store)(struct mb_map *m, int64_t key, int64_t val);
+	int (*delete)(struct mb_map *m, int64_t key);
+	/* Number of live entries; exact when no writer runs concurrently. */
+	int64_t (*len)(struct mb_map *m);
+	int (*range)(struct mb_map *m, mb_map_range_fn fn, void *arg);
+};
+
+static inline int mb_map_load(struct mb_map *m, int64_t key, int64_t *val)
+{
+	return m->ops->load(m, key, val);
+}
+
+static inline int mb_map_store(struct mb_map *m, int64_t key, int64_t val)
+{
+	return m->ops->store(m, key, val);
+}
+
+static inline int mb_map_delete(struct mb_map *m, int64_t key)
+{
+	return m->ops->delete(m, key);
+}
+
+static inline int64_t mb_map_len(struct mb_map *m)
+{
+	return m->ops->len(m);
+}
+
+static inline int mb_map_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
+{
+	return m->ops->range(m, fn, arg);
+}
+
+static inline void mb_map_destroy(struct mb_map *m)
+{
+	if (m)
+		m->ops->destroy(m);
+}
+
+/* True for the MB_MAP_FATAL_* codes. */
+static inline bool mb_map_is_fatal(int rc)
+{
+	return rc <= MB_MAP_FATAL_WRITES && rc >= MB_MAP_FATAL_ITER_WRITE;
+}
+
+/* Go's exact message for a MB_MAP_FATAL_* code; NULL for any other code. */
+const char *mb_map_fatal_message(int rc);
+
+#endif

@@ -1,0 +1,83 @@
+/* mb_runner: one benchmark run — a map, N logical tasks multiplexed over P
+ * OS worker threads, an op mix, a key space, a length — and what it measured.
+ *
+ * How a run goes: create the map; prefill keys 0..prefill-1 from one thread;
+ * allocate and seed the task records (timed: spawn_s); start the workers;
+ * all workers wait on a barrier, then run their tasks round-robin, one op per
+ * task per turn, until the op budget is spent, the duration passes, a map
+ * returns a fatal code, or *interrupt becomes non-zero.
+ *
+ * Tasks are small records (RNG stream, op budget, counters), never threads
+ * or stacks: task i runs on worker i % procs.
+ *
+ * Threads: mb_run_execute is called from one thread and creates the workers
+ * itself.  lib/ never prints or exits; errors are negative errno values.
+ */
+#ifndef MB_RUN_RUNNER_H
+#define MB_RUN_RUNNER_H
+
+#include "maps/map.h"
+#include "measure/hist.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum mb_op_kind {
+	MB_OP_LOAD = 0,
+	MB_OP_STORE,
+	MB_OP_DELETE,
+	MB_OP_NKINDS,
+};
+
+/* Name of an op kind as used in JSON keys ("load", "store", "delete"). */
+const char *mb_op_kind_name(enum mb_op_kind k);
+
+struct mb_run_config {
+	const struct mb_map_ops *map;
+	uint64_t threads;         /* logical tasks, >= 1 */
+	unsigned procs;           /* OS worker threads, >= 1 */
+	unsigned mix[MB_OP_NKINDS]; /* percent per op kind, sums to 100 */
+	uint64_t keys;            /* key space: keys are drawn from [0, keys) */
+	uint64_t prefill;         /* keys 0..prefill-1 stored before timing */
+	uint64_t ops;             /* total op budget, or 0 when duration_ns is set */
+	uint64_t duration_ns;     /* run length, or 0 when ops is set */
+	uint64_t seed;            /* workload RNG seed */
+	uint64_t hash_seed;       /* map hash0 when hash_seed_set */
+	bool hash_seed_set;
+	enum mb_map_grow_mode grow;
+	unsigned latency_sample_shift; /* time 1 op in 2^shift per task */
+};
+
+enum mb_run_outcome {
+	MB_RUN_OK = 0,
+	MB_RUN_FATAL,       /* the map detected concurrent misuse */
+	MB_RUN_INTERRUPTED, /* *interrupt was raised */
+};
+
+/* "ok", "fatal", "interrupted". */
+const char *mb_run_outcome_name(enum mb_run_outcome o);
+
+struct mb_run_result {
+	enum mb_run_outcome outcome;
+	const char *message;      /* Go's message when fatal, else NULL (static) */
+	uint64_t ops;             /* ops completed in the timed phase */
+	uint64_t ops_by_kind[MB_OP_NKINDS];
+	uint64_t load_hits;       /* loads that found their key */
+	double elapsed_s;         /* timed phase, barrier release to last worker done */
+	double ops_per_s;
+	double prefill_s;
+	double spawn_s;           /* allocating and seeding all task records */
+	size_t task_bytes;        /* bytes of task state per task */
+	struct mb_hist latency;   /* sampled op latencies, all kinds, ns */
+	int64_t final_len;        /* map length after the run (-1 if unknown) */
+};
+
+/* Runs one benchmark.  Returns 0 (see res->outcome for ok/fatal/interrupted)
+ * or a negative errno when the run could not be set up (-ENOMEM, -EINVAL for
+ * a config that breaks the rules above).  interrupt may be NULL. */
+int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
+		   volatile sig_atomic_t *interrupt);
+
+#endif
