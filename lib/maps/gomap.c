@@ -1,0 +1,924 @@
+/* Go 1.19's runtime map for int64 keys and values.  See gomap.h.
+ *
+ * How it works
+ * ------------
+ * A map is an array of 2^B buckets.  A bucket holds 8 slots: 8 tophash
+ * bytes, then the 8 keys, then the 8 values, then a pointer to an overflow
+ * bucket, so a bucket is a chain.  One seeded hash per key: its low B bits
+ * pick the bucket, its top byte (raised to at least MIN_TOP_HASH) is the
+ * slot's tophash, which lets a lookup skip most slots without reading keys.
+ * Tophash values below MIN_TOP_HASH mark slot states: EMPTY_REST (this slot
+ * and every later one in the chain is empty, so a search may stop),
+ * EMPTY_ONE, and the EVACUATED_* marks of an old bucket during growth.
+ *
+ * Growth.  An insert of a new key that would push the average above 6.5
+ * entries per bucket (overLoadFactor), or that finds too many overflow
+ * buckets (tooManyOverflowBuckets: sparse chains left by deletes), starts a
+ * grow: a new array, twice as large or (overflow case) the same size, is
+ * allocated and the old one kept as oldbuckets.  Nothing is copied then.
+ *
+ * Incremental evacuation.  Every later insert or delete, before it touches
+ * bucket b, evacuates the old bucket that b maps to, then old bucket
+ * nevacuate: at most two old chains per write.  Evacuating copies each entry
+ * to X (same index) or, when doubling, Y (index + old size), chosen by the
+ * hash bit of the old size, and marks the old slots EVACUATED_X/Y/EMPTY.
+ * nevacuate then skips every old bucket already evacuated (at most 1024 at
+ * a time); when it reaches the old size the grow is over and the old array
+ * is dropped.  Lookups during a grow read the old bucket if it has not been
+ * evacuated yet.  Reads never move anything.
+ *
+ * Invariants: every old bucket below nevacuate is evacuated; an evacuated
+ * old bucket has an EVACUATED_* mark in slot 0; a key lives in exactly one
+ * place that a lookup finds (its old bucket until evacuated, then new);
+ * noverflow counts overflow buckets of the current array (exactly while
+ * B < 16, approximately above).
+ *
+ * What C adds: Go's garbage collector keeps an old array alive while an
+ * iterator or a racing goroutine still holds it.  Here, an array or an
+ * overflow bucket that may still be referenced (an iterator is active, or
+ * the map is shared by racing threads) goes on a retired list, freed when
+ * the last iterator ends (or at destroy when shared).  Each bucket array
+ * carries its own B so a reader that races a grow computes its index from
+ * the array it actually holds and can never index out of bounds.
+ */
+#include "maps/gomap.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define BUCKET_CNT MB_GOMAP_BUCKET_CNT
+
+/* flags (Go's hmap.flags) */
+#define F_ITERATOR 1u       /* there may be an iterator using buckets */
+#define F_OLD_ITERATOR 2u   /* there may be an iterator using oldbuckets */
+#define F_HASH_WRITING 4u   /* a goroutine is writing to the map */
+#define F_SAME_SIZE_GROW 8u /* the current grow is to a map of the same size */
+
+struct bmap {
+	uint8_t tophash[BUCKET_CNT];
+	int64_t keys[BUCKET_CNT];
+	int64_t vals[BUCKET_CNT];
+	struct bmap *overflow;
+};
+
+/* A bucket array: 2^B buckets followed by the preallocated overflow ones. */
+struct barray {
+	uint8_t B;
+	size_t nbuckets;        /* 2^B + preallocated overflow buckets */
+	struct barray *retired; /* link in the retired list */
+	struct bmap b[];
+};
+
+/* The overflow buckets allocated one by one for one bucket array (Go's
+ * hmap.extra.overflow / oldoverflow), so they can be freed with it. */
+struct ovflist {
+	struct bmap **v;
+	size_t n, cap;
+};
+
+/* Something retired: an array, or a batch of overflow buckets. */
+struct retired {
+	struct retired *next;
+	struct barray *array;
+	struct ovflist ovf;
+};
+
+struct mb_gomap {
+	struct mb_map base; /* first: a *mb_gomap is the `plain` mb_map */
+	int64_t count;
+	/* hashWriting is the misuse detector: writers set it with fetch_or
+	 * (acquire, pairs with the release fetch_and of the previous writer)
+	 * and bail out if it was set; readers look at it with a relaxed load
+	 * (a best-effort check, as in Go).  The other bits are written only by
+	 * the one writer holding hashWriting, or OR-ed in by iterators. */
+	_Atomic uint8_t flags;
+	uint8_t B;
+	uint32_t noverflow;
+	uint64_t hash0;
+	struct barray *buckets;
+	struct barray *oldbuckets;
+	uint64_t nevacuate;
+	struct ovflist overflow, oldoverflow;
+	struct bmap *next_overflow; /* next free preallocated overflow bucket */
+	struct bmap *overflow_end;  /* one past the last preallocated one */
+	uint64_t rng;               /* fastrand analogue: overflow sampling, reseed */
+	atomic_uint_fast64_t iter_seq; /* iteration start randomiser */
+	atomic_int active_iters;
+	struct retired *retired;    /* written by the writer only */
+	bool shared;
+	enum mb_map_grow_mode grow;
+	mb_gomap_grow_fn on_grow;
+	void *on_grow_arg;
+	/* statistics */
+	uint64_t grows, same_size_grows, evacuated;
+	uint64_t bucket_bytes;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t hash_key(const struct mb_gomap *h, int64_t key)
+{
+	return XXH3_64bits_withSeed(&key, sizeof key, h->hash0);
+}
+
+static inline uint8_t tophash(uint64_t hash)
+{
+	uint8_t top = (uint8_t)(hash >> 56);
+	if (top < MB_GOMAP_MIN_TOP_HASH)
+		top += MB_GOMAP_MIN_TOP_HASH;
+	return top;
+}
+
+static inline bool is_empty(uint8_t top)
+{
+	return top <= MB_GOMAP_EMPTY_ONE;
+}
+
+static inline bool evacuated(const struct bmap *b)
+{
+	uint8_t h = b->tophash[0];
+	return h > MB_GOMAP_EMPTY_ONE && h < MB_GOMAP_MIN_TOP_HASH;
+}
+
+static inline uint64_t bucket_mask(uint8_t B)
+{
+	return (UINT64_C(1) << B) - 1;
+}
+
+bool mb_gomap_over_load_factor(int64_t count, uint8_t B)
+{
+	return count > BUCKET_CNT &&
+	       (uint64_t)count > MB_GOMAP_LOAD_FACTOR_NUM *
+		       ((UINT64_C(1) << B) / MB_GOMAP_LOAD_FACTOR_DEN);
+}
+
+bool mb_gomap_too_many_overflow(uint32_t noverflow, uint8_t B)
+{
+	/* "too many" means (approximately) as many overflow buckets as regular
+	 * buckets; above 2^15 buckets noverflow is only sampled. */
+	if (B > 15)
+		B = 15;
+	return noverflow >= (UINT32_C(1) << B);
+}
+
+static inline bool growing(const struct mb_gomap *h)
+{
+	return h->oldbuckets != NULL;
+}
+
+static inline bool same_size_grow(const struct mb_gomap *h)
+{
+	return atomic_load_explicit(&h->flags, memory_order_relaxed) & F_SAME_SIZE_GROW;
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+/* makeBucketArray: 2^B buckets, plus 2^(B-4) preallocated overflow buckets
+ * for B >= 4 (Go also rounds the allocation up to a malloc size class and
+ * uses the slack as more overflow buckets; mapbench does not). */
+static struct barray *make_bucket_array(struct mb_gomap *h, uint8_t B)
+{
+	size_t base = (size_t)1 << B, n = base;
+	if (B >= 4)
+		n += (size_t)1 << (B - 4);
+	size_t bytes = sizeof(struct barray) + n * sizeof(struct bmap);
+	struct barray *a = calloc(1, bytes);
+	if (!a)
+		return NULL;
+	a->B = B;
+	a->nbuckets = n;
+	h->bucket_bytes += bytes;
+	return a;
+}
+
+static size_t array_bytes(const struct barray *a)
+{
+	return sizeof(struct barray) + a->nbuckets * sizeof(struct bmap);
+}
+
+static void free_ovflist(struct mb_gomap *h, struct ovflist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	h->bucket_bytes -= l->n * sizeof(struct bmap);
+	free(l->v);
+	*l = (struct ovflist){0};
+}
+
+static void free_retired(struct mb_gomap *h, struct retired *r)
+{
+	while (r) {
+		struct retired *next = r->next;
+		if (r->array) {
+			h->bucket_bytes -= array_bytes(r->array);
+			free(r->array);
+		}
+		free_ovflist(h, &r->ovf);
+		free(r);
+		r = next;
+	}
+}
+
+/* Drop an array and its overflow buckets: now, or later if someone may still
+ * be reading them.  Returns -ENOMEM only if it cannot even retire. */
+static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist *ovf)
+{
+	bool keep = h->shared ||
+		    atomic_load_explicit(&h->active_iters, memory_order_acquire) > 0;
+	if (!keep) {
+		if (a) {
+			h->bucket_bytes -= array_bytes(a);
+			free(a);
+		}
+		free_ovflist(h, ovf);
+		return 0;
+	}
+	struct retired *r = malloc(sizeof *r);
+	if (!r)
+		return -ENOMEM;
+	r->array = a;
+	r->ovf = *ovf;
+	*ovf = (struct ovflist){0};
+	r->next = h->retired;
+	h->retired = r;
+	return 0;
+}
+
+/* incrnoverflow: exact below 2^16 buckets, then incremented with probability
+ * 1/2^(B-15), so that noverflow reaches 2^15 after about 2^B overflow
+ * buckets. */
+static void incr_noverflow(struct mb_gomap *h)
+{
+	if (h->B < 16) {
+		h->noverflow++;
+		return;
+	}
+	uint64_t mask = (UINT64_C(1) << (h->B - 15)) - 1;
+	if ((splitmix(&h->rng) & mask) == 0)
+		h->noverflow++;
+}
+
+/* newoverflow: a fresh bucket linked after b (a preallocated one if any). */
+static struct bmap *new_overflow(struct mb_gomap *h, struct bmap *b)
+{
+	struct bmap *ovf;
+	if (h->next_overflow && h->next_overflow < h->overflow_end) {
+		ovf = h->next_overflow++;
+	} else {
+		struct ovflist *l = &h->overflow;
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 16;
+			struct bmap **v = realloc(l->v, cap * sizeof *v);
+			if (!v)
+				return NULL;
+			l->v = v;
+			l->cap = cap;
+		}
+		ovf = calloc(1, sizeof *ovf);
+		if (!ovf)
+			return NULL;
+		l->v[l->n++] = ovf;
+		h->bucket_bytes += sizeof *ovf;
+	}
+	incr_noverflow(h);
+	b->overflow = ovf;
+	return ovf;
+}
+
+/* Install a as the current array, with its preallocated overflow buckets. */
+static void set_buckets(struct mb_gomap *h, struct barray *a)
+{
+	size_t base = (size_t)1 << a->B;
+	h->buckets = a;
+	h->B = a->B;
+	h->next_overflow = a->nbuckets > base ? &a->b[base] : NULL;
+	h->overflow_end = a->nbuckets > base ? &a->b[a->nbuckets] : NULL;
+}
+
+/* ---- growth -------------------------------------------------------------- */
+
+static int hash_grow(struct mb_gomap *h)
+{
+	uint8_t bigger = 1;
+	bool same = false;
+	if (!mb_gomap_over_load_factor(h->count + 1, h->B)) {
+		bigger = 0;
+		same = true;
+	}
+	struct barray *na = make_bucket_array(h, h->B + bigger);
+	if (!na)
+		return -ENOMEM;
+	struct mb_gomap_grow_info info = {
+		.old_B = h->B,
+		.new_B = h->B + bigger,
+		.same_size = same,
+		.count = h->count,
+		.noverflow = h->noverflow,
+	};
+	/* Iterators of the current array now iterate the old one. */
+	uint8_t f = atomic_load_explicit(&h->flags, memory_order_relaxed);
+	uint8_t nf = f & (uint8_t)~(F_ITERATOR | F_OLD_ITERATOR);
+	if (f & F_ITERATOR)
+		nf |= F_OLD_ITERATOR;
+	if (same)
+		nf |= F_SAME_SIZE_GROW;
+	/* Only this writer changes these bits; iterators only OR theirs in, so
+	 * a CAS loop keeps a concurrent iterator's bit. */
+	while (!atomic_compare_exchange_weak_explicit(&h->flags, &f, nf,
+		       memory_order_relaxed, memory_order_relaxed)) {
+		nf = f & (uint8_t)~(F_ITERATOR | F_OLD_ITERATOR);
+		if (f & F_ITERATOR)
+			nf |= F_OLD_ITERATOR;
+		if (same)
+			nf |= F_SAME_SIZE_GROW;
+	}
+	h->oldbuckets = h->buckets;
+	set_buckets(h, na);
+	h->nevacuate = 0;
+	h->noverflow = 0;
+	h->oldoverflow = h->overflow;
+	h->overflow = (struct ovflist){0};
+	if (same)
+		h->same_size_grows++;
+	else
+		h->grows++;
+	if (h->on_grow)
+		h->on_grow(h->on_grow_arg, &info);
+	return 0;
+}
+
+/* The grow is over: drop the old array and its overflow buckets. */
+static int finish_grow(struct mb_gomap *h)
+{
+	struct barray *old = h->oldbuckets;
+	h->oldbuckets = NULL;
+	atomic_fetch_and_explicit(&h->flags, (uint8_t)~F_SAME_SIZE_GROW,
+				  memory_order_relaxed);
+	return drop_generation(h, old, &h->oldoverflow);
+}
+
+static int advance_evacuation_mark(struct mb_gomap *h, uint64_t newbit)
+{
+	h->nevacuate++;
+	/* Look at most 1024 buckets ahead, to keep the work per write bounded. */
+	uint64_t stop = h->nevacuate + 1024;
+	if (stop > newbit)
+		stop = newbit;
+	while (h->nevacuate != stop && evacuated(&h->oldbuckets->b[h->nevacuate]))
+		h->nevacuate++;
+	if (h->nevacuate == newbit)
+		return finish_grow(h);
+	return 0;
+}
+
+struct evac_dst {
+	struct bmap *b;
+	unsigned i;
+};
+
+/* evacuate: move old bucket oldbucket's chain to X (and Y when doubling). */
+static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
+{
+	struct barray *old = h->oldbuckets;
+	struct bmap *b = &old->b[oldbucket];
+	uint64_t newbit = UINT64_C(1) << old->B; /* the old size */
+	if (!evacuated(b)) {
+		bool same = same_size_grow(h);
+		struct evac_dst xy[2] = {{&h->buckets->b[oldbucket], 0}, {NULL, 0}};
+		if (!same)
+			xy[1].b = &h->buckets->b[oldbucket + newbit];
+		for (; b; b = b->overflow) {
+			for (unsigned i = 0; i < BUCKET_CNT; i++) {
+				uint8_t top = b->tophash[i];
+				if (is_empty(top)) {
+					b->tophash[i] = MB_GOMAP_EVACUATED_EMPTY;
+					continue;
+				}
+				unsigned use_y = 0;
+				if (!same && (hash_key(h, b->keys[i]) & newbit))
+					use_y = 1;
+				b->tophash[i] = (uint8_t)(MB_GOMAP_EVACUATED_X + use_y);
+				struct evac_dst *dst = &xy[use_y];
+				if (dst->i == BUCKET_CNT) {
+					struct bmap *nb = new_overflow(h, dst->b);
+					if (!nb)
+						return -ENOMEM;
+					dst->b = nb;
+					dst->i = 0;
+				}
+				dst->b->tophash[dst->i] = top;
+				dst->b->keys[dst->i] = b->keys[i];
+				dst->b->vals[dst->i] = b->vals[i];
+				dst->i++;
+			}
+		}
+		/* Go clears the old keys and values here to help its GC; C has no
+		 * GC to help, and iterators may still read the old slots. */
+		h->evacuated++;
+	}
+	if (oldbucket == h->nevacuate)
+		return advance_evacuation_mark(h, newbit);
+	return 0;
+}
+
+/* growWork: evacuate the old bucket the write is about to use, then one more
+ * to make progress. */
+static int grow_work(struct mb_gomap *h, uint64_t bucket)
+{
+	uint64_t oldmask = bucket_mask(h->oldbuckets->B);
+	int rc = evacuate(h, bucket & oldmask);
+	if (rc == 0 && growing(h))
+		rc = evacuate(h, h->nevacuate);
+	return rc;
+}
+
+/* --grow=stw: finish the whole grow inside the write that started it. */
+static int grow_all(struct mb_gomap *h)
+{
+	int rc = 0;
+	while (rc == 0 && growing(h))
+		rc = evacuate(h, h->nevacuate);
+	return rc;
+}
+
+/* ---- the misuse detector ------------------------------------------------- */
+
+static inline bool begin_write(struct mb_gomap *h)
+{
+	uint8_t prev = atomic_fetch_or_explicit(&h->flags, F_HASH_WRITING,
+						memory_order_acquire);
+	return !(prev & F_HASH_WRITING);
+}
+
+/* Returns false if someone cleared hashWriting under us ("concurrent map
+ * writes" in Go). */
+static inline bool end_write(struct mb_gomap *h)
+{
+	uint8_t prev = atomic_fetch_and_explicit(&h->flags, (uint8_t)~F_HASH_WRITING,
+						 memory_order_release);
+	return prev & F_HASH_WRITING;
+}
+
+static inline bool writing(const struct mb_gomap *h)
+{
+	return atomic_load_explicit(&h->flags, memory_order_relaxed) & F_HASH_WRITING;
+}
+
+/* ---- create / destroy ------------------------------------------------------ */
+
+struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
+{
+	struct mb_map_config def = {0};
+	if (!cfg)
+		cfg = &def;
+	struct mb_gomap *h = calloc(1, sizeof *h);
+	if (!h) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	h->base.ops = &mb_gomap_ops;
+	h->shared = cfg->shared;
+	h->grow = cfg->grow;
+	if (cfg->hash_seed_set) {
+		h->hash0 = cfg->hash_seed;
+	} else if (getrandom(&h->hash0, sizeof h->hash0, 0) != sizeof h->hash0) {
+		/* getrandom cannot fail for 8 bytes once the pool is ready; if
+		 * it does, a seed from the clock-less address space is still
+		 * unpredictable enough for a benchmark. */
+		h->hash0 = (uint64_t)(uintptr_t)h ^ UINT64_C(0x2545f4914f6cdd1d);
+	}
+	h->rng = h->hash0 ^ UINT64_C(0x6a09e667f3bcc909);
+	atomic_init(&h->flags, 0);
+	atomic_init(&h->iter_seq, 0);
+	atomic_init(&h->active_iters, 0);
+	/* makemap: the smallest B that holds the hint without overloading;
+	 * buckets are allocated now unless B is 0 (then on first insert). */
+	uint8_t B = 0;
+	while (cfg->size_hint > 0 && mb_gomap_over_load_factor(cfg->size_hint, B))
+		B++;
+	h->B = B;
+	if (B != 0) {
+		struct barray *a = make_bucket_array(h, B);
+		if (!a) {
+			free(h);
+			errno = ENOMEM;
+			return NULL;
+		}
+		set_buckets(h, a);
+	}
+	return h;
+}
+
+void mb_gomap_destroy(struct mb_gomap *h)
+{
+	if (!h)
+		return;
+	free_retired(h, h->retired);
+	free(h->buckets);
+	free(h->oldbuckets);
+	free_ovflist(h, &h->overflow);
+	free_ovflist(h, &h->oldoverflow);
+	free(h);
+}
+
+void mb_gomap_set_grow_observer(struct mb_gomap *h, mb_gomap_grow_fn fn, void *arg)
+{
+	h->on_grow = fn;
+	h->on_grow_arg = arg;
+}
+
+/* ---- lookup ------------------------------------------------------------------ */
+
+/* The bucket chain that holds key's slot, growth taken into account.  Reads
+ * each shared pointer once so a racing reader stays within one array. */
+static inline struct bmap *find_chain(const struct mb_gomap *h, uint64_t hash)
+{
+	const struct barray *a = h->buckets;
+	struct bmap *b = (struct bmap *)&a->b[hash & bucket_mask(a->B)];
+	const struct barray *old = h->oldbuckets;
+	if (old) {
+		struct bmap *ob = (struct bmap *)&old->b[hash & bucket_mask(old->B)];
+		if (!evacuated(ob))
+			b = ob;
+	}
+	return b;
+}
+
+/* mapaccess without the checks: the slot of key, or NULL. */
+static struct bmap *lookup(const struct mb_gomap *h, int64_t key, unsigned *slot)
+{
+	struct bmap *b;
+	if (h->B == 0 && !h->oldbuckets)
+		b = &h->buckets->b[0]; /* one bucket: no need to hash (as Go) */
+	else
+		b = find_chain(h, hash_key(h, key));
+	for (; b; b = b->overflow)
+		for (unsigned i = 0; i < BUCKET_CNT; i++)
+			if (b->keys[i] == key && !is_empty(b->tophash[i])) {
+				*slot = i;
+				return b;
+			}
+	return NULL;
+}
+
+int mb_gomap_load(struct mb_gomap *h, int64_t key, int64_t *val)
+{
+	if (h->count == 0)
+		return 0;
+	if (writing(h))
+		return MB_MAP_FATAL_READ_WRITE;
+	unsigned i;
+	struct bmap *b = lookup(h, key, &i);
+	if (!b)
+		return 0;
+	*val = b->vals[i];
+	return 1;
+}
+
+/* ---- insert ------------------------------------------------------------------ */
+
+static int assign(struct mb_gomap *h, int64_t key, int64_t val)
+{
+	uint64_t hash = hash_key(h, key);
+	int rc;
+	if (!h->buckets) {
+		struct barray *a = make_bucket_array(h, h->B);
+		if (!a)
+			return -ENOMEM;
+		set_buckets(h, a);
+	}
+again:;
+	uint64_t bucket = hash & bucket_mask(h->B);
+	if (growing(h) && (rc = grow_work(h, bucket)) != 0)
+		return rc;
+	struct bmap *b = &h->buckets->b[bucket];
+	uint8_t top = tophash(hash);
+	struct bmap *insertb = NULL;
+	unsigned inserti = 0;
+	for (;;) {
+		for (unsigned i = 0; i < BUCKET_CNT; i++) {
+			uint8_t t = b->tophash[i];
+			if (t != top) {
+				if (is_empty(t) && !insertb) {
+					insertb = b;
+					inserti = i;
+				}
+				if (t == MB_GOMAP_EMPTY_REST)
+					goto not_found;
+				continue;
+			}
+			if (b->keys[i] != key)
+				continue;
+			b->vals[i] = val; /* already present: update */
+			return 0;
+		}
+		if (!b->overflow)
+			break;
+		b = b->overflow;
+	}
+not_found:
+	/* A new key.  If it would overload the map, or the chains have grown
+	 * too sparse, start growing and try again (the table changes). */
+	if (!growing(h) && (mb_gomap_over_load_factor(h->count + 1, h->B) ||
+			    mb_gomap_too_many_overflow(h->noverflow, h->B))) {
+		if ((rc = hash_grow(h)) != 0)
+			return rc;
+		if (h->grow == MB_MAP_GROW_STW && (rc = grow_all(h)) != 0)
+			return rc;
+		goto again;
+	}
+	if (!insertb) {
+		/* every slot of the chain is full: append an overflow bucket */
+		insertb = new_overflow(h, b);
+		if (!insertb)
+			return -ENOMEM;
+		inserti = 0;
+	}
+	insertb->tophash[inserti] = top;
+	insertb->keys[inserti] = key;
+	insertb->vals[inserti] = val;
+	h->count++;
+	return 0;
+}
+
+int mb_gomap_store(struct mb_gomap *h, int64_t key, int64_t val)
+{
+	if (!begin_write(h))
+		return MB_MAP_FATAL_WRITES;
+	int rc = assign(h, key, val);
+	if (!end_write(h))
+		return MB_MAP_FATAL_WRITES;
+	return rc;
+}
+
+/* ---- delete ------------------------------------------------------------------ */
+
+static int remove_key(struct mb_gomap *h, int64_t key)
+{
+	uint64_t hash = hash_key(h, key);
+	uint64_t bucket = hash & bucket_mask(h->B);
+	int rc;
+	if (growing(h) && (rc = grow_work(h, bucket)) != 0)
+		return rc;
+	struct bmap *orig = &h->buckets->b[bucket];
+	for (struct bmap *b = orig; b; b = b->overflow) {
+		for (unsigned i = 0; i < BUCKET_CNT; i++) {
+			if (b->keys[i] != key || is_empty(b->tophash[i]))
+				continue;
+			b->tophash[i] = MB_GOMAP_EMPTY_ONE;
+			/* If the chain now ends in empty slots, turn that run of
+			 * EMPTY_ONE into EMPTY_REST so searches stop early. */
+			bool last_used;
+			if (i == BUCKET_CNT - 1)
+				last_used = !b->overflow ||
+					    b->overflow->tophash[0] == MB_GOMAP_EMPTY_REST;
+			else
+				last_used = b->tophash[i + 1] == MB_GOMAP_EMPTY_REST;
+			if (last_used) {
+				struct bmap *c = b;
+				unsigned j = i;
+				for (;;) {
+					c->tophash[j] = MB_GOMAP_EMPTY_REST;
+					if (j == 0) {
+						if (c == orig)
+							break;
+						/* continue at the end of the previous bucket */
+						struct bmap *p = orig;
+						while (p->overflow != c)
+							p = p->overflow;
+						c = p;
+						j = BUCKET_CNT - 1;
+					} else {
+						j--;
+					}
+					if (c->tophash[j] != MB_GOMAP_EMPTY_ONE)
+						break;
+				}
+			}
+			h->count--;
+			/* Reset the hash seed to make it more difficult for attackers
+			 * to repeatedly trigger hash collisions (Go's reason).  Drawn
+			 * from the map's own stream, so a fixed --hash-seed still
+			 * gives a reproducible run. */
+			if (h->count == 0)
+				h->hash0 = splitmix(&h->rng);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int mb_gomap_delete(struct mb_gomap *h, int64_t key)
+{
+	if (h->count == 0)
+		return 0;
+	if (!begin_write(h))
+		return MB_MAP_FATAL_WRITES;
+	int rc = remove_key(h, key);
+	if (!end_write(h))
+		return MB_MAP_FATAL_WRITES;
+	return rc;
+}
+
+int64_t mb_gomap_len(const struct mb_gomap *h)
+{
+	return h->count;
+}
+
+/* ---- iteration ------------------------------------------------------------------ */
+
+/* The iterator of mapiterinit / mapiternext, driven to the end by range. */
+struct iter {
+	struct barray *buckets; /* the array when iteration started */
+	uint8_t B;
+	uint64_t start_bucket, bucket;
+	unsigned offset;
+	bool wrapped;
+};
+
+#define NO_CHECK UINT64_MAX
+
+/* Calls fn for each entry.  Returns 0, or MB_MAP_FATAL_ITER_WRITE if another
+ * thread was seen writing. */
+static int iterate(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+{
+	struct iter it = {.buckets = h->buckets, .B = h->B};
+	/* One random number picks both the start bucket (low B bits) and the
+	 * slot offset (next 3 bits), as fastrand does in Go.  Drawn from the
+	 * map's seed and an atomic counter (relaxed: only uniqueness matters),
+	 * so concurrent readers may iterate and a fixed seed is reproducible. */
+	uint64_t seq = atomic_fetch_add_explicit(&h->iter_seq, 1, memory_order_relaxed);
+	uint64_t s = h->hash0 ^ (seq * UINT64_C(0xd1b54a32d192ed03));
+	uint64_t r = splitmix(&s);
+	it.start_bucket = r & bucket_mask(h->B);
+	it.offset = (unsigned)(r >> h->B) & (BUCKET_CNT - 1);
+	it.bucket = it.start_bucket;
+	/* Tell evacuation that old slots may be read (Go's reason for these
+	 * bits); relaxed: the only reader is the writer that clears them, and
+	 * memory lifetime is handled by active_iters. */
+	atomic_fetch_or_explicit(&h->flags, F_ITERATOR | F_OLD_ITERATOR,
+				 memory_order_relaxed);
+
+	struct bmap *b = NULL;
+	uint64_t check_bucket = NO_CHECK;
+	for (;;) {
+		if (writing(h))
+			return MB_MAP_FATAL_ITER_WRITE;
+		if (!b) {
+			if (it.bucket == it.start_bucket && it.wrapped)
+				return 0;
+			struct barray *old = h->oldbuckets;
+			if (old && it.B == h->B) {
+				/* Started during this grow and the grow is not done:
+				 * if the old bucket is not evacuated yet, read it but
+				 * only yield the keys that go to it.bucket. */
+				struct bmap *ob = &old->b[it.bucket & bucket_mask(old->B)];
+				if (!evacuated(ob)) {
+					b = ob;
+					check_bucket = it.bucket;
+				} else {
+					b = &it.buckets->b[it.bucket];
+					check_bucket = NO_CHECK;
+				}
+			} else {
+				b = &it.buckets->b[it.bucket];
+				check_bucket = NO_CHECK;
+			}
+			it.bucket++;
+			if (it.bucket == (UINT64_C(1) << it.B)) {
+				it.bucket = 0;
+				it.wrapped = true;
+			}
+		}
+		for (unsigned i = 0; i < BUCKET_CNT; i++) {
+			unsigned off = (i + it.offset) & (BUCKET_CNT - 1);
+			uint8_t top = b->tophash[off];
+			if (is_empty(top) || top == MB_GOMAP_EVACUATED_EMPTY)
+				continue;
+			int64_t key = b->keys[off];
+			if (check_bucket != NO_CHECK && !same_size_grow(h) &&
+			    (hash_key(h, key) & bucket_mask(it.B)) != check_bucket)
+				continue; /* belongs to the other half of the grow */
+			int64_t val;
+			if (top != MB_GOMAP_EVACUATED_X && top != MB_GOMAP_EVACUATED_Y) {
+				val = b->vals[off];
+			} else {
+				/* Moved since: the current value (or none if deleted)
+				 * is wherever a lookup finds it now. */
+				unsigned j;
+				struct bmap *cur = h->count ? lookup(h, key, &j) : NULL;
+				if (!cur)
+					continue;
+				val = cur->vals[j];
+			}
+			if (!fn(key, val, arg))
+				return 0;
+			if (writing(h))
+				return MB_MAP_FATAL_ITER_WRITE;
+		}
+		b = b->overflow;
+	}
+}
+
+int mb_gomap_range(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+{
+	if (h->count == 0)
+		return 0;
+	/* acq_rel: pairs with drop_generation's acquire load, so a writer that
+	 * sees no active iterator frees memory no iterator still reads. */
+	atomic_fetch_add_explicit(&h->active_iters, 1, memory_order_acq_rel);
+	int rc = iterate(h, fn, arg);
+	if (atomic_fetch_sub_explicit(&h->active_iters, 1, memory_order_acq_rel) == 1 &&
+	    !h->shared && h->retired && !writing(h)) {
+		/* The last iterator is gone: what growth retired meanwhile can
+		 * go.  Only a writer adds to the list, and writers never run
+		 * alongside a reader of a non-shared map. */
+		struct retired *r = h->retired;
+		h->retired = NULL;
+		free_retired(h, r);
+	}
+	return rc;
+}
+
+void mb_gomap_get_stats(const struct mb_gomap *h, struct mb_gomap_stats *st)
+{
+	*st = (struct mb_gomap_stats){
+		.count = h->count,
+		.B = h->B,
+		.noverflow = h->noverflow,
+		.growing = h->oldbuckets != NULL,
+		.same_size_growing = h->oldbuckets != NULL && same_size_grow(h),
+		.nevacuate = h->nevacuate,
+		.grows = h->grows,
+		.same_size_grows = h->same_size_grows,
+		.evacuated = h->evacuated,
+		.hash0 = h->hash0,
+		.bucket_bytes = h->bucket_bytes,
+	};
+}
+
+/* ---- the `plain` design -------------------------------------------------------- */
+
+static struct mb_map *plain_create(const struct mb_map_config *cfg)
+{
+	struct mb_gomap *h = mb_gomap_create(cfg);
+	return h ? &h->base : NULL;
+}
+
+static void plain_destroy(struct mb_map *m)
+{
+	mb_gomap_destroy((struct mb_gomap *)m);
+}
+
+static int plain_load(struct mb_map *m, int64_t key, int64_t *val)
+{
+	return mb_gomap_load((struct mb_gomap *)m, key, val);
+}
+
+static int plain_store(struct mb_map *m, int64_t key, int64_t val)
+{
+	return mb_gomap_store((struct mb_gomap *)m, key, val);
+}
+
+static int plain_delete(struct mb_map *m, int64_t key)
+{
+	return mb_gomap_delete((struct mb_gomap *)m, key);
+}
+
+static int64_t plain_len(struct mb_map *m)
+{
+	return mb_gomap_len((struct mb_gomap *)m);
+}
+
+static int plain_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
+{
+	return mb_gomap_range((struct mb_gomap *)m, fn, arg);
+}
+
+const struct mb_map_ops mb_gomap_ops = {
+	.name = "plain",
+	.summary = "Go 1.19 runtime map: no locking; concurrent writers are detected and fatal, as in Go",
+	.flags = MB_MAP_F_DETECTS_MISUSE,
+	.create = plain_create,
+	.destroy = plain_destroy,
+	.load = plain_load,
+	.store = plain_store,
+	.delete = plain_delete,
+	.len = plain_len,
+	.range = plain_range,
+};

@@ -1,0 +1,92 @@
+#include "measure/hist.h"
+
+#include <string.h>
+
+/* Bucket index of v.  Values below MB_HIST_SUB_BUCKETS map to themselves
+ * (exact).  Above, v's leading bit k >= MB_HIST_SUB_BITS selects a range of
+ * MB_HIST_SUB_BUCKETS buckets [2^k, 2^(k+1)), each 2^(k-SUB_BITS) wide. */
+static unsigned bucket_of(uint64_t v)
+{
+	if (v < MB_HIST_SUB_BUCKETS)
+		return (unsigned)v;
+	unsigned k = 63u - (unsigned)__builtin_clzll(v);
+	unsigned shift = k - MB_HIST_SUB_BITS;
+	unsigned sub = (unsigned)(v >> shift) - MB_HIST_SUB_BUCKETS;
+	return (k - MB_HIST_SUB_BITS + 1) * MB_HIST_SUB_BUCKETS + sub;
+}
+
+/* The highest value that maps to bucket b. */
+static uint64_t bucket_high(unsigned b)
+{
+	if (b < MB_HIST_SUB_BUCKETS)
+		return b;
+	unsigned range = b / MB_HIST_SUB_BUCKETS; /* >= 1 */
+	unsigned sub = b % MB_HIST_SUB_BUCKETS;
+	unsigned shift = range - 1;
+	uint64_t low = (uint64_t)(MB_HIST_SUB_BUCKETS + sub) << shift;
+	return low + ((UINT64_C(1) << shift) - 1);
+}
+
+void mb_hist_init(struct mb_hist *h)
+{
+	memset(h, 0, sizeof *h);
+	h->min = UINT64_MAX;
+}
+
+void mb_hist_record(struct mb_hist *h, uint64_t ns)
+{
+	if (ns > MB_HIST_MAX_NS)
+		ns = MB_HIST_MAX_NS;
+	h->buckets[bucket_of(ns)]++;
+	h->count++;
+	h->sum += (double)ns;
+	if (ns < h->min)
+		h->min = ns;
+	if (ns > h->max)
+		h->max = ns;
+}
+
+void mb_hist_merge(struct mb_hist *dst, const struct mb_hist *src)
+{
+	if (src->count == 0)
+		return;
+	for (unsigned i = 0; i < MB_HIST_NBUCKETS; i++)
+		dst->buckets[i] += src->buckets[i];
+	dst->count += src->count;
+	dst->sum += src->sum;
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+}
+
+uint64_t mb_hist_percentile(const struct mb_hist *h, double p)
+{
+	if (h->count == 0)
+		return 0;
+	if (p <= 0)
+		return h->min;
+	/* rank of the value asked for: ceil(p/100 * count), at least 1 */
+	double want = p / 100.0 * (double)h->count;
+	uint64_t rank = (uint64_t)want;
+	if ((double)rank < want)
+		rank++;
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	uint64_t seen = 0;
+	for (unsigned b = 0; b < MB_HIST_NBUCKETS; b++) {
+		seen += h->buckets[b];
+		if (seen >= rank) {
+			uint64_t v = bucket_high(b);
+			return v > h->max ? h->max : v;
+		}
+	}
+	return h->max;
+}
+
+double mb_hist_mean(const struct mb_hist *h)
+{
+	return h->count ? h->sum / (double)h->count : 0.0;
+}

@@ -1,0 +1,372 @@
+/* The runner: tasks multiplexed over worker threads.  See runner.h.
+ *
+ * Cost per op is what this file is about: a task turn is one splitmix draw,
+ * two multiply-highs (op kind, key), an indirect call into the map and a
+ * counter bump.  Nothing on that path scales with the number of tasks: the
+ * tasks of a worker are one contiguous array walked in order (streamed by
+ * the prefetcher), per-kind counts live in the worker's registers, and the
+ * clock is read only for sampled ops and every CHECK_EVERY ops. */
+#include "run/runner.h"
+
+#include "run/rng.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* How often (in ops) a worker looks at the stop flag, the interrupt flag and
+ * the clock.  At ~10 ns/op this is every ~10 us: prompt enough for a stop,
+ * rare enough to cost nothing. */
+#define CHECK_EVERY 1024
+
+/* One logical task: 24 bytes. */
+struct task {
+	uint64_t rng;    /* splitmix64 state of this task's stream */
+	uint64_t budget; /* ops left; UINT64_MAX in duration mode */
+	uint64_t done;   /* ops completed */
+};
+
+struct run;
+
+struct worker {
+	struct run *run;
+	pthread_t thread;
+	struct task *tasks;
+	uint64_t ntasks;
+	uint64_t by_kind[MB_OP_NKINDS];
+	uint64_t load_hits;
+	uint64_t start_ns, end_ns;
+	int error;             /* a negative errno from the map, or 0 */
+	struct mb_hist *hist;  /* sampled latencies */
+} __attribute__((aligned(64))); /* no false sharing between workers */
+
+struct run {
+	const struct mb_run_config *cfg;
+	struct mb_map *map;
+	struct worker *workers;
+	/* The start gate: workers wait here until every worker exists, so
+	 * they start together and thread creation is never timed. */
+	pthread_mutex_t gate_mu;
+	pthread_cond_t gate_cv;
+	bool gate_open;
+	/* Set by the first worker that must stop everyone (fatal or error);
+	 * relaxed loads suffice: it only asks others to stop early, and the
+	 * results they publish are read after pthread_join. */
+	atomic_int stop;
+	atomic_int fatal_rc; /* first MB_MAP_FATAL_* seen; CAS from 0, relaxed */
+	volatile sig_atomic_t *interrupt;
+	uint32_t load_below;  /* op kind: r32 < load_below → load */
+	uint32_t store_below; /* r32 < store_below → store, else delete */
+};
+
+static const char *const kind_names[MB_OP_NKINDS] = {"load", "store", "delete"};
+static const char *const outcome_names[] = {"ok", "fatal", "interrupted"};
+
+const char *mb_op_kind_name(enum mb_op_kind k)
+{
+	return (unsigned)k < MB_OP_NKINDS ? kind_names[k] : "unknown";
+}
+
+const char *mb_run_outcome_name(enum mb_run_outcome o)
+{
+	return (unsigned)o <= MB_RUN_INTERRUPTED ? outcome_names[o] : "unknown";
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Percent → a threshold on 32 random bits, so the op kind costs a compare. */
+static uint32_t pct_threshold(unsigned pct)
+{
+	return (uint32_t)(((uint64_t)pct << 32) / 100 > UINT32_MAX
+		? UINT32_MAX : ((uint64_t)pct << 32) / 100);
+}
+
+static bool should_stop(struct worker *w, uint64_t deadline)
+{
+	struct run *run = w->run;
+	if (atomic_load_explicit(&run->stop, memory_order_relaxed))
+		return true;
+	if (run->interrupt && *run->interrupt)
+		return true;
+	return deadline && now_ns() >= deadline;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct run *run = w->run;
+	const struct mb_run_config *cfg = run->cfg;
+	struct mb_map *map = run->map;
+	const uint64_t keys = cfg->keys;
+	const uint32_t load_below = run->load_below, store_below = run->store_below;
+	const uint32_t sample_period = UINT32_C(1) << cfg->latency_sample_shift;
+	uint32_t sample_left = sample_period;
+	uint32_t check_left = CHECK_EVERY;
+	uint64_t loads = 0, stores = 0, deletes = 0, hits = 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&run->gate_mu);
+	while (!run->gate_open)
+		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
+	pthread_mutex_unlock(&run->gate_mu);
+	w->start_ns = now_ns();
+	uint64_t deadline = cfg->duration_ns ? w->start_ns + cfg->duration_ns : 0;
+
+	for (bool active = w->ntasks > 0; active;) {
+		active = false;
+		for (uint64_t i = 0; i < w->ntasks; i++) {
+			struct task *t = &w->tasks[i];
+			if (t->budget == 0)
+				continue;
+			active = true;
+			t->budget--;
+			t->done++;
+			uint64_t r = mb_rng_next(&t->rng);
+			uint32_t r32 = (uint32_t)r;
+			int64_t key = (int64_t)mb_rng_below(r, keys);
+			bool timed = --sample_left == 0;
+			uint64_t t0 = 0;
+			if (timed) {
+				sample_left = sample_period;
+				t0 = now_ns();
+			}
+			if (r32 < load_below) {
+				int64_t v;
+				rc = mb_map_load(map, key, &v);
+				loads++;
+				hits += rc == 1;
+			} else if (r32 < store_below) {
+				rc = mb_map_store(map, key, (int64_t)(r >> 1));
+				stores++;
+			} else {
+				rc = mb_map_delete(map, key);
+				deletes++;
+			}
+			if (timed)
+				mb_hist_record(w->hist, now_ns() - t0);
+			if (rc < 0)
+				goto failed;
+			if (--check_left == 0) {
+				check_left = CHECK_EVERY;
+				if (should_stop(w, deadline))
+					goto done;
+			}
+		}
+	}
+	goto done;
+
+failed:
+	if (mb_map_is_fatal(rc)) {
+		int expected = 0;
+		atomic_compare_exchange_strong_explicit(&run->fatal_rc, &expected, rc,
+			memory_order_relaxed, memory_order_relaxed);
+	} else {
+		w->error = rc;
+	}
+	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
+done:
+	w->end_ns = now_ns();
+	w->by_kind[MB_OP_LOAD] = loads;
+	w->by_kind[MB_OP_STORE] = stores;
+	w->by_kind[MB_OP_DELETE] = deletes;
+	w->load_hits = hits;
+	return NULL;
+}
+
+static int validate(const struct mb_run_config *cfg)
+{
+	if (!cfg->map || cfg->threads == 0 || cfg->procs == 0 || cfg->keys == 0)
+		return -EINVAL;
+	if (cfg->prefill > cfg->keys)
+		return -EINVAL;
+	if (cfg->mix[MB_OP_LOAD] + cfg->mix[MB_OP_STORE] + cfg->mix[MB_OP_DELETE] != 100)
+		return -EINVAL;
+	if ((cfg->ops == 0) == (cfg->duration_ns == 0))
+		return -EINVAL;
+	if (cfg->latency_sample_shift > 31)
+		return -EINVAL;
+	return 0;
+}
+
+static int prefill(struct mb_map *map, uint64_t n)
+{
+	for (uint64_t k = 0; k < n; k++) {
+		int rc = mb_map_store(map, (int64_t)k, (int64_t)k);
+		if (rc < 0)
+			return mb_map_is_fatal(rc) ? -EIO : rc;
+	}
+	return 0;
+}
+
+/* Task i runs on worker i % procs; each worker's tasks are one array, in
+ * order of i, with the op budget split evenly (the remainder to the first). */
+static int spawn_tasks(struct run *run)
+{
+	const struct mb_run_config *cfg = run->cfg;
+	uint64_t procs = cfg->procs;
+	uint64_t per = cfg->ops / cfg->threads, extra = cfg->ops % cfg->threads;
+	for (uint64_t w = 0; w < procs; w++) {
+		struct worker *wk = &run->workers[w];
+		wk->ntasks = cfg->threads / procs + (w < cfg->threads % procs);
+		if (wk->ntasks == 0)
+			continue;
+		wk->tasks = malloc(wk->ntasks * sizeof *wk->tasks);
+		if (!wk->tasks)
+			return -ENOMEM;
+		for (uint64_t j = 0; j < wk->ntasks; j++) {
+			uint64_t i = w + j * procs;
+			struct task *t = &wk->tasks[j];
+			t->rng = mb_rng_stream(cfg->seed, i);
+			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
+			t->done = 0;
+		}
+	}
+	return 0;
+}
+
+static void collect(struct run *run, struct mb_run_result *res)
+{
+	const struct mb_run_config *cfg = run->cfg;
+	uint64_t start = UINT64_MAX, end = 0;
+	for (unsigned w = 0; w < cfg->procs; w++) {
+		struct worker *wk = &run->workers[w];
+		for (int k = 0; k < MB_OP_NKINDS; k++) {
+			res->ops_by_kind[k] += wk->by_kind[k];
+			res->ops += wk->by_kind[k];
+		}
+		res->load_hits += wk->load_hits;
+		mb_hist_merge(&res->latency, wk->hist);
+		if (wk->start_ns < start)
+			start = wk->start_ns;
+		if (wk->end_ns > end)
+			end = wk->end_ns;
+	}
+	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
+	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;
+}
+
+static void free_workers(struct run *run, unsigned procs)
+{
+	for (unsigned w = 0; w < procs; w++) {
+		free(run->workers[w].tasks);
+		free(run->workers[w].hist);
+	}
+	free(run->workers);
+}
+
+int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
+		   volatile sig_atomic_t *interrupt)
+{
+	int rc = validate(cfg);
+	if (rc)
+		return rc;
+	memset(res, 0, sizeof *res);
+	mb_hist_init(&res->latency);
+	res->final_len = -1;
+
+	struct run run = {
+		.cfg = cfg,
+		.interrupt = interrupt,
+		.gate_mu = PTHREAD_MUTEX_INITIALIZER,
+		.gate_cv = PTHREAD_COND_INITIALIZER,
+	};
+	atomic_init(&run.stop, 0);
+	atomic_init(&run.fatal_rc, 0);
+	run.load_below = pct_threshold(cfg->mix[MB_OP_LOAD]);
+	run.store_below = pct_threshold(cfg->mix[MB_OP_LOAD] + cfg->mix[MB_OP_STORE]);
+	if (cfg->mix[MB_OP_DELETE] == 0)
+		run.store_below = UINT32_MAX; /* r32 == UINT32_MAX must not delete */
+	if (cfg->mix[MB_OP_STORE] + cfg->mix[MB_OP_DELETE] == 0)
+		run.load_below = UINT32_MAX, run.store_below = UINT32_MAX;
+
+	struct mb_map_config mcfg = {
+		.hash_seed = cfg->hash_seed,
+		.hash_seed_set = cfg->hash_seed_set,
+		.shared = cfg->procs > 1 && !(cfg->map->flags & MB_MAP_F_CONCURRENT),
+		.grow = cfg->grow,
+	};
+	run.map = cfg->map->create(&mcfg);
+	if (!run.map)
+		return errno ? -errno : -ENOMEM;
+
+	uint64_t t0 = now_ns();
+	rc = prefill(run.map, cfg->prefill);
+	res->prefill_s = (double)(now_ns() - t0) / 1e9;
+	if (rc)
+		goto out_map;
+
+	run.workers = aligned_alloc(64, cfg->procs * sizeof *run.workers);
+	if (!run.workers) {
+		rc = -ENOMEM;
+		goto out_map;
+	}
+	memset(run.workers, 0, cfg->procs * sizeof *run.workers);
+	for (unsigned w = 0; w < cfg->procs; w++) {
+		run.workers[w].run = &run;
+		run.workers[w].hist = malloc(sizeof *run.workers[w].hist);
+		if (!run.workers[w].hist) {
+			rc = -ENOMEM;
+			goto out_workers;
+		}
+		mb_hist_init(run.workers[w].hist);
+	}
+
+	t0 = now_ns();
+	rc = spawn_tasks(&run);
+	res->spawn_s = (double)(now_ns() - t0) / 1e9;
+	/* Per-task state plus each task's share of the worker records. */
+	size_t per_worker = cfg->procs * sizeof *run.workers;
+	res->task_bytes = sizeof(struct task) + (per_worker + cfg->threads - 1) / cfg->threads;
+	if (rc)
+		goto out_workers;
+
+	unsigned started = 0;
+	int create_rc = 0;
+	for (; started < cfg->procs; started++) {
+		create_rc = pthread_create(&run.workers[started].thread, NULL,
+					   worker_main, &run.workers[started]);
+		if (create_rc)
+			break;
+	}
+	if (create_rc) /* the ones already waiting leave at their first check */
+		atomic_store_explicit(&run.stop, 1, memory_order_relaxed);
+	pthread_mutex_lock(&run.gate_mu);
+	run.gate_open = true;
+	pthread_cond_broadcast(&run.gate_cv);
+	pthread_mutex_unlock(&run.gate_mu);
+	for (unsigned w = 0; w < started; w++)
+		pthread_join(run.workers[w].thread, NULL);
+	if (create_rc) {
+		rc = -create_rc;
+		goto out_workers;
+	}
+
+	collect(&run, res);
+	int fatal = atomic_load_explicit(&run.fatal_rc, memory_order_relaxed);
+	if (fatal) {
+		res->outcome = MB_RUN_FATAL;
+		res->message = mb_map_fatal_message(fatal);
+	} else if (interrupt && *interrupt) {
+		res->outcome = MB_RUN_INTERRUPTED;
+	}
+	rc = 0;
+	for (unsigned w = 0; w < cfg->procs; w++)
+		if (run.workers[w].error)
+			rc = run.workers[w].error;
+	if (!fatal && rc == 0)
+		res->final_len = mb_map_len(run.map);
+
+out_workers:
+	free_workers(&run, cfg->procs);
+out_map:
+	mb_map_destroy(run.map);
+	return rc;
+}
