@@ -1,0 +1,20 @@
+/* The subcommands of mapbench.  Each takes the arguments from its own name
+ * on (argv[0] is "mapbench NAME") and returns the process exit status:
+ * 0 success, 1 runtime failure, 2 usage, 3 a run ended fatal, 128+signal
+ * when interrupted.  cmd/ is the only place that prints and exits. */
+#ifndef MB_CMD_COMMANDS_H
+#define MB_CMD_COMMANDS_H
+
+#define MB_EXIT_OK 0
+#define MB_EXIT_FAILURE 1
+#define MB_EXIT_USAGE 2
+#define MB_EXIT_FATAL 3
+
+int mb_cmd_run(int argc, char **argv);
+int mb_cmd_list(int argc, char **argv);
+
+/* Prints "mapbench: WHAT: MESSAGE" on one line and exits with MB_EXIT_USAGE. */
+void mb_cmd_usage_error(const char *what, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+
+#endif

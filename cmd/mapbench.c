@@ -1,0 +1,89 @@
+/* mapbench: the entry point.  Global options (--help, --version), then a
+ * subcommand that parses the rest of the command line with its own argp. */
+#include "commands.h"
+
+#include <argp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *argp_program_version = "mapbench " PACKAGE_VERSION;
+
+static const char doc[] =
+	"mapbench -- benchmark and profile concurrent hash maps"
+	"\v"
+	"Commands:\n"
+	"  run        run map benchmarks (see mapbench run --help)\n"
+	"  list maps  list the map designs\n"
+	"\n"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal\n"
+	"(a map detected concurrent misuse), 130/143 interrupted.";
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{"run", mb_cmd_run},
+	{"list", mb_cmd_list},
+};
+
+struct global_args {
+	int command_index; /* argv index of the subcommand, or 0 */
+};
+
+static error_t parse_global(int key, char *arg, struct argp_state *state)
+{
+	struct global_args *g = state->input;
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_ARG:
+		/* The first operand is the subcommand: stop here and leave the
+		 * rest to it. */
+		g->command_index = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		argp_usage(state);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+void mb_cmd_usage_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "mapbench: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(MB_EXIT_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp_option no_options[] = {{0}};
+	const struct argp argp = {no_options, parse_global, "COMMAND [ARG...]", doc,
+				  NULL, NULL, NULL};
+	struct global_args g = {0};
+	argp_err_exit_status = MB_EXIT_USAGE;
+	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &g);
+
+	const char *name = argv[g.command_index];
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(name, commands[i].name) != 0)
+			continue;
+		/* The subcommand sees "mapbench NAME" as its program name, so
+		 * argp's usage lines read "Usage: mapbench run [OPTION...]". */
+		char prog[64];
+		snprintf(prog, sizeof prog, "mapbench %s", commands[i].name);
+		char **sub = argv + g.command_index;
+		sub[0] = prog;
+		return commands[i].fn(argc - g.command_index, sub);
+	}
+	mb_cmd_usage_error("command", "unknown command '%s' (expected run or list)", name);
+}

@@ -1,0 +1,358 @@
+/* mapbench run: parse and validate the options into a sweep, run it, print
+ * the table and write the JSON.  Every bad value is one line on stderr that
+ * names the option, and exit status 2, before anything runs. */
+#include "commands.h"
+
+#include "maps/registry.h"
+#include "report/host.h"
+#include "report/result_json.h"
+#include "report/table.h"
+#include "run/runner.h"
+#include "run/sweep.h"
+#include "util/atomic_file.h"
+#include "util/parse.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_THREADS UINT64_C(10000000)
+#define MAX_PROCS 1024
+
+enum {
+	OPT_MIX = 256,
+	OPT_KEYS,
+	OPT_PREFILL,
+	OPT_SEED,
+	OPT_HASH_SEED,
+	OPT_GROW,
+	OPT_FORMAT,
+};
+
+static const struct argp_option options[] = {
+	{"map", 'm', "LIST", 0, "map designs to run (mapbench list maps); default plain,locked,rwlocked", 0},
+	{"threads", 't', "LIST", 0, "concurrent logical tasks per run, 1 to 10M, e.g. 1,1k,1M; default 1,1k,1M", 0},
+	{"procs", 'p', "N", 0, "worker OS threads that run the tasks, 1 to 1024; default: online CPUs (1 for maps not safe for concurrent use)", 0},
+	{"mix", OPT_MIX, "R:W[:D]", 0, "load:store:delete percent, or read, write, mixed; default 90:10", 0},
+	{"keys", OPT_KEYS, "N", 0, "key space: keys are drawn from [0, N); default 1M", 0},
+	{"prefill", OPT_PREFILL, "N", 0, "keys stored before timing, at most --keys; default keys/2", 0},
+	{"ops", 'n', "N", 0, "operations per run, split over the tasks (excludes --duration)", 0},
+	{"duration", 'd', "TIME", 0, "length of each run, e.g. 500ms, 2s, 1m; default 1s (excludes --ops)", 0},
+	{"seed", OPT_SEED, "N", 0, "seed of the workload's random streams; default 1", 0},
+	{"hash-seed", OPT_HASH_SEED, "N", 0, "fix the maps' hash seed (Go's hash0); default random", 0},
+	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
+	{"output", 'o', "FILE", 0, "write the JSON result to FILE (atomically)", 0},
+	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
+	{0},
+};
+
+static const char doc[] =
+	"Run map benchmarks: every combination of --map and --threads, one table "
+	"row per run."
+	"\v"
+	"Counts take the suffixes k, M and G (1k = 1000); times need a unit "
+	"(ns, us, ms, s, m, h); lists are comma-separated.\n"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal, "
+	"130/143 interrupted.";
+
+enum format { FORMAT_TABLE, FORMAT_JSON };
+
+struct run_args {
+	struct mb_sweep sw;
+	const char *output;
+	unsigned format;
+	bool ops_given, duration_given, keys_given;
+};
+
+static const char *const grow_names[] = {"incremental", "stw", NULL};
+static const char *const format_names[] = {"table", "json", NULL};
+
+static uint64_t count_arg(const char *opt, const char *arg, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+	int rc = mb_parse_count(arg, min, max, &v);
+	if (rc == -EINVAL)
+		mb_cmd_usage_error(opt, "expected a count like 8, 1k or 1M, got '%s'", arg);
+	if (rc)
+		mb_cmd_usage_error(opt, "expected a count from %llu to %llu, got '%s'",
+				   (unsigned long long)min, (unsigned long long)max, arg);
+	return v;
+}
+
+/* The list parsers split a copy, so argv stays intact for the JSON's echo
+ * of the command line. */
+static char *copy_arg(const char *arg)
+{
+	char *c = strdup(arg);
+	if (!c) {
+		fprintf(stderr, "mapbench: out of memory\n");
+		exit(MB_EXIT_FAILURE);
+	}
+	return c;
+}
+
+static void parse_maps(struct mb_sweep *sw, const char *arg)
+{
+	char *items[MB_SWEEP_MAX_LIST];
+	size_t n;
+	char *copy = copy_arg(arg);
+	int rc = mb_parse_list(copy, items, MB_SWEEP_MAX_LIST, &n);
+	if (rc)
+		mb_cmd_usage_error("--map", "expected a comma-separated list of up to %d map names",
+				   MB_SWEEP_MAX_LIST);
+	for (size_t i = 0; i < n; i++) {
+		sw->maps[i] = mb_registry_find(items[i]);
+		if (!sw->maps[i]) {
+			char known[256] = "";
+			for (size_t j = 0; j < mb_registry_count(); j++) {
+				if (j)
+					strncat(known, ", ", sizeof known - strlen(known) - 1);
+				strncat(known, mb_registry_at(j)->name,
+					sizeof known - strlen(known) - 1);
+			}
+			mb_cmd_usage_error("--map", "unknown map '%s' (known: %s)", items[i], known);
+		}
+	}
+	sw->nmaps = n;
+	free(copy);
+}
+
+static void parse_threads(struct mb_sweep *sw, const char *arg)
+{
+	char *items[MB_SWEEP_MAX_LIST];
+	size_t n;
+	char *copy = copy_arg(arg);
+	if (mb_parse_list(copy, items, MB_SWEEP_MAX_LIST, &n))
+		mb_cmd_usage_error("--threads", "expected a comma-separated list of up to %d counts",
+				   MB_SWEEP_MAX_LIST);
+	for (size_t i = 0; i < n; i++)
+		sw->threads[i] = count_arg("--threads", items[i], 1, MAX_THREADS);
+	sw->nthreads = n;
+	free(copy);
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct run_args *a = state->input;
+	struct mb_sweep *sw = &a->sw;
+	int rc;
+	switch (key) {
+	case 'm':
+		parse_maps(sw, arg);
+		return 0;
+	case 't':
+		parse_threads(sw, arg);
+		return 0;
+	case 'p':
+		sw->procs = (unsigned)count_arg("--procs", arg, 1, MAX_PROCS);
+		sw->procs_explicit = true;
+		return 0;
+	case OPT_MIX:
+		rc = mb_parse_mix(arg, sw->mix);
+		if (rc == -ERANGE)
+			mb_cmd_usage_error("--mix", "percentages must each be 0..100 and sum to 100, got '%s'", arg);
+		if (rc)
+			mb_cmd_usage_error("--mix", "expected R:W or R:W:D percentages, or read, write, mixed; got '%s'", arg);
+		return 0;
+	case OPT_KEYS:
+		sw->keys = count_arg("--keys", arg, 1, UINT64_C(1) << 62);
+		a->keys_given = true;
+		return 0;
+	case OPT_PREFILL:
+		sw->prefill = count_arg("--prefill", arg, 0, UINT64_C(1) << 62);
+		sw->prefill_explicit = true;
+		return 0;
+	case 'n':
+		sw->ops = count_arg("--ops", arg, 1, UINT64_C(1) << 62);
+		a->ops_given = true;
+		return 0;
+	case 'd':
+		rc = mb_parse_duration(arg, 0, &sw->duration_ns);
+		if (rc == -EINVAL)
+			mb_cmd_usage_error("--duration", "expected a time with a unit like 500ms, 2s or 1m, got '%s'", arg);
+		if (rc)
+			mb_cmd_usage_error("--duration", "expected a time above zero that fits in 64-bit nanoseconds, got '%s'", arg);
+		a->duration_given = true;
+		return 0;
+	case OPT_SEED:
+		sw->seed = count_arg("--seed", arg, 0, UINT64_MAX);
+		return 0;
+	case OPT_HASH_SEED:
+		sw->hash_seed = count_arg("--hash-seed", arg, 0, UINT64_MAX);
+		sw->hash_seed_set = true;
+		return 0;
+	case OPT_GROW: {
+		unsigned g;
+		if (mb_parse_choice(arg, grow_names, &g))
+			mb_cmd_usage_error("--grow", "expected incremental or stw, got '%s'", arg);
+		sw->grow = (enum mb_map_grow_mode)g;
+		return 0;
+	}
+	case 'o':
+		a->output = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (mb_parse_choice(arg, format_names, &a->format))
+			mb_cmd_usage_error("--format", "expected table or json, got '%s'", arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		mb_cmd_usage_error("run", "unexpected argument '%s' (options start with --)", arg);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* The defaults, then the rules between options. */
+static void resolve(struct run_args *a)
+{
+	struct mb_sweep *sw = &a->sw;
+	if (a->ops_given && a->duration_given)
+		mb_cmd_usage_error("--ops", "cannot be combined with --duration: give one length");
+	if (!a->ops_given && !a->duration_given)
+		sw->duration_ns = UINT64_C(1000000000);
+	if (!sw->prefill_explicit)
+		sw->prefill = sw->keys / 2;
+	if (sw->prefill > sw->keys)
+		mb_cmd_usage_error("--prefill", "must be at most --keys (%llu), got %llu",
+				   (unsigned long long)sw->keys, (unsigned long long)sw->prefill);
+	if (a->output) {
+		int rc = mb_atomic_check(a->output);
+		if (rc)
+			mb_cmd_usage_error("--output", "cannot write '%s': %s", a->output,
+					   strerror(-rc));
+	}
+}
+
+static void set_defaults(struct run_args *a)
+{
+	struct mb_sweep *sw = &a->sw;
+	static const char *const default_maps[] = {"plain", "locked", "rwlocked"};
+	for (size_t i = 0; i < 3; i++)
+		sw->maps[i] = mb_registry_find(default_maps[i]);
+	sw->nmaps = 3;
+	sw->threads[0] = 1;
+	sw->threads[1] = 1000;
+	sw->threads[2] = 1000000;
+	sw->nthreads = 3;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	sw->procs = cpus > 0 ? (unsigned)(cpus > MAX_PROCS ? MAX_PROCS : cpus) : 1;
+	sw->mix[MB_OP_LOAD] = 90;
+	sw->mix[MB_OP_STORE] = 10;
+	sw->keys = 1000000;
+	sw->seed = 1;
+	sw->grow = MB_MAP_GROW_INCREMENTAL;
+	sw->latency_sample_shift = 6;
+}
+
+/* Ctrl-C / SIGTERM ask the running run to stop; what it measured is kept.
+ * A second signal ends the process at once. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	if (interrupted)
+		_exit(128 + sig);
+	interrupted = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Writes the document: to -o atomically, and/or to stdout.  If -o fails,
+ * the document goes to stdout so nothing measured is lost.  Returns 0 or 1. */
+static int emit(const struct run_args *a, const struct mb_result *res)
+{
+	char *text = mb_result_dump(res);
+	if (!text) {
+		fprintf(stderr, "mapbench: cannot build the JSON result: out of memory\n");
+		return 1;
+	}
+	int status = 0;
+	bool to_stdout = a->format == FORMAT_JSON;
+	if (a->output) {
+		int rc = mb_atomic_write(a->output, text, strlen(text));
+		if (rc) {
+			fprintf(stderr, "mapbench: --output: cannot write '%s': %s; "
+					"the JSON result follows on stdout\n",
+				a->output, strerror(-rc));
+			to_stdout = true;
+			status = 1;
+		}
+	}
+	if (to_stdout) {
+		fputs(text, stdout);
+		fflush(stdout);
+	}
+	free(text);
+	return status;
+}
+
+int mb_cmd_run(int argc, char **argv)
+{
+	const struct argp argp = {options, parse_opt, NULL, doc, NULL, NULL, NULL};
+	struct run_args a;
+	memset(&a, 0, sizeof a);
+	set_defaults(&a);
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	resolve(&a);
+
+	size_t n = mb_sweep_count(&a.sw);
+	struct mb_result_run *runs = calloc(n, sizeof *runs);
+	if (!runs) {
+		fprintf(stderr, "mapbench: out of memory\n");
+		return MB_EXIT_FAILURE;
+	}
+	install_signals();
+	FILE *table = a.format == FORMAT_TABLE ? stdout : NULL;
+	if (table)
+		mb_table_header(table);
+
+	int status = MB_EXIT_OK;
+	size_t done = 0;
+	for (size_t i = 0; i < n && !interrupted; i++) {
+		struct mb_result_run *r = &runs[done];
+		mb_sweep_run_config(&a.sw, i, &r->cfg);
+		int rc = mb_run_execute(&r->cfg, &r->res, &interrupted);
+		if (rc) {
+			fprintf(stderr, "mapbench: run %zu (%s, %llu threads): %s\n", i + 1,
+				r->cfg.map->name, (unsigned long long)r->cfg.threads,
+				strerror(-rc));
+			status = MB_EXIT_FAILURE;
+			break;
+		}
+		done++;
+		if (table)
+			mb_table_row(table, &r->cfg, &r->res);
+		if (r->res.outcome == MB_RUN_FATAL && status == MB_EXIT_OK)
+			status = MB_EXIT_FATAL;
+	}
+
+	struct mb_result res = {
+		.sweep = &a.sw,
+		.runs = runs,
+		.nruns = done,
+		.interrupted = interrupted != 0,
+		.argc = argc,
+		.argv = argv,
+	};
+	mb_host_read(&res.host);
+	if (table)
+		mb_table_footer(table, &res.host);
+	if ((a.output || a.format == FORMAT_JSON) && emit(&a, &res) && status == MB_EXIT_OK)
+		status = MB_EXIT_FAILURE;
+	free(runs);
+	if (interrupted)
+		return 128 + interrupted;
+	return status;
+}

@@ -1,0 +1,142 @@
+#include "report/result_json.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PACKAGE_VERSION
+#error "PACKAGE_VERSION comes from configure"
+#endif
+
+/* jansson refuses NaN and infinities; the schema says null. */
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *config_json(const struct mb_sweep *sw)
+{
+	json_t *maps = json_array(), *threads = json_array();
+	for (size_t i = 0; i < sw->nmaps; i++)
+		json_array_append_new(maps, json_string(sw->maps[i]->name));
+	for (size_t i = 0; i < sw->nthreads; i++)
+		json_array_append_new(threads, json_integer((json_int_t)sw->threads[i]));
+	return json_pack("{s:o, s:o, s:i, s:b, s:{s:i, s:i, s:i}, s:I, s:I, s:o, s:o,"
+			 " s:I, s:o, s:s, s:i}",
+		"maps", maps,
+		"threads", threads,
+		"procs", (int)sw->procs,
+		"procs_explicit", sw->procs_explicit,
+		"mix", "load_pct", (int)sw->mix[MB_OP_LOAD],
+		       "store_pct", (int)sw->mix[MB_OP_STORE],
+		       "delete_pct", (int)sw->mix[MB_OP_DELETE],
+		"keys", (json_int_t)sw->keys,
+		"prefill", (json_int_t)sw->prefill,
+		"ops", sw->ops ? json_integer((json_int_t)sw->ops) : json_null(),
+		"duration_ns", sw->duration_ns ? json_integer((json_int_t)sw->duration_ns)
+					       : json_null(),
+		"seed", (json_int_t)sw->seed,
+		"hash_seed", sw->hash_seed_set ? json_integer((json_int_t)sw->hash_seed)
+					       : json_null(),
+		"grow", mb_sweep_grow_name(sw->grow),
+		"latency_sample_shift", (int)sw->latency_sample_shift);
+}
+
+static json_t *host_json(const struct mb_host *h)
+{
+	return json_pack("{s:s, s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
+		"cpu_model", h->cpu_model,
+		"cpus_online", (int)h->cpus_online,
+		"memory_bytes", (json_int_t)h->memory_bytes,
+		"kernel", h->kernel,
+		"compiler", h->compiler,
+		"hostname", h->hostname,
+		"mapbench_version", PACKAGE_VERSION,
+		"clock_source", h->clock_source,
+		"date", h->date);
+}
+
+static json_t *latency_json(const struct mb_hist *h)
+{
+	return json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"samples", (json_int_t)h->count,
+		"mean", real_or_null(mb_hist_mean(h)),
+		"min", (json_int_t)(h->count ? h->min : 0),
+		"p50", (json_int_t)mb_hist_percentile(h, 50),
+		"p90", (json_int_t)mb_hist_percentile(h, 90),
+		"p99", (json_int_t)mb_hist_percentile(h, 99),
+		"p999", (json_int_t)mb_hist_percentile(h, 99.9),
+		"max", (json_int_t)h->max);
+}
+
+static json_t *run_json(const struct mb_result_run *run)
+{
+	const struct mb_run_config *c = &run->cfg;
+	const struct mb_run_result *r = &run->res;
+	double ns_per_op = r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN;
+	json_t *kinds = json_object();
+	for (int k = 0; k < MB_OP_NKINDS; k++)
+		json_object_set_new(kinds, mb_op_kind_name(k),
+				    json_integer((json_int_t)r->ops_by_kind[k]));
+	return json_pack("{s:s, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o,"
+			 " s:I, s:I, s:s, s:o}",
+		"map", c->map->name,
+		"threads", (json_int_t)c->threads,
+		"procs", (int)c->procs,
+		"ops", (json_int_t)r->ops,
+		"elapsed_s", real_or_null(r->elapsed_s),
+		"ops_per_s", real_or_null(r->ops_per_s),
+		"ns_per_op", real_or_null(ns_per_op),
+		"ops_by_kind", kinds,
+		"load_hits", (json_int_t)r->load_hits,
+		"latency_ns", latency_json(&r->latency),
+		"prefill_s", real_or_null(r->prefill_s),
+		"spawn_s", real_or_null(r->spawn_s),
+		"task_bytes", (json_int_t)r->task_bytes,
+		"final_len", (json_int_t)r->final_len,
+		"outcome", mb_run_outcome_name(r->outcome),
+		"error", r->message ? json_string(r->message) : json_null());
+}
+
+json_t *mb_result_to_json(const struct mb_result *r)
+{
+	json_t *argv = json_array(), *runs = json_array();
+	if (!argv || !runs) {
+		json_decref(argv);
+		json_decref(runs);
+		return NULL;
+	}
+	for (int i = 0; i < r->argc; i++)
+		json_array_append_new(argv, json_string(r->argv[i]));
+	for (size_t i = 0; i < r->nruns; i++)
+		json_array_append_new(runs, run_json(&r->runs[i]));
+	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
+		"schema", MB_RESULT_SCHEMA,
+		"mapbench_version", PACKAGE_VERSION,
+		"created", r->host.date,
+		"interrupted", r->interrupted,
+		"command_line", argv,
+		"config", config_json(r->sweep),
+		"host", host_json(&r->host),
+		"runs", runs);
+}
+
+char *mb_result_dump(const struct mb_result *r)
+{
+	json_t *doc = mb_result_to_json(r);
+	if (!doc)
+		return NULL;
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	json_decref(doc);
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *out = realloc(text, n + 2);
+	if (!out) {
+		free(text);
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
+}

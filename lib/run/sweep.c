@@ -1,0 +1,34 @@
+#include "run/sweep.h"
+
+size_t mb_sweep_count(const struct mb_sweep *sw)
+{
+	return sw->nmaps * sw->nthreads;
+}
+
+void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg)
+{
+	const struct mb_map_ops *map = sw->maps[i / sw->nthreads];
+	*cfg = (struct mb_run_config){
+		.map = map,
+		.threads = sw->threads[i % sw->nthreads],
+		.procs = sw->procs,
+		.keys = sw->keys,
+		.prefill = sw->prefill,
+		.ops = sw->ops,
+		.duration_ns = sw->duration_ns,
+		.seed = sw->seed,
+		.hash_seed = sw->hash_seed,
+		.hash_seed_set = sw->hash_seed_set,
+		.grow = sw->grow,
+		.latency_sample_shift = sw->latency_sample_shift,
+	};
+	for (int k = 0; k < MB_OP_NKINDS; k++)
+		cfg->mix[k] = sw->mix[k];
+	if (!sw->procs_explicit && !(map->flags & MB_MAP_F_CONCURRENT))
+		cfg->procs = 1;
+}
+
+const char *mb_sweep_grow_name(enum mb_map_grow_mode g)
+{
+	return g == MB_MAP_GROW_STW ? "stw" : "incremental";
+}

@@ -1,0 +1,45 @@
+/* mb_sweep: the resolved options of one `mapbench run` invocation and the
+ * cross product of its lists (maps x threads), one mb_run_config per run.
+ *
+ * The sweep owns its arrays (mb_sweep_free).  Single-threaded use.
+ */
+#ifndef MB_RUN_SWEEP_H
+#define MB_RUN_SWEEP_H
+
+#include "run/runner.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MB_SWEEP_MAX_LIST 64
+
+struct mb_sweep {
+	const struct mb_map_ops *maps[MB_SWEEP_MAX_LIST];
+	size_t nmaps;
+	uint64_t threads[MB_SWEEP_MAX_LIST];
+	size_t nthreads;
+	unsigned procs;          /* as given, or the online CPUs */
+	bool procs_explicit;     /* --procs was given */
+	unsigned mix[MB_OP_NKINDS];
+	uint64_t keys, prefill;
+	bool prefill_explicit;
+	uint64_t ops, duration_ns;
+	uint64_t seed;
+	uint64_t hash_seed;
+	bool hash_seed_set;
+	enum mb_map_grow_mode grow;
+	unsigned latency_sample_shift;
+};
+
+/* Number of runs: nmaps * nthreads. */
+size_t mb_sweep_count(const struct mb_sweep *sw);
+
+/* The configuration of run i (maps vary slowest).  A map that is not safe
+ * for concurrent use runs on one worker unless procs was given explicitly:
+ * Go's map needs a lock to be shared, and the default must not be a race. */
+void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg);
+
+/* The name of a grow mode: "incremental" or "stw". */
+const char *mb_sweep_grow_name(enum mb_map_grow_mode g);
+
+#endif
