@@ -15,6 +15,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,13 +251,13 @@ static void set_defaults(struct run_args *a)
 
 /* Ctrl-C / SIGTERM ask the running run to stop; what it measured is kept.
  * A second signal ends the process at once. */
-static volatile sig_atomic_t interrupted;
+static atomic_int interrupted; /* lock-free, so a handler may store to it */
 
 static void on_signal(int sig)
 {
-	if (interrupted)
+	if (atomic_load_explicit(&interrupted, memory_order_relaxed))
 		_exit(128 + sig);
-	interrupted = sig;
+	atomic_store_explicit(&interrupted, sig, memory_order_relaxed);
 }
 
 static void install_signals(void)
@@ -320,7 +321,7 @@ int mb_cmd_run(int argc, char **argv)
 
 	int status = MB_EXIT_OK;
 	size_t done = 0;
-	for (size_t i = 0; i < n && !interrupted; i++) {
+	for (size_t i = 0; i < n && !atomic_load(&interrupted); i++) {
 		struct mb_result_run *r = &runs[done];
 		mb_sweep_run_config(&a.sw, i, &r->cfg);
 		int rc = mb_run_execute(&r->cfg, &r->res, &interrupted);
@@ -342,7 +343,7 @@ int mb_cmd_run(int argc, char **argv)
 		.sweep = &a.sw,
 		.runs = runs,
 		.nruns = done,
-		.interrupted = interrupted != 0,
+		.interrupted = atomic_load(&interrupted) != 0,
 		.argc = argc,
 		.argv = argv,
 	};
@@ -352,7 +353,7 @@ int mb_cmd_run(int argc, char **argv)
 	if ((a.output || a.format == FORMAT_JSON) && emit(&a, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	free(runs);
-	if (interrupted)
-		return 128 + interrupted;
+	if (atomic_load(&interrupted))
+		return 128 + atomic_load(&interrupted);
 	return status;
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ struct run {
 	 * results they publish are read after pthread_join. */
 	atomic_int stop;
 	atomic_int fatal_rc; /* first MB_MAP_FATAL_* seen; CAS from 0, relaxed */
-	volatile sig_atomic_t *interrupt;
+	const atomic_int *interrupt; /* relaxed loads: a request to stop, no data */
 	uint32_t load_below;  /* op kind: r32 < load_below → load */
 	uint32_t store_below; /* r32 < store_below → store, else delete */
 };
@@ -94,7 +95,7 @@ static bool should_stop(struct worker *w, uint64_t deadline)
 	struct run *run = w->run;
 	if (atomic_load_explicit(&run->stop, memory_order_relaxed))
 		return true;
-	if (run->interrupt && *run->interrupt)
+	if (run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed))
 		return true;
 	return deadline && now_ns() >= deadline;
 }
@@ -263,7 +264,7 @@ static void free_workers(struct run *run, unsigned procs)
 }
 
 int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
-		   volatile sig_atomic_t *interrupt)
+		   const atomic_int *interrupt)
 {
 	int rc = validate(cfg);
 	if (rc)
@@ -328,6 +329,13 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	if (rc)
 		goto out_workers;
 
+	/* Workers inherit a mask without SIGINT/SIGTERM, so the caller's
+	 * handler runs in the caller's thread, not in a worker mid-op. */
+	sigset_t block, saved;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	unsigned started = 0;
 	int create_rc = 0;
 	for (; started < cfg->procs; started++) {
@@ -336,6 +344,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		if (create_rc)
 			break;
 	}
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (create_rc) /* the ones already waiting leave at their first check */
 		atomic_store_explicit(&run.stop, 1, memory_order_relaxed);
 	pthread_mutex_lock(&run.gate_mu);
@@ -354,7 +363,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	if (fatal) {
 		res->outcome = MB_RUN_FATAL;
 		res->message = mb_map_fatal_message(fatal);
-	} else if (interrupt && *interrupt) {
+	} else if (interrupt && atomic_load_explicit(interrupt, memory_order_relaxed)) {
 		res->outcome = MB_RUN_INTERRUPTED;
 	}
 	rc = 0;

@@ -3,15 +3,18 @@
  *
  * How a run goes: create the map; prefill keys 0..prefill-1 from one thread;
  * allocate and seed the task records (timed: spawn_s); start the workers;
- * all workers wait on a barrier, then run their tasks round-robin, one op per
- * task per turn, until the op budget is spent, the duration passes, a map
+ * all workers wait at a start gate, then run their tasks round-robin, one op
+ * per task per turn, until the op budget is spent, the duration passes, a map
  * returns a fatal code, or *interrupt becomes non-zero.
  *
  * Tasks are small records (RNG stream, op budget, counters), never threads
  * or stacks: task i runs on worker i % procs.
  *
  * Threads: mb_run_execute is called from one thread and creates the workers
- * itself.  lib/ never prints or exits; errors are negative errno values.
+ * itself, with SIGINT and SIGTERM blocked so that a handler runs in the
+ * calling thread.  *interrupt is an atomic so that a signal handler (a
+ * lock-free atomic store is async-signal-safe) or another thread may raise
+ * it.  lib/ never prints or exits; errors are negative errno values.
  */
 #ifndef MB_RUN_RUNNER_H
 #define MB_RUN_RUNNER_H
@@ -19,7 +22,7 @@
 #include "maps/map.h"
 #include "measure/hist.h"
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +81,6 @@ struct mb_run_result {
  * or a negative errno when the run could not be set up (-ENOMEM, -EINVAL for
  * a config that breaks the rules above).  interrupt may be NULL. */
 int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
-		   volatile sig_atomic_t *interrupt);
+		   const atomic_int *interrupt);
 
 #endif

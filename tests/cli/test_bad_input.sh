@@ -1,0 +1,49 @@
+# Every bad option value: exit 2 and one line on stderr naming the option,
+# before anything runs.
+. "$MB_SRCDIR/tests/cli/lib.sh"
+
+expect_usage --map run --map nosuch
+expect_usage --map run --map plain,,locked
+expect_usage --map run --map ""
+expect_usage --threads run --threads 0
+expect_usage --threads run --threads -1
+expect_usage --threads run --threads 1x
+expect_usage --threads run --threads 1kk
+expect_usage --threads run --threads abc
+expect_usage --threads run --threads 1.5k
+expect_usage --threads run --threads 10000001
+expect_usage --threads run --threads 99999999999999999999999
+expect_usage --threads run --threads 1,
+expect_usage --procs run --procs 0
+expect_usage --procs run --procs 1025
+expect_usage --procs run --procs two
+expect_usage --mix run --mix 90:20
+expect_usage --mix run --mix 90
+expect_usage --mix run --mix 50:50:0:0
+expect_usage --mix run --mix 101:0
+expect_usage --mix run --mix -10:110
+expect_usage --mix run --mix reads
+expect_usage --keys run --keys 0
+expect_usage --keys run --keys 1M5
+expect_usage --prefill run --keys 100 --prefill 101
+expect_usage --ops run --ops 0
+expect_usage --ops run --ops 10 --duration 1s
+expect_usage --duration run --duration 10
+expect_usage --duration run --duration 0s
+expect_usage --duration run --duration 5parsecs
+expect_usage --duration run --duration 99999999999h
+expect_usage --seed run --seed -3
+expect_usage --hash-seed run --hash-seed x
+expect_usage --grow run --grow sometimes
+expect_usage --format run --format yaml
+expect_usage --output run -o "$TMP/no/such/dir/r.json"
+expect_usage --output run -o "$TMP"
+expect_usage run run stray-argument
+
+# Unknown options are argp's: exit 2, and the first line names the option.
+expect_exit 2 "$MAPBENCH" run --frobnicate
+head -1 "$TMP/err" | grep -q -- "--frobnicate" || fail "unknown option not named"
+
+# Nothing ran: no output file appeared for any of the above.
+[ -z "$(ls -A "$TMP" | grep -v '^out$\|^err$')" ] || fail "files left: $(ls "$TMP")"
+finish

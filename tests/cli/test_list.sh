@@ -1,0 +1,11 @@
+# mapbench list maps, and its bad input.
+. "$MB_SRCDIR/tests/cli/lib.sh"
+
+expect_exit 0 "$MAPBENCH" list maps
+for m in plain locked rwlocked null; do
+	grep -q "^$m " "$TMP/out" || fail "list maps does not list $m"
+done
+expect_usage "list" list
+expect_usage "list" list colours
+expect_usage "list" list maps extra
+finish

@@ -1,0 +1,53 @@
+# Small runs of every map, the sweep's cross product, and the JSON result.
+. "$MB_SRCDIR/tests/cli/lib.sh"
+
+small="--ops 20000 --keys 1000 --prefill 500"
+
+for m in plain locked rwlocked null; do
+	expect_exit 0 "$MAPBENCH" run --map "$m" --threads 1,4 $small
+	rows=$(grep -c "^$m " "$TMP/out")
+	[ "$rows" -eq 2 ] || fail "$m: want 2 table rows, got $rows"
+	grep "^$m " "$TMP/out" | grep -qv " ok" && fail "$m: a run did not end ok"
+done
+
+# Cross product: 3 maps x 2 thread counts = 6 runs, in one document.
+expect_exit 0 "$MAPBENCH" run --map rwlocked,locked,null --threads 2,1k $small \
+	--procs 2 --mix 80:10:10 --seed 7 --hash-seed 42 -o "$TMP/r.json"
+json_check "$TMP/r.json" '.schema == "mapbench/1"'
+json_check "$TMP/r.json" '.runs | length == 6'
+json_check "$TMP/r.json" '[.runs[].map] == ["rwlocked","rwlocked","locked","locked","null","null"]'
+json_check "$TMP/r.json" '[.runs[].threads] == [2,1000,2,1000,2,1000]'
+json_check "$TMP/r.json" '.runs | all(.ops == 20000 and .outcome == "ok" and .error == null)'
+json_check "$TMP/r.json" '.runs | all(.ops_by_kind.load + .ops_by_kind.store + .ops_by_kind.delete == .ops)'
+json_check "$TMP/r.json" '.runs | all(.task_bytes > 0 and .task_bytes < 256 and .spawn_s >= 0)'
+json_check "$TMP/r.json" '.runs | all(.latency_ns.samples > 0 and .latency_ns.p50 <= .latency_ns.p99 and .latency_ns.p99 <= .latency_ns.max)'
+json_check "$TMP/r.json" '.config.mix == {"load_pct":80,"store_pct":10,"delete_pct":10}'
+json_check "$TMP/r.json" '.config.hash_seed == 42 and .config.seed == 7 and .config.ops == 20000'
+json_check "$TMP/r.json" '.config.threads == [2,1000] and .command_line[0] == "mapbench run"'
+json_check "$TMP/r.json" '.host.cpus_online >= 1 and (.host.cpu_model | length) > 0'
+json_check "$TMP/r.json" '.mapbench_version == .host.mapbench_version and .interrupted == false'
+json_check "$TMP/r.json" '.runs | all(.procs == 2)'
+
+# plain is not safe for concurrent writers, but with an explicit --procs it
+# gets them; concurrent readers are safe, as in Go.
+expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --procs 2 --mix read $small -o "$TMP/p.json"
+json_check "$TMP/p.json" '.runs[0].procs == 2 and .runs[0].outcome == "ok" and .runs[0].load_hits > 0'
+
+# Without --procs, plain runs on one worker; the concurrent maps on all CPUs.
+expect_exit 0 "$MAPBENCH" run --map plain,locked --threads 4 $small --format json
+json_check "$TMP/out" '.runs[0].procs == 1 and .runs[1].procs == .host.cpus_online'
+
+# The same seeds give the same op split and final map (one worker).
+for i in 1 2; do
+	"$MAPBENCH" run --map plain --threads 3 $small --mix 50:30:20 --seed 9 \
+		--hash-seed 1 --format json > "$TMP/d$i.json" || fail "determinism run $i"
+done
+a=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len]' "$TMP/d1.json")
+b=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len]' "$TMP/d2.json")
+[ "$a" = "$b" ] || fail "same seeds, different runs: $a vs $b"
+
+# --duration and --grow stw.
+expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
+	--mix write --duration 200ms --grow stw --format json
+json_check "$TMP/out" '.runs[0].elapsed_s >= 0.2 and .config.grow == "stw" and .config.duration_ns == 200000000'
+finish

@@ -1,0 +1,394 @@
+/* The Go 1.19 map port against a reference and against Go's rules. */
+#include "check.h"
+
+#include "maps/gomap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t next(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static struct mb_gomap *new_map(uint64_t seed, enum mb_map_grow_mode grow, int64_t hint)
+{
+	struct mb_map_config cfg = {.hash_seed = seed, .hash_seed_set = true,
+				    .grow = grow, .size_hint = hint};
+	return mb_gomap_create(&cfg);
+}
+
+/* ---- random op sequences against a reference -------------------------- */
+
+#define REF_KEYS 50000
+
+static void random_ops(uint64_t seed, enum mb_map_grow_mode grow, int ops)
+{
+	struct mb_gomap *m = new_map(seed, grow, 0);
+	bool *present = calloc(REF_KEYS, sizeof *present);
+	int64_t *vals = calloc(REF_KEYS, sizeof *vals);
+	int64_t len = 0;
+	uint64_t rng = seed;
+	/* Phases: grow from empty, churn, shrink to nothing, grow again. */
+	for (int i = 0; i < ops && check_failures < 10; i++) {
+		uint64_t r = next(&rng);
+		int phase = (i / (ops / 8)) % 4;
+		unsigned pct = (unsigned)(r % 100);
+		int64_t key = (int64_t)((r >> 20) % REF_KEYS);
+		unsigned store_pct = phase == 0 ? 60 : phase == 1 ? 35 : phase == 2 ? 5 : 45;
+		if (pct < store_pct) {
+			CHECK(mb_gomap_store(m, key, (int64_t)r) == 0, "store");
+			len += !present[key];
+			present[key] = true;
+			vals[key] = (int64_t)r;
+		} else if (pct < 70) {
+			int rc = mb_gomap_delete(m, key);
+			CHECK(rc == present[key], "delete %lld: rc %d", (long long)key, rc);
+			len -= present[key];
+			present[key] = false;
+		} else {
+			int64_t v = -1;
+			int rc = mb_gomap_load(m, key, &v);
+			CHECK(rc == present[key] && (!rc || v == vals[key]),
+			      "load %lld: rc %d", (long long)key, rc);
+		}
+		if (grow == MB_MAP_GROW_STW) {
+			struct mb_gomap_stats st;
+			mb_gomap_get_stats(m, &st);
+			CHECK(!st.growing, "stw mode left the map growing");
+		}
+	}
+	CHECK(mb_gomap_len(m) == len, "len %lld, want %lld", (long long)mb_gomap_len(m),
+	      (long long)len);
+	for (int64_t k = 0; k < REF_KEYS; k++) {
+		int64_t v;
+		if (mb_gomap_load(m, k, &v) != present[k]) {
+			CHECK(0, "final state of key %lld", (long long)k);
+			break;
+		}
+	}
+	struct mb_gomap_stats st;
+	mb_gomap_get_stats(m, &st);
+	CHECK(st.grows > 0, "seed %llu: the sequence grew the map", (unsigned long long)seed);
+	free(present);
+	free(vals);
+	mb_gomap_destroy(m);
+}
+
+/* ---- growth thresholds ----------------------------------------------------- */
+
+struct grow_log {
+	int n;
+	struct mb_gomap_grow_info g[64];
+};
+
+static void log_grow(void *arg, const struct mb_gomap_grow_info *g)
+{
+	struct grow_log *l = arg;
+	if (l->n < 64)
+		l->g[l->n++] = *g;
+}
+
+/* Go's rule written out on its own: a doubling grow starts when an insert of
+ * a new key finds count+1 > 8 and count+1 > 6.5 * 2^B. */
+static int64_t grow_count_for(uint8_t B)
+{
+	return B == 0 ? 8 : (int64_t)13 << (B - 1);
+}
+
+static void growth_thresholds(void)
+{
+	CHECK(!mb_gomap_over_load_factor(8, 0) && mb_gomap_over_load_factor(9, 0), "B=0: 9th");
+	CHECK(!mb_gomap_over_load_factor(13, 1) && mb_gomap_over_load_factor(14, 1), "B=1: 14th");
+	CHECK(!mb_gomap_over_load_factor(26, 2) && mb_gomap_over_load_factor(27, 2), "B=2");
+	CHECK(!mb_gomap_over_load_factor(6656, 10) && mb_gomap_over_load_factor(6657, 10), "B=10");
+	CHECK(!mb_gomap_too_many_overflow(0, 0) && mb_gomap_too_many_overflow(1, 0), "ovf B=0");
+	CHECK(!mb_gomap_too_many_overflow(1023, 10) && mb_gomap_too_many_overflow(1024, 10),
+	      "ovf B=10");
+	CHECK(!mb_gomap_too_many_overflow(32767, 20) && mb_gomap_too_many_overflow(32768, 20),
+	      "ovf B>15 is capped at 2^15");
+
+	struct mb_gomap *m = new_map(99, MB_MAP_GROW_INCREMENTAL, 0);
+	struct grow_log log = {0};
+	mb_gomap_set_grow_observer(m, log_grow, &log);
+	const int64_t n = 300000;
+	uint64_t rng = 5;
+	for (int64_t i = 0; i < n; i++) {
+		/* distinct keys in a scrambled order */
+		int64_t key = (int64_t)(next(&rng) & ~0xfffffULL) | i;
+		mb_gomap_store(m, key, i);
+	}
+	CHECK(log.n == 16, "grows for %lld inserts: %d", (long long)n, log.n);
+	for (int i = 0; i < log.n; i++) {
+		struct mb_gomap_grow_info *g = &log.g[i];
+		CHECK(!g->same_size, "grow %d is a doubling", i);
+		CHECK(g->old_B == i && g->new_B == i + 1, "grow %d: B %u -> %u", i, g->old_B,
+		      g->new_B);
+		CHECK(g->count == grow_count_for(g->old_B),
+		      "grow %d from B=%u started at count %lld, Go's rule says %lld", i, g->old_B,
+		      (long long)g->count, (long long)grow_count_for(g->old_B));
+	}
+	struct mb_gomap_stats st;
+	mb_gomap_get_stats(m, &st);
+	CHECK(st.B == 16 && st.count == n && st.grows == 16 && st.same_size_grows == 0,
+	      "final B %u count %lld", st.B, (long long)st.count);
+	mb_gomap_destroy(m);
+
+	/* Size hints pick the smallest B that does not overload (makemap). */
+	const int64_t hints[] = {0, 1, 8, 9, 13, 14, 26, 27, 100, 1000000};
+	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		uint8_t want = 0;
+		while (hints[i] > 8 && hints[i] > 13 * ((1LL << want) / 2))
+			want++;
+		m = new_map(1, MB_MAP_GROW_INCREMENTAL, hints[i]);
+		mb_gomap_get_stats(m, &st);
+		CHECK(st.B == want, "hint %lld: B %u, want %u", (long long)hints[i], st.B, want);
+		/* filling to the hint never grows */
+		log.n = 0;
+		mb_gomap_set_grow_observer(m, log_grow, &log);
+		for (int64_t k = 0; k < hints[i]; k++)
+			mb_gomap_store(m, k, k);
+		CHECK(log.n == 0, "hint %lld: grew %d times while filling", (long long)hints[i], log.n);
+		mb_gomap_destroy(m);
+	}
+}
+
+/* ---- same-size grow after churn ------------------------------------------------- */
+
+static void same_size_grow(void)
+{
+	struct mb_gomap *m = new_map(7, MB_MAP_GROW_INCREMENTAL, 0);
+	const int64_t window = 1600; /* B=8 holds up to 1664 */
+	for (int64_t k = 0; k < window; k++)
+		mb_gomap_store(m, k, k);
+	struct mb_gomap_stats st;
+	mb_gomap_get_stats(m, &st);
+	uint8_t B = st.B;
+	CHECK(B == 8, "B after fill: %u", B);
+	struct grow_log log = {0};
+	mb_gomap_set_grow_observer(m, log_grow, &log);
+	int64_t k = window;
+	for (; k < 2000000 && log.n == 0; k++) {
+		mb_gomap_store(m, k, k);
+		mb_gomap_delete(m, k - window);
+	}
+	CHECK(log.n >= 1 && log.g[0].same_size, "churn led to a same-size grow (%d grows)", log.n);
+	if (log.n)
+		CHECK(log.g[0].old_B == B && log.g[0].new_B == B &&
+		      mb_gomap_too_many_overflow(log.g[0].noverflow, B),
+		      "same-size grow at B %u with noverflow %u", log.g[0].old_B,
+		      log.g[0].noverflow);
+	mb_gomap_get_stats(m, &st);
+	CHECK(st.B == B && st.count == window, "B %u count %lld after churn", st.B,
+	      (long long)st.count);
+	for (int64_t j = k - window; j < k; j++) {
+		int64_t v;
+		if (mb_gomap_load(m, j, &v) != 1 || v != j) {
+			CHECK(0, "key %lld lost in the same-size grow", (long long)j);
+			break;
+		}
+	}
+	mb_gomap_destroy(m);
+}
+
+/* ---- iteration -------------------------------------------------------------------- */
+
+struct visit {
+	int64_t nkeys;
+	unsigned char *hits;
+	int64_t n;
+	int64_t bad;
+	struct mb_gomap *m;
+	int mode;           /* 0 count, 1 delete ahead, 2 insert new keys */
+	int64_t deleted_from;
+	int64_t order[16];
+};
+
+static bool visit(int64_t key, int64_t val, void *arg)
+{
+	struct visit *v = arg;
+	if (v->n < 16)
+		v->order[v->n] = key;
+	v->n++;
+	if (key < 0 || key >= v->nkeys) {
+		if (v->mode != 2 || key < 1000000000)
+			v->bad++;
+		return true;
+	}
+	if (val != key * 2)
+		v->bad++;
+	v->hits[key]++;
+	if (v->mode == 1 && v->n == 1) {
+		/* delete every key but this one: none of them may appear */
+		for (int64_t k = 0; k < v->nkeys; k++)
+			if (k != key)
+				mb_gomap_delete(v->m, k);
+	}
+	if (v->mode == 2 && v->n <= 4000)
+		mb_gomap_store(v->m, 1000000000 + v->n, 0); /* may or may not be seen */
+	return true;
+}
+
+static void check_once(struct visit *v, const char *what)
+{
+	int64_t missing = 0, twice = 0;
+	for (int64_t k = 0; k < v->nkeys; k++) {
+		missing += v->hits[k] == 0;
+		twice += v->hits[k] > 1;
+	}
+	CHECK(missing == 0 && twice == 0 && v->bad == 0,
+	      "%s: %lld missing, %lld twice, %lld bad", what, (long long)missing,
+	      (long long)twice, (long long)v->bad);
+}
+
+static bool stop_growing;
+
+static void note_grow(void *arg, const struct mb_gomap_grow_info *g)
+{
+	(void)arg, (void)g;
+	stop_growing = true;
+}
+
+static void iteration(void)
+{
+	const int64_t n = 20000;
+	struct visit v = {.nkeys = n, .hits = calloc((size_t)n, 1)};
+
+	/* A settled map. */
+	struct mb_gomap *m = new_map(3, MB_MAP_GROW_INCREMENTAL, 0);
+	for (int64_t k = 0; k < n; k++)
+		mb_gomap_store(m, k, k * 2);
+	CHECK(mb_gomap_range(m, visit, &v) == 0, "range");
+	check_once(&v, "settled map");
+
+	/* In the middle of a grow: stop inserting right after a grow starts. */
+	struct mb_gomap *g = new_map(4, MB_MAP_GROW_INCREMENTAL, 0);
+	int64_t k = 0;
+	for (; k < 4000; k++)
+		mb_gomap_store(g, k, k * 2);
+	stop_growing = false;
+	mb_gomap_set_grow_observer(g, note_grow, NULL);
+	while (!stop_growing)
+		mb_gomap_store(g, k, k * 2), k++;
+	struct mb_gomap_stats st;
+	mb_gomap_get_stats(g, &st);
+	CHECK(st.growing && st.nevacuate < (1u << (st.B - 1)), "stopped mid-grow");
+	memset(v.hits, 0, (size_t)n);
+	v = (struct visit){.nkeys = k, .hits = v.hits};
+	CHECK(mb_gomap_range(g, visit, &v) == 0, "range mid-grow");
+	check_once(&v, "mid-grow");
+	mb_gomap_get_stats(g, &st);
+	CHECK(st.growing, "reads never evacuate: still growing");
+	for (int64_t j = 0; j < k; j++) {
+		int64_t val;
+		if (mb_gomap_load(g, j, &val) != 1 || val != j * 2) {
+			CHECK(0, "mid-grow lookup of %lld", (long long)j);
+			break;
+		}
+	}
+
+	/* Deleting during iteration: deleted keys are not returned. */
+	memset(v.hits, 0, (size_t)n);
+	v = (struct visit){.nkeys = n, .hits = v.hits, .m = m, .mode = 1};
+	CHECK(mb_gomap_range(m, visit, &v) == 0, "range with deletes");
+	CHECK(v.n == 1 && v.bad == 0, "deleted keys were returned: %lld visits", (long long)v.n);
+	CHECK(mb_gomap_len(m) == 1, "one key left");
+	mb_gomap_destroy(m);
+
+	/* Inserting during iteration, enough to start and finish grows: every
+	 * old key still exactly once. */
+	m = new_map(5, MB_MAP_GROW_INCREMENTAL, 0);
+	for (int64_t j = 0; j < 1000; j++)
+		mb_gomap_store(m, j, j * 2);
+	memset(v.hits, 0, (size_t)n);
+	v = (struct visit){.nkeys = 1000, .hits = v.hits, .m = m, .mode = 2};
+	CHECK(mb_gomap_range(m, visit, &v) == 0, "range with inserts");
+	check_once(&v, "inserting during iteration");
+	mb_gomap_get_stats(m, &st);
+	CHECK(st.grows >= 8, "the inserts grew the map during iteration (%llu grows)",
+	      (unsigned long long)st.grows);
+	mb_gomap_destroy(m);
+	mb_gomap_destroy(g);
+
+	/* Iteration order: the same seed gives the same order, another seed
+	 * another one. */
+	int64_t first[3][16];
+	const uint64_t seeds[3] = {11, 11, 12};
+	for (int s = 0; s < 3; s++) {
+		m = new_map(seeds[s], MB_MAP_GROW_INCREMENTAL, 0);
+		for (int64_t j = 0; j < 1000; j++)
+			mb_gomap_store(m, j, j * 2);
+		memset(v.hits, 0, (size_t)n);
+		v = (struct visit){.nkeys = 1000, .hits = v.hits};
+		mb_gomap_range(m, visit, &v);
+		memcpy(first[s], v.order, sizeof first[s]);
+		mb_gomap_destroy(m);
+	}
+	CHECK(memcmp(first[0], first[1], sizeof first[0]) == 0, "same seed, same order");
+	CHECK(memcmp(first[0], first[2], sizeof first[0]) != 0, "other seed, other order");
+	free(v.hits);
+}
+
+/* ---- deleting everything ---------------------------------------------------- */
+
+static void empty_rest(void)
+{
+	struct mb_gomap *m = new_map(8, MB_MAP_GROW_INCREMENTAL, 0);
+	for (int64_t k = 0; k < 5000; k++)
+		mb_gomap_store(m, k, k);
+	struct mb_gomap_stats before, after;
+	mb_gomap_get_stats(m, &before);
+	for (int64_t k = 4999; k >= 0; k--)
+		CHECK(mb_gomap_delete(m, k) == 1, "delete %lld", (long long)k);
+	mb_gomap_get_stats(m, &after);
+	CHECK(after.count == 0, "empty");
+	CHECK(after.hash0 != before.hash0, "an emptied map draws a new hash0");
+	int64_t v;
+	for (int64_t k = 0; k < 5000; k++)
+		if (mb_gomap_load(m, k, &v) != 0) {
+			CHECK(0, "deleted key %lld found", (long long)k);
+			break;
+		}
+	CHECK(mb_gomap_delete(m, 1) == 0, "delete from an empty map");
+	for (int64_t k = 0; k < 5000; k += 2)
+		mb_gomap_store(m, k, -k);
+	for (int64_t k = 0; k < 5000; k++) {
+		int rc = mb_gomap_load(m, k, &v);
+		if (rc != !(k & 1) || (rc && v != -k)) {
+			CHECK(0, "reinsert: key %lld rc %d", (long long)k, rc);
+			break;
+		}
+	}
+	CHECK(mb_gomap_len(m) == 2500, "len after reinsert");
+	mb_gomap_destroy(m);
+
+	/* emptyRest lets a delete at the end of a chain mark it; a lookup for a
+	 * key that is not there still finds nothing after any delete order. */
+	m = new_map(9, MB_MAP_GROW_INCREMENTAL, 0);
+	for (int64_t k = 0; k < 8; k++)
+		mb_gomap_store(m, k, k); /* one bucket, B = 0 */
+	const int64_t order[] = {3, 7, 6, 0, 1, 2, 5, 4};
+	for (int i = 0; i < 8; i++) {
+		CHECK(mb_gomap_delete(m, order[i]) == 1, "delete %lld", (long long)order[i]);
+		for (int j = i + 1; j < 8; j++)
+			CHECK(mb_gomap_load(m, order[j], &v) == 1, "key %lld still there",
+			      (long long)order[j]);
+	}
+	mb_gomap_destroy(m);
+}
+
+int main(void)
+{
+	const uint64_t seeds[] = {1, 2, 3};
+	for (size_t i = 0; i < 3; i++)
+		random_ops(seeds[i], MB_MAP_GROW_INCREMENTAL, 1000000);
+	random_ops(4, MB_MAP_GROW_STW, 400000);
+	growth_thresholds();
+	same_size_grow();
+	iteration();
+	empty_rest();
+	CHECK_DONE();
+}

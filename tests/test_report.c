@@ -1,0 +1,140 @@
+/* The JSON document (fields and types), host metadata and table formats. */
+#include "check.h"
+
+#include "maps/registry.h"
+#include "report/host.h"
+#include "report/result_json.h"
+#include "report/table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void check_type(json_t *obj, const char *key, json_type want)
+{
+	json_t *v = json_object_get(obj, key);
+	CHECK(v && json_typeof(v) == want, "field %s: type %d, want %d", key,
+	      v ? (int)json_typeof(v) : -1, (int)want);
+}
+
+static void check_document(void)
+{
+	struct mb_sweep sw = {
+		.maps = {mb_registry_find("plain"), mb_registry_find("locked")},
+		.nmaps = 2,
+		.threads = {1, 1000},
+		.nthreads = 2,
+		.procs = 2,
+		.mix = {90, 10, 0},
+		.keys = 1000,
+		.prefill = 500,
+		.ops = 5000,
+		.seed = 3,
+		.latency_sample_shift = 6,
+	};
+	struct mb_result_run *runs = calloc(2, sizeof *runs);
+	mb_sweep_run_config(&sw, 0, &runs[0].cfg);
+	mb_sweep_run_config(&sw, 3, &runs[1].cfg);
+	CHECK(runs[0].cfg.procs == 1, "plain runs on one worker without --procs");
+	CHECK(runs[1].cfg.procs == 2 && runs[1].cfg.threads == 1000 &&
+	      strcmp(runs[1].cfg.map->name, "locked") == 0, "run 3 is locked x 1000");
+	for (int i = 0; i < 2; i++) {
+		struct mb_run_result *r = &runs[i].res;
+		mb_hist_init(&r->latency);
+		r->ops = 5000;
+		r->ops_by_kind[0] = 4500;
+		r->ops_by_kind[1] = 500;
+		r->elapsed_s = 0.001;
+		r->ops_per_s = 5e6;
+		r->task_bytes = 24;
+		r->final_len = 510;
+		mb_hist_record(&r->latency, 100);
+	}
+	runs[1].res.outcome = MB_RUN_FATAL;
+	runs[1].res.message = "concurrent map writes";
+	runs[1].res.elapsed_s = NAN; /* must come out as null, not break JSON */
+	char *argv[] = {"mapbench run", "--ops", "5000"};
+	struct mb_result res = {.sweep = &sw, .runs = runs, .nruns = 2, .argc = 3, .argv = argv};
+	mb_host_read(&res.host);
+
+	char *text = mb_result_dump(&res);
+	CHECK(text != NULL, "dump");
+	json_error_t err;
+	json_t *doc = text ? json_loads(text, 0, &err) : NULL;
+	CHECK(doc != NULL, "the dump parses back: %s", doc ? "" : err.text);
+	if (doc) {
+		CHECK(strcmp(json_string_value(json_object_get(doc, "schema")), "mapbench/1") == 0,
+		      "schema");
+		check_type(doc, "mapbench_version", JSON_STRING);
+		check_type(doc, "created", JSON_STRING);
+		check_type(doc, "interrupted", JSON_FALSE);
+		check_type(doc, "command_line", JSON_ARRAY);
+		check_type(doc, "config", JSON_OBJECT);
+		check_type(doc, "host", JSON_OBJECT);
+		check_type(doc, "runs", JSON_ARRAY);
+		json_t *cfg = json_object_get(doc, "config");
+		check_type(cfg, "maps", JSON_ARRAY);
+		check_type(cfg, "mix", JSON_OBJECT);
+		check_type(cfg, "hash_seed", JSON_NULL);
+		check_type(cfg, "duration_ns", JSON_NULL);
+		check_type(cfg, "ops", JSON_INTEGER);
+		json_t *host = json_object_get(doc, "host");
+		const char *hf[] = {"cpu_model", "kernel", "compiler", "date", "mapbench_version"};
+		for (size_t i = 0; i < sizeof hf / sizeof hf[0]; i++)
+			check_type(host, hf[i], JSON_STRING);
+		check_type(host, "cpus_online", JSON_INTEGER);
+		check_type(host, "memory_bytes", JSON_INTEGER);
+		json_t *r0 = json_array_get(json_object_get(doc, "runs"), 0);
+		json_t *r1 = json_array_get(json_object_get(doc, "runs"), 1);
+		const char *ints[] = {"threads", "procs", "ops", "load_hits", "task_bytes", "final_len"};
+		for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+			check_type(r0, ints[i], JSON_INTEGER);
+		const char *reals[] = {"elapsed_s", "ops_per_s", "ns_per_op", "prefill_s", "spawn_s"};
+		for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+			check_type(r0, reals[i], JSON_REAL);
+		check_type(r0, "ops_by_kind", JSON_OBJECT);
+		check_type(r0, "latency_ns", JSON_OBJECT);
+		check_type(r0, "error", JSON_NULL);
+		CHECK(strcmp(json_string_value(json_object_get(r0, "outcome")), "ok") == 0, "ok");
+		CHECK(strcmp(json_string_value(json_object_get(r1, "outcome")), "fatal") == 0 &&
+		      strcmp(json_string_value(json_object_get(r1, "error")),
+			     "concurrent map writes") == 0, "fatal run carries Go's message");
+		check_type(r1, "elapsed_s", JSON_NULL);
+		json_t *lat = json_object_get(r0, "latency_ns");
+		CHECK(json_integer_value(json_object_get(lat, "p50")) == 100 &&
+		      json_integer_value(json_object_get(lat, "samples")) == 1, "latency");
+		json_decref(doc);
+	}
+	free(text);
+	free(runs);
+}
+
+static void check_formats(void)
+{
+	char b[32];
+	CHECK(strcmp(mb_table_duration(b, sizeof b, 85), "85ns") == 0, "85ns: %s", b);
+	CHECK(strcmp(mb_table_duration(b, sizeof b, 1234), "1.2us") == 0, "1.2us: %s", b);
+	CHECK(strcmp(mb_table_duration(b, sizeof b, 3.4e6), "3.4ms") == 0, "3.4ms: %s", b);
+	CHECK(strcmp(mb_table_duration(b, sizeof b, 2.1e9), "2.10s") == 0, "2.10s: %s", b);
+	CHECK(strcmp(mb_table_duration(b, sizeof b, NAN), "-") == 0, "nan: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 8), "8") == 0, "8: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 1000), "1k") == 0, "1k: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 1000000), "1M") == 0, "1M: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 1500000), "1500k") == 0, "1500k: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 12345), "12.3k") == 0, "12.3k: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 1234), "1234") == 0, "1234: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 12345678), "12.3M") == 0, "12.3M: %s", b);
+
+	struct mb_host h;
+	mb_host_read(&h);
+	CHECK(h.cpus_online >= 1 && h.memory_bytes > 0, "host: cpus and memory");
+	CHECK(strlen(h.date) == 20 && h.date[10] == 'T' && h.date[19] == 'Z', "date %s", h.date);
+	CHECK(h.cpu_model[0] && h.kernel[0] && h.compiler[0], "host strings");
+}
+
+int main(void)
+{
+	check_document();
+	check_formats();
+	CHECK_DONE();
+}

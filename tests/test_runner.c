@@ -1,0 +1,304 @@
+/* The runner: op budgets, mixes, durations, fatal and interrupt endings,
+ * validation and determinism.  Built a second time under TSan. */
+#include "check.h"
+
+#include "maps/locked.h"
+#include "maps/map.h"
+#include "maps/null.h"
+#include "maps/gomap.h"
+#include "run/runner.h"
+#include "run/sweep.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A map that reports Go's "concurrent map writes" after a few thousand ops,
+ * from whichever worker gets there. */
+struct fatal_map {
+	struct mb_map base;
+	atomic_long ops;
+};
+
+static const struct mb_map_ops fatal_ops;
+
+static struct mb_map *fatal_create(const struct mb_map_config *cfg)
+{
+	(void)cfg;
+	struct fatal_map *m = calloc(1, sizeof *m);
+	m->base.ops = &fatal_ops;
+	return &m->base;
+}
+
+static void fatal_destroy(struct mb_map *m)
+{
+	free(m);
+}
+
+static int fatal_op(struct mb_map *base)
+{
+	struct fatal_map *m = (struct fatal_map *)base;
+	return atomic_fetch_add(&m->ops, 1) >= 5000 ? MB_MAP_FATAL_WRITES : 0;
+}
+
+static int fatal_load(struct mb_map *m, int64_t k, int64_t *v)
+{
+	(void)k, (void)v;
+	return fatal_op(m);
+}
+
+static int fatal_store(struct mb_map *m, int64_t k, int64_t v)
+{
+	(void)k, (void)v;
+	return fatal_op(m);
+}
+
+static int fatal_delete(struct mb_map *m, int64_t k)
+{
+	(void)k;
+	return fatal_op(m);
+}
+
+static int64_t fatal_len(struct mb_map *m)
+{
+	(void)m;
+	return 0;
+}
+
+static int fatal_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
+{
+	(void)m, (void)fn, (void)arg;
+	return 0;
+}
+
+static const struct mb_map_ops fatal_ops = {
+	.name = "fatal-after-5000",
+	.summary = "test map",
+	.flags = MB_MAP_F_CONCURRENT,
+	.create = fatal_create,
+	.destroy = fatal_destroy,
+	.load = fatal_load,
+	.store = fatal_store,
+	.delete = fatal_delete,
+	.len = fatal_len,
+	.range = fatal_range,
+};
+
+static struct mb_run_config base_config(const struct mb_map_ops *map)
+{
+	return (struct mb_run_config){
+		.map = map,
+		.threads = 4,
+		.procs = 2,
+		.mix = {90, 10, 0},
+		.keys = 1000,
+		.prefill = 500,
+		.ops = 100000,
+		.seed = 1,
+		.latency_sample_shift = 4,
+	};
+}
+
+static struct mb_run_result *run(const struct mb_run_config *cfg, int *rc,
+				 atomic_int *interrupt)
+{
+	struct mb_run_result *res = malloc(sizeof *res);
+	*rc = mb_run_execute(cfg, res, interrupt);
+	return res;
+}
+
+static void op_budgets(void)
+{
+	const uint64_t threads[] = {1, 3, 1000, 100000};
+	for (unsigned procs = 1; procs <= 2; procs++)
+		for (size_t i = 0; i < 4; i++) {
+			struct mb_run_config cfg = base_config(&mb_locked_ops);
+			cfg.threads = threads[i];
+			cfg.procs = procs;
+			cfg.ops = 300001;
+			int rc;
+			struct mb_run_result *r = run(&cfg, &rc, NULL);
+			uint64_t sum = r->ops_by_kind[0] + r->ops_by_kind[1] + r->ops_by_kind[2];
+			CHECK(rc == 0 && r->outcome == MB_RUN_OK, "threads %llu procs %u: rc %d",
+			      (unsigned long long)threads[i], procs, rc);
+			CHECK(r->ops == cfg.ops && sum == cfg.ops, "threads %llu procs %u: %llu ops",
+			      (unsigned long long)threads[i], procs, (unsigned long long)r->ops);
+			/* 24-byte records plus each task's share of the worker
+			 * records, which only many tasks make small. */
+			CHECK(r->task_bytes >= 24 && (threads[i] < 1000 || r->task_bytes <= 32),
+			      "threads %llu: task bytes %zu", (unsigned long long)threads[i],
+			      r->task_bytes);
+			CHECK(r->latency.count > 0, "latency was sampled");
+			CHECK(r->final_len >= 500 && r->final_len <= 1000, "final len %lld",
+			      (long long)r->final_len);
+			free(r);
+		}
+}
+
+static void mixes(void)
+{
+	struct mb_run_config cfg = base_config(&mb_locked_ops);
+	const unsigned mixes[][3] = {{100, 0, 0}, {0, 100, 0}, {0, 0, 100}, {50, 30, 20}};
+	for (int i = 0; i < 4; i++) {
+		memcpy(cfg.mix, mixes[i], sizeof cfg.mix);
+		int rc;
+		struct mb_run_result *r = run(&cfg, &rc, NULL);
+		for (int k = 0; k < MB_OP_NKINDS; k++) {
+			double share = (double)r->ops_by_kind[k] / (double)r->ops * 100.0;
+			CHECK(share > mixes[i][k] - 1.0 && share < mixes[i][k] + 1.0,
+			      "mix %u:%u:%u: %s share %.2f%%", mixes[i][0], mixes[i][1],
+			      mixes[i][2], mb_op_kind_name(k), share);
+		}
+		if (mixes[i][0] == 100)
+			CHECK(r->load_hits > 0 && r->final_len == 500, "read-only run");
+		free(r);
+	}
+}
+
+static void duration(void)
+{
+	struct mb_run_config cfg = base_config(&mb_null_ops);
+	cfg.ops = 0;
+	cfg.duration_ns = 50000000;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_OK && r->ops > 0, "duration run");
+	CHECK(r->elapsed_s >= 0.05, "elapsed %.3f s >= 50 ms", r->elapsed_s);
+	free(r);
+}
+
+static void fatal(void)
+{
+	struct mb_run_config cfg = base_config(&fatal_ops);
+	cfg.ops = 0;
+	cfg.duration_ns = 60ULL * 1000000000ULL; /* ended by the fatal, not the clock */
+	cfg.prefill = 0;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_FATAL, "fatal outcome: rc %d outcome %d", rc,
+	      r->outcome);
+	CHECK(r->message && strcmp(r->message, "concurrent map writes") == 0, "Go's message");
+	CHECK(r->elapsed_s < 30, "stopped promptly");
+	CHECK(r->final_len == -1, "no length from a fatal run");
+	free(r);
+}
+
+struct interrupter {
+	atomic_int *flag;
+};
+
+static void *interrupt_later(void *arg)
+{
+	struct interrupter *it = arg;
+	struct timespec ts = {0, 100000000};
+	nanosleep(&ts, NULL);
+	atomic_store(it->flag, 2);
+	return NULL;
+}
+
+static void interrupt(void)
+{
+	/* Another thread raises the flag, as the signal handler does. */
+	static atomic_int flag;
+	struct mb_run_config cfg = base_config(&mb_null_ops);
+	cfg.ops = 0;
+	cfg.duration_ns = 60ULL * 1000000000ULL;
+	struct interrupter it = {&flag};
+	pthread_t t;
+	pthread_create(&t, NULL, interrupt_later, &it);
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, &flag);
+	pthread_join(t, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_INTERRUPTED, "interrupted: rc %d outcome %d",
+	      rc, r->outcome);
+	CHECK(r->ops > 0 && r->elapsed_s < 30, "kept what was measured, stopped promptly");
+	free(r);
+}
+
+static void invalid(void)
+{
+	struct mb_run_config good = base_config(&mb_null_ops), cfg;
+	struct mb_run_result *r = malloc(sizeof *r);
+	cfg = good, cfg.threads = 0;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "threads 0");
+	cfg = good, cfg.procs = 0;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "procs 0");
+	cfg = good, cfg.keys = 0;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "keys 0");
+	cfg = good, cfg.prefill = 1001;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "prefill > keys");
+	cfg = good, cfg.mix[1] = 20;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "mix over 100");
+	cfg = good, cfg.duration_ns = 1000;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "ops and duration");
+	cfg = good, cfg.ops = 0;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "neither ops nor duration");
+	cfg = good, cfg.map = NULL;
+	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "no map");
+	free(r);
+}
+
+static void determinism(void)
+{
+	struct mb_run_config cfg = base_config(&mb_gomap_ops);
+	cfg.procs = 1;
+	cfg.threads = 7;
+	cfg.hash_seed = 3;
+	cfg.hash_seed_set = true;
+	cfg.mix[0] = 50, cfg.mix[1] = 30, cfg.mix[2] = 20;
+	uint64_t kinds[3][3], hits[3];
+	int64_t len[3];
+	const uint64_t seeds[3] = {5, 5, 6};
+	for (int i = 0; i < 3; i++) {
+		cfg.seed = seeds[i];
+		int rc;
+		struct mb_run_result *r = run(&cfg, &rc, NULL);
+		memcpy(kinds[i], r->ops_by_kind, sizeof kinds[i]);
+		hits[i] = r->load_hits;
+		len[i] = r->final_len;
+		free(r);
+	}
+	CHECK(memcmp(kinds[0], kinds[1], sizeof kinds[0]) == 0 && hits[0] == hits[1] &&
+	      len[0] == len[1], "same seed, same run");
+	CHECK(memcmp(kinds[0], kinds[2], sizeof kinds[0]) != 0 || hits[0] != hits[2],
+	      "another seed, another run");
+}
+
+static void sweep(void)
+{
+	struct mb_sweep sw = {
+		.maps = {&mb_gomap_ops, &mb_locked_ops},
+		.nmaps = 2,
+		.threads = {1, 10, 100},
+		.nthreads = 3,
+		.procs = 2,
+	};
+	CHECK(mb_sweep_count(&sw) == 6, "2 maps x 3 thread counts");
+	struct mb_run_config cfg;
+	mb_sweep_run_config(&sw, 4, &cfg);
+	CHECK(cfg.map == &mb_locked_ops && cfg.threads == 10 && cfg.procs == 2, "run 4");
+	mb_sweep_run_config(&sw, 2, &cfg);
+	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 100 && cfg.procs == 1,
+	      "plain on one worker by default");
+	sw.procs_explicit = true;
+	mb_sweep_run_config(&sw, 2, &cfg);
+	CHECK(cfg.procs == 2, "explicit procs are kept");
+}
+
+int main(void)
+{
+	op_budgets();
+	mixes();
+	duration();
+	fatal();
+	interrupt();
+	invalid();
+	determinism();
+	sweep();
+	CHECK(strcmp(mb_run_outcome_name(MB_RUN_FATAL), "fatal") == 0 &&
+	      strcmp(mb_op_kind_name(MB_OP_DELETE), "delete") == 0, "names");
+	CHECK_DONE();
+}
