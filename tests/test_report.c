@@ -124,6 +124,7 @@ static void check_formats(void)
 	CHECK(strcmp(mb_table_count(b, sizeof b, 12345), "12.3k") == 0, "12.3k: %s", b);
 	CHECK(strcmp(mb_table_count(b, sizeof b, 1234), "1234") == 0, "1234: %s", b);
 	CHECK(strcmp(mb_table_count(b, sizeof b, 12345678), "12.3M") == 0, "12.3M: %s", b);
+	CHECK(strcmp(mb_table_count(b, sizeof b, 9890800), "9.9M") == 0, "9.9M: %s", b);
 
 	struct mb_host h;
 	mb_host_read(&h);

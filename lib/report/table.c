@@ -26,7 +26,7 @@ char *mb_table_count(char *buf, size_t size, uint64_t n)
 		snprintf(buf, size, "%" PRIu64 "M", n / 1000000);
 	else if (n >= 1000 && n % 1000 == 0)
 		snprintf(buf, size, "%" PRIu64 "k", n / 1000);
-	else if (n >= 10000000)
+	else if (n >= 1000000)
 		snprintf(buf, size, "%.1fM", (double)n / 1e6);
 	else if (n >= 10000)
 		snprintf(buf, size, "%.1fk", (double)n / 1e3);

@@ -20,9 +20,9 @@ void mb_table_footer(FILE *out, const struct mb_host *host);
  * "2.1s") into buf; returns buf. */
 char *mb_table_duration(char *buf, size_t size, double ns);
 
-/* Formats a count compactly ("8", "1k", "1M", "1.5M", "12345"): exact
- * multiples of 10^3 / 10^6 with a suffix, others with up to one decimal
- * and a suffix above 10^4; returns buf. */
+/* Formats a count compactly ("8", "1k", "1M", "9.9M", "12.3k", "1234"):
+ * exact multiples of 10^3, 10^6, 10^9 with a suffix, others with one decimal
+ * and a suffix from 10^4 on; returns buf. */
 char *mb_table_count(char *buf, size_t size, uint64_t n);
 
 #endif
