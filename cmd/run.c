@@ -38,7 +38,7 @@ static const struct argp_option options[] = {
 	{"map", 'm', "LIST", 0, "map designs to run (mapbench list maps); default plain,locked,rwlocked", 0},
 	{"threads", 't', "LIST", 0, "concurrent logical tasks per run, 1 to 10M, e.g. 1,1k,1M; default 1,1k,1M", 0},
 	{"procs", 'p', "N", 0, "worker OS threads that run the tasks, 1 to 1024; default: online CPUs (1 for maps not safe for concurrent use)", 0},
-	{"mix", OPT_MIX, "R:W[:D]", 0, "load:store:delete percent, or read, write, mixed; default 90:10", 0},
+	{"mix", OPT_MIX, "MIX", 0, "op mix in percent: R:W[:D] (load:store:delete), read, write, mixed, or op=P,... with ops load, store, delete, load_or_store, load_and_delete, swap, cas, cad, range; default 90:10", 0},
 	{"keys", OPT_KEYS, "N", 0, "key space: keys are drawn from [0, N); default 1M", 0},
 	{"prefill", OPT_PREFILL, "N", 0, "keys stored before timing, at most --keys; default keys/2", 0},
 	{"ops", 'n', "N", 0, "operations per run, split over the tasks (excludes --duration)", 0},
@@ -153,11 +153,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		sw->procs_explicit = true;
 		return 0;
 	case OPT_MIX:
-		rc = mb_parse_mix(arg, sw->mix);
+		rc = mb_parse_mix(arg, mb_op_kind_names, MB_OP_NKINDS, sw->mix);
 		if (rc == -ERANGE)
 			mb_cmd_usage_error("--mix", "percentages must each be 0..100 and sum to 100, got '%s'", arg);
 		if (rc)
-			mb_cmd_usage_error("--mix", "expected R:W or R:W:D percentages, or read, write, mixed; got '%s'", arg);
+			mb_cmd_usage_error("--mix", "expected R:W[:D], read, write, mixed, or "
+					   "op=percent pairs (load, store, delete, load_or_store, "
+					   "load_and_delete, swap, cas, cad, range); got '%s'", arg);
 		return 0;
 	case OPT_KEYS:
 		sw->keys = count_arg("--keys", arg, 1, UINT64_C(1) << 62);

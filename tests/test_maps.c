@@ -1,5 +1,5 @@
-/* Every registered design against a reference, single-threaded: the
- * validation program that loops over the registry.  The null design is
+/* Every registered design against a reference, single-threaded, with every
+ * operation of map.h: the validation program that loops over the registry.  The null design is
  * checked for doing nothing. */
 #include "check.h"
 
@@ -51,6 +51,7 @@ static void check_design(const struct mb_map_ops *ops)
 	CHECK(m != NULL, "%s: create failed", ops->name);
 	if (!m)
 		return;
+	mb_map_thread_online(m);
 	CHECK(m->ops == ops, "%s: instance has the wrong ops", ops->name);
 	struct ref *ref = calloc(1, sizeof *ref);
 	uint64_t rng = 7;
@@ -58,35 +59,66 @@ static void check_design(const struct mb_map_ops *ops)
 		uint64_t r = next(&rng);
 		int64_t key = (int64_t)(r % KEYS);
 		int64_t got = -1;
-		switch ((r >> 32) % 4) {
+		int64_t v = (int64_t)(r >> 40), old = ref->val[key];
+		bool had = ref->present[key];
+		int rc;
+		switch ((r >> 32) % 9) {
 		case 0:
-		case 1: {
-			int rc = mb_map_store(m, key, (int64_t)r);
+		case 1:
+			rc = mb_map_store(m, key, v);
 			CHECK(rc == 0, "%s: store rc %d", ops->name, rc);
-			if (!ref->present[key])
-				ref->len++;
 			ref->present[key] = true;
-			ref->val[key] = (int64_t)r;
+			ref->val[key] = v;
 			break;
-		}
-		case 2: {
-			int rc = mb_map_delete(m, key);
-			CHECK(rc == (ref->present[key] ? 1 : 0), "%s: delete %lld rc %d",
-			      ops->name, (long long)key, rc);
-			if (ref->present[key])
-				ref->len--;
+		case 2:
+			rc = mb_map_delete(m, key);
+			CHECK(rc == had, "%s: delete %lld rc %d", ops->name, (long long)key, rc);
 			ref->present[key] = false;
 			break;
+		case 3:
+			rc = mb_map_load_or_store(m, key, v, &got);
+			CHECK(rc == had && got == (had ? old : v), "%s: load_or_store rc %d",
+			      ops->name, rc);
+			if (!had)
+				ref->present[key] = true, ref->val[key] = v;
+			break;
+		case 4:
+			rc = mb_map_load_and_delete(m, key, &got);
+			CHECK(rc == had && (!had || got == old), "%s: load_and_delete rc %d",
+			      ops->name, rc);
+			ref->present[key] = false;
+			break;
+		case 5:
+			rc = mb_map_swap(m, key, v, &got);
+			CHECK(rc == had && (!had || got == old), "%s: swap rc %d", ops->name, rc);
+			ref->present[key] = true;
+			ref->val[key] = v;
+			break;
+		case 6: {
+			/* expect the current value half the time */
+			int64_t expect = (r & 1) ? old : old + 1;
+			rc = mb_map_compare_and_swap(m, key, expect, v);
+			bool swap = had && expect == old;
+			CHECK(rc == swap, "%s: compare_and_swap rc %d", ops->name, rc);
+			if (swap)
+				ref->val[key] = v;
+			break;
 		}
-		default: {
-			int rc = mb_map_load(m, key, &got);
-			CHECK(rc == (ref->present[key] ? 1 : 0), "%s: load %lld rc %d",
-			      ops->name, (long long)key, rc);
-			if (rc == 1)
-				CHECK(got == ref->val[key], "%s: load %lld value", ops->name,
-				      (long long)key);
+		case 7: {
+			int64_t expect = (r & 1) ? old : old + 1;
+			rc = mb_map_compare_and_delete(m, key, expect);
+			bool del = had && expect == old;
+			CHECK(rc == del, "%s: compare_and_delete rc %d", ops->name, rc);
+			if (del)
+				ref->present[key] = false;
+			break;
 		}
+		default:
+			rc = mb_map_load(m, key, &got);
+			CHECK(rc == had && (!had || got == old), "%s: load %lld rc %d", ops->name,
+			      (long long)key, rc);
 		}
+		ref->len += (int64_t)ref->present[key] - (int64_t)had;
 		if (check_failures > 20)
 			break;
 	}
@@ -105,6 +137,7 @@ static void check_design(const struct mb_map_ops *ops)
 		}
 	free(s);
 	free(ref);
+	mb_map_thread_offline(m);
 	mb_map_destroy(m);
 }
 

@@ -36,19 +36,22 @@ static void duration_bad(const char *s, int want)
 	CHECK(rc == want, "duration '%s': rc %d, want %d", s, rc, want);
 }
 
+static const char *const kinds[] = {"load", "store", "delete", "load_or_store",
+				    "range", NULL};
+
 static void mix_ok(const char *s, unsigned l, unsigned st, unsigned d)
 {
-	unsigned m[3] = {9, 9, 9};
-	int rc = mb_parse_mix(s, m);
-	CHECK(rc == 0 && m[0] == l && m[1] == st && m[2] == d, "mix '%s': rc %d %u:%u:%u",
-	      s, rc, m[0], m[1], m[2]);
+	unsigned m[5] = {9, 9, 9, 9, 9};
+	int rc = mb_parse_mix(s, kinds, 5, m);
+	CHECK(rc == 0 && m[0] == l && m[1] == st && m[2] == d && m[3] == 0 && m[4] == 0,
+	      "mix '%s': rc %d %u:%u:%u", s, rc, m[0], m[1], m[2]);
 }
 
 static void mix_bad(const char *s, int want)
 {
-	unsigned m[3];
-	int rc = mb_parse_mix(s, m);
-	CHECK(rc == want, "mix '%s': rc %d, want %d", s, rc, want);
+	unsigned m[5] = {9, 9, 9, 9, 9};
+	int rc = mb_parse_mix(s, kinds, 5, m);
+	CHECK(rc == want && m[0] == 9, "mix '%s': rc %d, want %d", s, rc, want);
 }
 
 int main(void)
@@ -109,6 +112,19 @@ int main(void)
 	mix_bad("50:50:", -EINVAL);
 	mix_bad("-10:110", -EINVAL);
 	mix_bad("reads", -EINVAL);
+	mix_ok("load=80,store=15,delete=5", 80, 15, 5);
+	mix_ok("store=100", 0, 100, 0);
+	unsigned m5[5];
+	CHECK(mb_parse_mix("load=80,load_or_store=10,range=10", kinds, 5, m5) == 0 &&
+	      m5[0] == 80 && m5[3] == 10 && m5[4] == 10 && m5[1] == 0, "named kinds");
+	mix_bad("load=80,store=10", -ERANGE);
+	mix_bad("load=80,load=20", -EINVAL);
+	mix_bad("lod=100", -EINVAL);
+	mix_bad("load=100,", -EINVAL);
+	mix_bad("load=,store=100", -EINVAL);
+	mix_bad("load=101", -ERANGE);
+	mix_bad("load=50:store=50", -EINVAL);
+	mix_bad("=100", -EINVAL);
 
 	char buf[64];
 	char *items[4];

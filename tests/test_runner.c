@@ -141,8 +141,11 @@ static void op_budgets(void)
 static void mixes(void)
 {
 	struct mb_run_config cfg = base_config(&mb_locked_ops);
-	const unsigned mixes[][3] = {{100, 0, 0}, {0, 100, 0}, {0, 0, 100}, {50, 30, 20}};
-	for (int i = 0; i < 4; i++) {
+	const unsigned mixes[][MB_OP_NKINDS] = {
+		{100}, {0, 100}, {0, 0, 100}, {50, 30, 20},
+		{10, 10, 10, 10, 10, 10, 20, 20, 0},
+	};
+	for (int i = 0; i < 5; i++) {
 		memcpy(cfg.mix, mixes[i], sizeof cfg.mix);
 		int rc;
 		struct mb_run_result *r = run(&cfg, &rc, NULL);
@@ -154,6 +157,16 @@ static void mixes(void)
 		}
 		if (mixes[i][0] == 100)
 			CHECK(r->load_hits > 0 && r->final_len == 500, "read-only run");
+		if (mixes[i][MB_OP_CAS]) {
+			/* values alternate between k*2 and k*2+1: CAS and CAD with
+			 * a random expected value succeed about half the time on
+			 * a present key */
+			for (int k = MB_OP_LOAD_OR_STORE; k <= MB_OP_CAD; k++)
+				CHECK(r->hits_by_kind[k] > 0 && r->hits_by_kind[k] < r->ops_by_kind[k],
+				      "%s: %llu hits of %llu", mb_op_kind_name(k),
+				      (unsigned long long)r->hits_by_kind[k],
+				      (unsigned long long)r->ops_by_kind[k]);
+		}
 		free(r);
 	}
 }

@@ -740,6 +740,56 @@ int64_t mb_gomap_len(const struct mb_gomap *h)
 	return h->count;
 }
 
+/* ---- sync.Map's operations, the way Go code spells them on a map ---------- */
+
+int mb_gomap_load_or_store(struct mb_gomap *h, int64_t key, int64_t val, int64_t *actual)
+{
+	int rc = mb_gomap_load(h, key, actual); /* if v, ok := m[k]; ok { ... } */
+	if (rc != 0)
+		return rc;
+	*actual = val;
+	rc = mb_gomap_store(h, key, val);       /* m[k] = v */
+	return rc < 0 ? rc : 0;
+}
+
+int mb_gomap_load_and_delete(struct mb_gomap *h, int64_t key, int64_t *val)
+{
+	int rc = mb_gomap_load(h, key, val);
+	if (rc != 1)
+		return rc;
+	rc = mb_gomap_delete(h, key);
+	return rc < 0 ? rc : 1;
+}
+
+int mb_gomap_swap(struct mb_gomap *h, int64_t key, int64_t val, int64_t *prev)
+{
+	int found = mb_gomap_load(h, key, prev);
+	if (found < 0)
+		return found;
+	int rc = mb_gomap_store(h, key, val);
+	return rc < 0 ? rc : found;
+}
+
+int mb_gomap_compare_and_swap(struct mb_gomap *h, int64_t key, int64_t old, int64_t val)
+{
+	int64_t cur;
+	int rc = mb_gomap_load(h, key, &cur);
+	if (rc != 1 || cur != old)
+		return rc < 0 ? rc : 0;
+	rc = mb_gomap_store(h, key, val);
+	return rc < 0 ? rc : 1;
+}
+
+int mb_gomap_compare_and_delete(struct mb_gomap *h, int64_t key, int64_t old)
+{
+	int64_t cur;
+	int rc = mb_gomap_load(h, key, &cur);
+	if (rc != 1 || cur != old)
+		return rc < 0 ? rc : 0;
+	rc = mb_gomap_delete(h, key);
+	return rc < 0 ? rc : 1;
+}
+
 /* ---- iteration ------------------------------------------------------------------ */
 
 /* The iterator of mapiterinit / mapiternext, driven to the end by range. */
@@ -910,6 +960,31 @@ static int plain_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
 	return mb_gomap_range((struct mb_gomap *)m, fn, arg);
 }
 
+static int plain_load_or_store(struct mb_map *m, int64_t key, int64_t val, int64_t *actual)
+{
+	return mb_gomap_load_or_store((struct mb_gomap *)m, key, val, actual);
+}
+
+static int plain_load_and_delete(struct mb_map *m, int64_t key, int64_t *val)
+{
+	return mb_gomap_load_and_delete((struct mb_gomap *)m, key, val);
+}
+
+static int plain_swap(struct mb_map *m, int64_t key, int64_t val, int64_t *prev)
+{
+	return mb_gomap_swap((struct mb_gomap *)m, key, val, prev);
+}
+
+static int plain_compare_and_swap(struct mb_map *m, int64_t key, int64_t old, int64_t val)
+{
+	return mb_gomap_compare_and_swap((struct mb_gomap *)m, key, old, val);
+}
+
+static int plain_compare_and_delete(struct mb_map *m, int64_t key, int64_t old)
+{
+	return mb_gomap_compare_and_delete((struct mb_gomap *)m, key, old);
+}
+
 const struct mb_map_ops mb_gomap_ops = {
 	.name = "plain",
 	.summary = "Go 1.19 runtime map: no locking; concurrent writers are detected and fatal, as in Go",
@@ -921,4 +996,9 @@ const struct mb_map_ops mb_gomap_ops = {
 	.delete = plain_delete,
 	.len = plain_len,
 	.range = plain_range,
+	.load_or_store = plain_load_or_store,
+	.load_and_delete = plain_load_and_delete,
+	.swap = plain_swap,
+	.compare_and_swap = plain_compare_and_swap,
+	.compare_and_delete = plain_compare_and_delete,
 };

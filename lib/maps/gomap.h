@@ -82,6 +82,14 @@ int mb_gomap_load(struct mb_gomap *m, int64_t key, int64_t *val);
 int mb_gomap_store(struct mb_gomap *m, int64_t key, int64_t val);
 int mb_gomap_delete(struct mb_gomap *m, int64_t key);
 int64_t mb_gomap_len(const struct mb_gomap *m);
+/* The sync.Map operations as a Go program writes them on a plain map: a
+ * lookup, then a write if needed (two accesses, each with Go's checks).
+ * Return conventions as in map.h. */
+int mb_gomap_load_or_store(struct mb_gomap *m, int64_t key, int64_t val, int64_t *actual);
+int mb_gomap_load_and_delete(struct mb_gomap *m, int64_t key, int64_t *val);
+int mb_gomap_swap(struct mb_gomap *m, int64_t key, int64_t val, int64_t *prev);
+int mb_gomap_compare_and_swap(struct mb_gomap *m, int64_t key, int64_t old, int64_t val);
+int mb_gomap_compare_and_delete(struct mb_gomap *m, int64_t key, int64_t old);
 int mb_gomap_range(struct mb_gomap *m, mb_map_range_fn fn, void *arg);
 void mb_gomap_get_stats(const struct mb_gomap *m, struct mb_gomap_stats *st);
 

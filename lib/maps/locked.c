@@ -191,6 +191,52 @@ static int locked_range(struct mb_map *base, mb_map_range_fn fn, void *arg)
 	return rc;
 }
 
+/* The compound operations take the write side once, so each is atomic. */
+static int locked_load_or_store(struct mb_map *base, int64_t key, int64_t val, int64_t *actual)
+{
+	struct locked_map *m = (struct locked_map *)base;
+	m->policy->write_lock(&m->lock);
+	int rc = mb_gomap_load_or_store(m->core, key, val, actual);
+	m->policy->unlock(&m->lock);
+	return rc;
+}
+
+static int locked_load_and_delete(struct mb_map *base, int64_t key, int64_t *val)
+{
+	struct locked_map *m = (struct locked_map *)base;
+	m->policy->write_lock(&m->lock);
+	int rc = mb_gomap_load_and_delete(m->core, key, val);
+	m->policy->unlock(&m->lock);
+	return rc;
+}
+
+static int locked_swap(struct mb_map *base, int64_t key, int64_t val, int64_t *prev)
+{
+	struct locked_map *m = (struct locked_map *)base;
+	m->policy->write_lock(&m->lock);
+	int rc = mb_gomap_swap(m->core, key, val, prev);
+	m->policy->unlock(&m->lock);
+	return rc;
+}
+
+static int locked_compare_and_swap(struct mb_map *base, int64_t key, int64_t old, int64_t val)
+{
+	struct locked_map *m = (struct locked_map *)base;
+	m->policy->write_lock(&m->lock);
+	int rc = mb_gomap_compare_and_swap(m->core, key, old, val);
+	m->policy->unlock(&m->lock);
+	return rc;
+}
+
+static int locked_compare_and_delete(struct mb_map *base, int64_t key, int64_t old)
+{
+	struct locked_map *m = (struct locked_map *)base;
+	m->policy->write_lock(&m->lock);
+	int rc = mb_gomap_compare_and_delete(m->core, key, old);
+	m->policy->unlock(&m->lock);
+	return rc;
+}
+
 static struct mb_map *mutex_create(const struct mb_map_config *cfg)
 {
 	return create_with(&mb_locked_ops, &mutex_policy, cfg);
@@ -212,6 +258,11 @@ const struct mb_map_ops mb_locked_ops = {
 	.delete = locked_delete,
 	.len = locked_len,
 	.range = locked_range,
+	.load_or_store = locked_load_or_store,
+	.load_and_delete = locked_load_and_delete,
+	.swap = locked_swap,
+	.compare_and_swap = locked_compare_and_swap,
+	.compare_and_delete = locked_compare_and_delete,
 };
 
 const struct mb_map_ops mb_rwlocked_ops = {
@@ -225,4 +276,9 @@ const struct mb_map_ops mb_rwlocked_ops = {
 	.delete = locked_delete,
 	.len = locked_len,
 	.range = locked_range,
+	.load_or_store = locked_load_or_store,
+	.load_and_delete = locked_load_and_delete,
+	.swap = locked_swap,
+	.compare_and_swap = locked_compare_and_swap,
+	.compare_and_delete = locked_compare_and_delete,
 };

@@ -6,17 +6,27 @@
  * first member of its own state, so the base pointer and the design's pointer
  * are the same address.
  *
- * Keys and values are int64 for now.  Return conventions, for every op:
- *   load    1 found (*val set), 0 missing
- *   store   0 stored (inserted or updated)
- *   delete  1 deleted, 0 missing
- *   range   0 when done or stopped by fn
+ * Keys and values are int64 for now.  The operations are sync.Map's (Go
+ * 1.19, plus Go 1.20's Swap, CompareAndSwap, CompareAndDelete); every design
+ * implements all of them, under its lock where it has one, and `plain` as a
+ * Go program would write them with two map accesses.  Return conventions:
+ *   load                1 found (*val set), 0 missing
+ *   store               0 stored (inserted or updated)
+ *   delete              1 deleted, 0 missing
+ *   load_or_store       1 loaded (*actual = existing), 0 stored (*actual = val)
+ *   load_and_delete     1 deleted (*val = old value), 0 missing
+ *   swap                1 replaced (*prev = old value), 0 inserted
+ *   compare_and_swap    1 swapped (the value was old), 0 not
+ *   compare_and_delete  1 deleted (the value was old), 0 not
+ *   range               0 when done or stopped by fn
  * and a negative value on failure: -ENOMEM, or one of the MB_MAP_FATAL_*
  * codes below when the design detected concurrent misuse (Go's fatal errors).
  * After a fatal code the instance must not be used again except to destroy it.
  *
  * Threads: designs flagged MB_MAP_F_CONCURRENT may be called from any number
- * of threads at once.  Others (plain) may be called from one thread at a time;
+ * of threads at once.  A design with thread_online must see every thread
+ * call it once before that thread's first op and thread_offline after its
+ * last one (sync registers its readers with RCU this way).  Others (plain) may be called from one thread at a time;
  * when cfg->shared says several threads will race on it anyway (the misuse
  * demonstration), the design keeps retired memory alive until destroy() so a
  * racing thread reads stale but valid memory and detection, not a crash, ends
@@ -26,6 +36,7 @@
 #define MB_MAPS_MAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Go's fatal errors, as negative codes outside the errno range. */
@@ -59,6 +70,14 @@ struct mb_map {
 	const struct mb_map_ops *ops;
 };
 
+/* One named counter of a design's own (e.g. sync's promotions). */
+struct mb_map_stat {
+	const char *name; /* snake_case with unit, static storage */
+	uint64_t value;
+};
+
+#define MB_MAP_MAX_STATS 16
+
 /* Called by range() for each entry; return false to stop. */
 typedef bool (*mb_map_range_fn)(int64_t key, int64_t val, void *arg);
 
@@ -75,6 +94,17 @@ struct mb_map_ops {
 	/* Number of live entries; exact when no writer runs concurrently. */
 	int64_t (*len)(struct mb_map *m);
 	int (*range)(struct mb_map *m, mb_map_range_fn fn, void *arg);
+	int (*load_or_store)(struct mb_map *m, int64_t key, int64_t val, int64_t *actual);
+	int (*load_and_delete)(struct mb_map *m, int64_t key, int64_t *val);
+	int (*swap)(struct mb_map *m, int64_t key, int64_t val, int64_t *prev);
+	int (*compare_and_swap)(struct mb_map *m, int64_t key, int64_t old, int64_t val);
+	int (*compare_and_delete)(struct mb_map *m, int64_t key, int64_t old);
+	/* Optional (NULL): per-thread registration, see above. */
+	void (*thread_online)(struct mb_map *m);
+	void (*thread_offline)(struct mb_map *m);
+	/* Optional (NULL): the design's own counters, at most max of them;
+	 * returns how many were written.  Call when no op runs. */
+	size_t (*stats)(struct mb_map *m, struct mb_map_stat *out, size_t max);
 };
 
 static inline int mb_map_load(struct mb_map *m, int64_t key, int64_t *val)
@@ -100,6 +130,50 @@ static inline int64_t mb_map_len(struct mb_map *m)
 static inline int mb_map_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
 {
 	return m->ops->range(m, fn, arg);
+}
+
+static inline int mb_map_load_or_store(struct mb_map *m, int64_t key, int64_t val,
+				       int64_t *actual)
+{
+	return m->ops->load_or_store(m, key, val, actual);
+}
+
+static inline int mb_map_load_and_delete(struct mb_map *m, int64_t key, int64_t *val)
+{
+	return m->ops->load_and_delete(m, key, val);
+}
+
+static inline int mb_map_swap(struct mb_map *m, int64_t key, int64_t val, int64_t *prev)
+{
+	return m->ops->swap(m, key, val, prev);
+}
+
+static inline int mb_map_compare_and_swap(struct mb_map *m, int64_t key, int64_t old,
+					  int64_t val)
+{
+	return m->ops->compare_and_swap(m, key, old, val);
+}
+
+static inline int mb_map_compare_and_delete(struct mb_map *m, int64_t key, int64_t old)
+{
+	return m->ops->compare_and_delete(m, key, old);
+}
+
+static inline void mb_map_thread_online(struct mb_map *m)
+{
+	if (m->ops->thread_online)
+		m->ops->thread_online(m);
+}
+
+static inline void mb_map_thread_offline(struct mb_map *m)
+{
+	if (m->ops->thread_offline)
+		m->ops->thread_offline(m);
+}
+
+static inline size_t mb_map_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
+{
+	return m->ops->stats ? m->ops->stats(m, out, max) : 0;
 }
 
 static inline void mb_map_destroy(struct mb_map *m)

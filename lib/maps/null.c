@@ -47,6 +47,37 @@ static int null_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
 	return 0;
 }
 
+static int null_load_or_store(struct mb_map *m, int64_t key, int64_t val, int64_t *actual)
+{
+	(void)m, (void)key;
+	*actual = val;
+	return 0;
+}
+
+static int null_load_and_delete(struct mb_map *m, int64_t key, int64_t *val)
+{
+	(void)m, (void)key, (void)val;
+	return 0;
+}
+
+static int null_swap(struct mb_map *m, int64_t key, int64_t val, int64_t *prev)
+{
+	(void)m, (void)key, (void)val, (void)prev;
+	return 0;
+}
+
+static int null_compare_and_swap(struct mb_map *m, int64_t key, int64_t old, int64_t val)
+{
+	(void)m, (void)key, (void)old, (void)val;
+	return 0;
+}
+
+static int null_compare_and_delete(struct mb_map *m, int64_t key, int64_t old)
+{
+	(void)m, (void)key, (void)old;
+	return 0;
+}
+
 const struct mb_map_ops mb_null_ops = {
 	.name = "null",
 	.summary = "does nothing: measures the harness's own cost per op",
@@ -58,4 +89,9 @@ const struct mb_map_ops mb_null_ops = {
 	.delete = null_delete,
 	.len = null_len,
 	.range = null_range,
+	.load_or_store = null_load_or_store,
+	.load_and_delete = null_load_and_delete,
+	.swap = null_swap,
+	.compare_and_swap = null_compare_and_swap,
+	.compare_and_delete = null_compare_and_delete,
 };

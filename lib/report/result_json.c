@@ -1,6 +1,7 @@
 #include "report/result_json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,15 +22,19 @@ static json_t *config_json(const struct mb_sweep *sw)
 		json_array_append_new(maps, json_string(sw->maps[i]->name));
 	for (size_t i = 0; i < sw->nthreads; i++)
 		json_array_append_new(threads, json_integer((json_int_t)sw->threads[i]));
-	return json_pack("{s:o, s:o, s:i, s:b, s:{s:i, s:i, s:i}, s:I, s:I, s:o, s:o,"
+	json_t *mix = json_object();
+	for (int k = 0; k < MB_OP_NKINDS; k++) {
+		char key[64];
+		snprintf(key, sizeof key, "%s_pct", mb_op_kind_name(k));
+		json_object_set_new(mix, key, json_integer(sw->mix[k]));
+	}
+	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
 			 " s:I, s:o, s:s, s:i}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
 		"procs_explicit", sw->procs_explicit,
-		"mix", "load_pct", (int)sw->mix[MB_OP_LOAD],
-		       "store_pct", (int)sw->mix[MB_OP_STORE],
-		       "delete_pct", (int)sw->mix[MB_OP_DELETE],
+		"mix", mix,
 		"keys", (json_int_t)sw->keys,
 		"prefill", (json_int_t)sw->prefill,
 		"ops", sw->ops ? json_integer((json_int_t)sw->ops) : json_null(),
@@ -74,12 +79,18 @@ static json_t *run_json(const struct mb_result_run *run)
 	const struct mb_run_config *c = &run->cfg;
 	const struct mb_run_result *r = &run->res;
 	double ns_per_op = r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN;
-	json_t *kinds = json_object();
-	for (int k = 0; k < MB_OP_NKINDS; k++)
+	json_t *kinds = json_object(), *hits = json_object(), *stats = json_object();
+	for (int k = 0; k < MB_OP_NKINDS; k++) {
 		json_object_set_new(kinds, mb_op_kind_name(k),
 				    json_integer((json_int_t)r->ops_by_kind[k]));
-	return json_pack("{s:s, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o,"
-			 " s:I, s:I, s:s, s:o}",
+		json_object_set_new(hits, mb_op_kind_name(k),
+				    json_integer((json_int_t)r->hits_by_kind[k]));
+	}
+	for (size_t i = 0; i < r->nmap_stats; i++)
+		json_object_set_new(stats, r->map_stats[i].name,
+				    json_integer((json_int_t)r->map_stats[i].value));
+	return json_pack("{s:s, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
+			 " s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
 		"map", c->map->name,
 		"threads", (json_int_t)c->threads,
 		"procs", (int)c->procs,
@@ -88,7 +99,10 @@ static json_t *run_json(const struct mb_result_run *run)
 		"ops_per_s", real_or_null(r->ops_per_s),
 		"ns_per_op", real_or_null(ns_per_op),
 		"ops_by_kind", kinds,
+		"hits_by_kind", hits,
 		"load_hits", (json_int_t)r->load_hits,
+		"range_entries", (json_int_t)r->range_entries,
+		"map_stats", stats,
 		"latency_ns", latency_json(&r->latency),
 		"prefill_s", real_or_null(r->prefill_s),
 		"spawn_s", real_or_null(r->spawn_s),

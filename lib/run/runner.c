@@ -38,7 +38,8 @@ struct worker {
 	struct task *tasks;
 	uint64_t ntasks;
 	uint64_t by_kind[MB_OP_NKINDS];
-	uint64_t load_hits;
+	uint64_t hits[MB_OP_NKINDS];
+	uint64_t range_entries;
 	uint64_t start_ns, end_ns;
 	int error;             /* a negative errno from the map, or 0 */
 	struct mb_hist *hist;  /* sampled latencies */
@@ -59,16 +60,22 @@ struct run {
 	atomic_int stop;
 	atomic_int fatal_rc; /* first MB_MAP_FATAL_* seen; CAS from 0, relaxed */
 	const atomic_int *interrupt; /* relaxed loads: a request to stop, no data */
-	uint32_t load_below;  /* op kind: r32 < load_below → load */
-	uint32_t store_below; /* r32 < store_below → store, else delete */
+	/* Op kind: the first i with r32 < below[i] (the last is UINT32_MAX),
+	 * over the kinds that have a share of the mix. */
+	unsigned nkinds;
+	uint32_t below[MB_OP_NKINDS];
+	uint8_t kind[MB_OP_NKINDS];
 };
 
-static const char *const kind_names[MB_OP_NKINDS] = {"load", "store", "delete"};
+const char *const mb_op_kind_names[MB_OP_NKINDS + 1] = {
+	"load", "store", "delete", "load_or_store", "load_and_delete",
+	"swap", "cas", "cad", "range", NULL,
+};
 static const char *const outcome_names[] = {"ok", "fatal", "interrupted"};
 
 const char *mb_op_kind_name(enum mb_op_kind k)
 {
-	return (unsigned)k < MB_OP_NKINDS ? kind_names[k] : "unknown";
+	return (unsigned)k < MB_OP_NKINDS ? mb_op_kind_names[k] : "unknown";
 }
 
 const char *mb_run_outcome_name(enum mb_run_outcome o)
@@ -83,11 +90,56 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Percent → a threshold on 32 random bits, so the op kind costs a compare. */
-static uint32_t pct_threshold(unsigned pct)
+/* Percent → thresholds on 32 random bits, so choosing the op kind costs a
+ * compare per kind in the mix (one for 90:10). */
+static void set_thresholds(struct run *run, const unsigned *mix)
 {
-	return (uint32_t)(((uint64_t)pct << 32) / 100 > UINT32_MAX
-		? UINT32_MAX : ((uint64_t)pct << 32) / 100);
+	uint64_t cum = 0;
+	run->nkinds = 0;
+	for (unsigned k = 0; k < MB_OP_NKINDS; k++) {
+		if (!mix[k])
+			continue;
+		cum += mix[k];
+		uint64_t t = (cum << 32) / 100;
+		run->below[run->nkinds] = t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+		run->kind[run->nkinds++] = (uint8_t)k;
+	}
+	/* the last kind takes every remaining draw, including UINT32_MAX */
+	run->below[run->nkinds - 1] = UINT32_MAX;
+}
+
+static bool count_entry(int64_t key, int64_t val, void *arg)
+{
+	(void)key, (void)val;
+	++*(uint64_t *)arg;
+	return true;
+}
+
+/* One op of kind k on key; the value picks k*2 or k*2+1 (see runner.h). */
+static inline int do_op(struct mb_map *map, unsigned k, int64_t key, uint64_t r,
+			uint64_t *range_entries)
+{
+	int64_t v = key * 2 + (int64_t)((r >> 32) & 1), other = v ^ 1, out;
+	switch (k) {
+	case MB_OP_LOAD:
+		return mb_map_load(map, key, &out);
+	case MB_OP_STORE:
+		return mb_map_store(map, key, v);
+	case MB_OP_DELETE:
+		return mb_map_delete(map, key);
+	case MB_OP_LOAD_OR_STORE:
+		return mb_map_load_or_store(map, key, v, &out);
+	case MB_OP_LOAD_AND_DELETE:
+		return mb_map_load_and_delete(map, key, &out);
+	case MB_OP_SWAP:
+		return mb_map_swap(map, key, v, &out);
+	case MB_OP_CAS:
+		return mb_map_compare_and_swap(map, key, other, v);
+	case MB_OP_CAD:
+		return mb_map_compare_and_delete(map, key, v);
+	default:
+		return mb_map_range(map, count_entry, range_entries);
+	}
 }
 
 static bool should_stop(struct worker *w, uint64_t deadline)
@@ -107,13 +159,19 @@ static void *worker_main(void *arg)
 	const struct mb_run_config *cfg = run->cfg;
 	struct mb_map *map = run->map;
 	const uint64_t keys = cfg->keys;
-	const uint32_t load_below = run->load_below, store_below = run->store_below;
+	/* Local copies: the map call in between would force reloads. */
+	const unsigned nkinds = run->nkinds;
+	uint32_t below[MB_OP_NKINDS];
+	uint8_t kinds[MB_OP_NKINDS];
+	memcpy(below, run->below, sizeof below);
+	memcpy(kinds, run->kind, sizeof kinds);
 	const uint32_t sample_period = UINT32_C(1) << cfg->latency_sample_shift;
 	uint32_t sample_left = sample_period;
 	uint32_t check_left = CHECK_EVERY;
-	uint64_t loads = 0, stores = 0, deletes = 0, hits = 0;
+	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0};
 	int rc = 0;
 
+	mb_map_thread_online(map);
 	pthread_mutex_lock(&run->gate_mu);
 	while (!run->gate_open)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
@@ -133,26 +191,21 @@ static void *worker_main(void *arg)
 			uint64_t r = mb_rng_next(&t->rng);
 			uint32_t r32 = (uint32_t)r;
 			int64_t key = (int64_t)mb_rng_below(r, keys);
+			unsigned j = 0;
+			while (r32 >= below[j] && j + 1 < nkinds)
+				j++;
+			unsigned kind = kinds[j];
 			bool timed = --sample_left == 0;
 			uint64_t t0 = 0;
 			if (timed) {
 				sample_left = sample_period;
 				t0 = now_ns();
 			}
-			if (r32 < load_below) {
-				int64_t v;
-				rc = mb_map_load(map, key, &v);
-				loads++;
-				hits += rc == 1;
-			} else if (r32 < store_below) {
-				rc = mb_map_store(map, key, (int64_t)(r >> 1));
-				stores++;
-			} else {
-				rc = mb_map_delete(map, key);
-				deletes++;
-			}
+			rc = do_op(map, kind, key, r, &w->range_entries);
 			if (timed)
 				mb_hist_record(w->hist, now_ns() - t0);
+			by_kind[kind]++;
+			hits[kind] += rc == 1;
 			if (rc < 0)
 				goto failed;
 			if (--check_left == 0) {
@@ -175,10 +228,9 @@ failed:
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 done:
 	w->end_ns = now_ns();
-	w->by_kind[MB_OP_LOAD] = loads;
-	w->by_kind[MB_OP_STORE] = stores;
-	w->by_kind[MB_OP_DELETE] = deletes;
-	w->load_hits = hits;
+	memcpy(w->by_kind, by_kind, sizeof by_kind);
+	memcpy(w->hits, hits, sizeof hits);
+	mb_map_thread_offline(map);
 	return NULL;
 }
 
@@ -188,7 +240,10 @@ static int validate(const struct mb_run_config *cfg)
 		return -EINVAL;
 	if (cfg->prefill > cfg->keys)
 		return -EINVAL;
-	if (cfg->mix[MB_OP_LOAD] + cfg->mix[MB_OP_STORE] + cfg->mix[MB_OP_DELETE] != 100)
+	unsigned sum = 0;
+	for (int k = 0; k < MB_OP_NKINDS; k++)
+		sum += cfg->mix[k];
+	if (sum != 100)
 		return -EINVAL;
 	if ((cfg->ops == 0) == (cfg->duration_ns == 0))
 		return -EINVAL;
@@ -200,7 +255,7 @@ static int validate(const struct mb_run_config *cfg)
 static int prefill(struct mb_map *map, uint64_t n)
 {
 	for (uint64_t k = 0; k < n; k++) {
-		int rc = mb_map_store(map, (int64_t)k, (int64_t)k);
+		int rc = mb_map_store(map, (int64_t)k, (int64_t)k * 2);
 		if (rc < 0)
 			return mb_map_is_fatal(rc) ? -EIO : rc;
 	}
@@ -241,15 +296,17 @@ static void collect(struct run *run, struct mb_run_result *res)
 		struct worker *wk = &run->workers[w];
 		for (int k = 0; k < MB_OP_NKINDS; k++) {
 			res->ops_by_kind[k] += wk->by_kind[k];
+			res->hits_by_kind[k] += wk->hits[k];
 			res->ops += wk->by_kind[k];
 		}
-		res->load_hits += wk->load_hits;
+		res->range_entries += wk->range_entries;
 		mb_hist_merge(&res->latency, wk->hist);
 		if (wk->start_ns < start)
 			start = wk->start_ns;
 		if (wk->end_ns > end)
 			end = wk->end_ns;
 	}
+	res->load_hits = res->hits_by_kind[MB_OP_LOAD];
 	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
 	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;
 }
@@ -281,12 +338,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	};
 	atomic_init(&run.stop, 0);
 	atomic_init(&run.fatal_rc, 0);
-	run.load_below = pct_threshold(cfg->mix[MB_OP_LOAD]);
-	run.store_below = pct_threshold(cfg->mix[MB_OP_LOAD] + cfg->mix[MB_OP_STORE]);
-	if (cfg->mix[MB_OP_DELETE] == 0)
-		run.store_below = UINT32_MAX; /* r32 == UINT32_MAX must not delete */
-	if (cfg->mix[MB_OP_STORE] + cfg->mix[MB_OP_DELETE] == 0)
-		run.load_below = UINT32_MAX, run.store_below = UINT32_MAX;
+	set_thresholds(&run, cfg->mix);
 
 	struct mb_map_config mcfg = {
 		.hash_seed = cfg->hash_seed,
@@ -298,6 +350,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	if (!run.map)
 		return errno ? -errno : -ENOMEM;
 
+	/* The calling thread uses the map too: prefill, len, stats, destroy. */
+	mb_map_thread_online(run.map);
 	uint64_t t0 = now_ns();
 	rc = prefill(run.map, cfg->prefill);
 	res->prefill_s = (double)(now_ns() - t0) / 1e9;
@@ -370,12 +424,15 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	for (unsigned w = 0; w < cfg->procs; w++)
 		if (run.workers[w].error)
 			rc = run.workers[w].error;
-	if (!fatal && rc == 0)
+	if (!fatal && rc == 0) {
 		res->final_len = mb_map_len(run.map);
+		res->nmap_stats = mb_map_stats(run.map, res->map_stats, MB_MAP_MAX_STATS);
+	}
 
 out_workers:
 	free_workers(&run, cfg->procs);
 out_map:
+	mb_map_thread_offline(run.map);
 	mb_map_destroy(run.map);
 	return rc;
 }

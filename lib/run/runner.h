@@ -10,6 +10,11 @@
  * Tasks are small records (RNG stream, op budget, counters), never threads
  * or stacks: task i runs on worker i % procs.
  *
+ * Values: key k only ever holds k*2 or k*2+1 (prefill stores k*2; a write
+ * picks one at random), so compare_and_swap and compare_and_delete, which
+ * name an expected old value, succeed about half the time on a present key
+ * instead of almost never.
+ *
  * Threads: mb_run_execute is called from one thread and creates the workers
  * itself, with SIGINT and SIGTERM blocked so that a handler runs in the
  * calling thread.  *interrupt is an atomic so that a signal handler (a
@@ -27,15 +32,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The operations a task draws from the mix: sync.Map's API (map.h). */
 enum mb_op_kind {
 	MB_OP_LOAD = 0,
 	MB_OP_STORE,
 	MB_OP_DELETE,
+	MB_OP_LOAD_OR_STORE,
+	MB_OP_LOAD_AND_DELETE,
+	MB_OP_SWAP,
+	MB_OP_CAS,
+	MB_OP_CAD,
+	MB_OP_RANGE,     /* a full iteration of the map: O(len) */
 	MB_OP_NKINDS,
 };
 
-/* Name of an op kind as used in JSON keys ("load", "store", "delete"). */
+/* Name of an op kind as used by --mix and in JSON keys: "load", "store",
+ * "delete", "load_or_store", "load_and_delete", "swap", "cas", "cad",
+ * "range". */
 const char *mb_op_kind_name(enum mb_op_kind k);
+
+/* The names in enum order, NULL-terminated (for the mix parser). */
+extern const char *const mb_op_kind_names[MB_OP_NKINDS + 1];
 
 struct mb_run_config {
 	const struct mb_map_ops *map;
@@ -67,7 +84,11 @@ struct mb_run_result {
 	const char *message;      /* Go's message when fatal, else NULL (static) */
 	uint64_t ops;             /* ops completed in the timed phase */
 	uint64_t ops_by_kind[MB_OP_NKINDS];
+	uint64_t hits_by_kind[MB_OP_NKINDS]; /* ops that returned 1 (map.h) */
 	uint64_t load_hits;       /* loads that found their key */
+	uint64_t range_entries;   /* entries visited by range ops */
+	struct mb_map_stat map_stats[MB_MAP_MAX_STATS]; /* the design's own */
+	size_t nmap_stats;
 	double elapsed_s;         /* timed phase, barrier release to last worker done */
 	double ops_per_s;
 	double prefill_s;

@@ -1,6 +1,7 @@
 #include "util/parse.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* Whole decimal digits at *s; advances *s.  -EINVAL if there are none. */
@@ -86,22 +87,43 @@ int mb_parse_duration(const char *s, int allow_zero, uint64_t *ns)
 	return -EINVAL;
 }
 
-int mb_parse_mix(const char *s, unsigned out[3])
+/* "name=P,name=P": each name once, percentages 0..100. */
+static int parse_named_mix(const char *s, const char *const *names, unsigned n,
+			   unsigned *v)
 {
-	static const struct {
-		const char *name;
-		unsigned mix[3];
-	} presets[] = {
-		{"read", {100, 0, 0}},
-		{"write", {0, 100, 0}},
-		{"mixed", {50, 50, 0}},
-	};
-	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
-		if (strcmp(s, presets[i].name) == 0) {
-			memcpy(out, presets[i].mix, sizeof presets[i].mix);
+	bool seen[64] = {false};
+	if (n > 64)
+		return -EINVAL;
+	for (;;) {
+		const char *eq = strchr(s, '=');
+		if (!eq)
+			return -EINVAL;
+		size_t len = (size_t)(eq - s);
+		unsigned k = 0;
+		while (k < n && !(strlen(names[k]) == len && strncmp(s, names[k], len) == 0))
+			k++;
+		if (k == n || seen[k])
+			return -EINVAL;
+		seen[k] = true;
+		s = eq + 1;
+		uint64_t x;
+		int rc = digits(&s, &x);
+		if (rc == -EINVAL)
+			return rc;
+		if (rc || x > 100)
+			return -ERANGE;
+		v[k] = (unsigned)x;
+		if (*s == '\0')
 			return 0;
-		}
-	unsigned v[3] = {0, 0, 0};
+		if (*s != ',')
+			return -EINVAL;
+		s++;
+	}
+}
+
+/* "R:W" or "R:W:D". */
+static int parse_short_mix(const char *s, unsigned *v)
+{
 	int n = 0;
 	for (;;) {
 		uint64_t x;
@@ -117,11 +139,40 @@ int mb_parse_mix(const char *s, unsigned out[3])
 			return -EINVAL;
 		s++;
 	}
-	if (n < 2)
+	return n < 2 ? -EINVAL : 0;
+}
+
+int mb_parse_mix(const char *s, const char *const *names, unsigned n, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned mix[3];
+	} presets[] = {
+		{"read", {100, 0, 0}},
+		{"write", {0, 100, 0}},
+		{"mixed", {50, 50, 0}},
+	};
+	if (n < 3)
 		return -EINVAL;
-	if (v[0] + v[1] + v[2] != 100)
+	unsigned v[64] = {0};
+	if (n > 64)
+		return -EINVAL;
+	int rc = -EINVAL;
+	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+		if (strcmp(s, presets[i].name) == 0) {
+			memcpy(v, presets[i].mix, sizeof presets[i].mix);
+			rc = 0;
+		}
+	if (rc)
+		rc = strchr(s, '=') ? parse_named_mix(s, names, n, v) : parse_short_mix(s, v);
+	if (rc)
+		return rc;
+	unsigned sum = 0;
+	for (unsigned k = 0; k < n; k++)
+		sum += v[k];
+	if (sum != 100)
 		return -ERANGE;
-	memcpy(out, v, sizeof v);
+	memcpy(out, v, n * sizeof *v);
 	return 0;
 }
 

@@ -22,10 +22,12 @@ int mb_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  * overflows 64 bits of nanoseconds. */
 int mb_parse_duration(const char *s, int allow_zero, uint64_t *ns);
 
-/* The op mix: "R:W" or "R:W:D" (load, store, delete percent, summing to
- * 100) or a preset: read (100:0), write (0:100), mixed (50:50).
- * out[0..2] = load, store, delete. */
-int mb_parse_mix(const char *s, unsigned out[3]);
+/* The op mix, percentages summing to 100, into out[0..n-1] (the rest 0):
+ *   "R:W" or "R:W:D"          the first three kinds (load, store, delete)
+ *   "name=P,name=P,..."       by the kinds' names (names[0..n-1]), each once
+ *   read, write, mixed        presets 100:0, 0:100, 50:50
+ * n must be at least 3. */
+int mb_parse_mix(const char *s, const char *const *names, unsigned n, unsigned *out);
 
 /* Splits a comma-separated list into at most max items (pointers into buf,
  * which the call modifies).  -EINVAL for an empty list or an empty item,
