@@ -3,6 +3,7 @@
 #include "maps/gomap.h"
 #include "maps/locked.h"
 #include "maps/null.h"
+#include "maps/syncmap.h"
 
 #include <string.h>
 
@@ -11,6 +12,7 @@ static const struct mb_map_ops *const designs[] = {
 	&mb_gomap_ops,
 	&mb_locked_ops,
 	&mb_rwlocked_ops,
+	&mb_syncmap_ops,
 	&mb_null_ops,
 };
 

@@ -1,0 +1,64 @@
+/* mb_reclaim: safe memory reclamation for lock-free readers (RCU), the C
+ * stand-in for the garbage collector that Go's sync.Map relies on.
+ *
+ * Built on liburcu's memb flavour: read-side sections cost a thread-local
+ * counter update (the membarrier system call moves the fences to the rare
+ * grace period), and no quiescent-state announcements are needed from the
+ * runner, unlike QSBR.  Objects are retired with call_rcu and freed by
+ * liburcu's call_rcu worker thread after a grace period, in batches; the
+ * callbacks of the default worker run in the order they were queued, which
+ * the sync map relies on (see syncmap.c).
+ *
+ * Threads: a thread calls mb_reclaim_thread_online before its first read
+ * section and mb_reclaim_thread_offline after its last (nesting is counted,
+ * so several users may do it).  mb_reclaim_retire may be called inside or
+ * outside a read section; mb_reclaim_barrier never inside one.
+ * Ownership: a retired object belongs to the reclaimer until its free
+ * function runs.  Nothing is printed.
+ */
+#ifndef MB_MAPS_RECLAIM_H
+#define MB_MAPS_RECLAIM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What one user (e.g. one sync map) has retired and what was freed. */
+struct mb_reclaim_counters {
+	atomic_uint_fast64_t retired_objects;
+	atomic_uint_fast64_t retired_bytes;
+	atomic_uint_fast64_t freed_objects;
+	atomic_uint_fast64_t freed_bytes;
+};
+
+/* Embedded in every object that may be retired.  The first member has the
+ * size of liburcu's struct rcu_head (checked in reclaim.c), so this header
+ * is the only place that needs liburcu's types. */
+struct mb_reclaim_head {
+	void *rcu_head_storage[2];
+	void (*free_fn)(struct mb_reclaim_head *h);
+	size_t bytes;
+	struct mb_reclaim_counters *counters;
+};
+
+void mb_reclaim_thread_online(void);
+void mb_reclaim_thread_offline(void);
+
+/* A read-side critical section: objects reachable when it starts are not
+ * freed before it ends. */
+void mb_reclaim_read_lock(void);
+void mb_reclaim_read_unlock(void);
+
+/* Frees h (through free_fn) after a grace period, counting `bytes` in
+ * counters (which must outlive the free: barrier before dropping them). */
+void mb_reclaim_retire(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
+		       size_t bytes, struct mb_reclaim_counters *counters);
+
+/* Waits until every object retired so far has been freed. */
+void mb_reclaim_barrier(void);
+
+/* Bytes and objects retired but not yet freed. */
+uint64_t mb_reclaim_pending_bytes(const struct mb_reclaim_counters *c);
+uint64_t mb_reclaim_pending_objects(const struct mb_reclaim_counters *c);
+
+#endif
