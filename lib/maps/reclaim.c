@@ -1,7 +1,26 @@
 /* Reclamation over liburcu's memb flavour.  See reclaim.h. */
-#define _LGPL_SOURCE /* inline read-side fast paths from liburcu's headers */
 #include "maps/reclaim.h"
 
+/* ThreadSanitizer cannot see the happens-before a grace period creates
+ * (membarrier and liburcu's own atomics are invisible to it).  We tell it:
+ * every read-side section's end releases `grace`, every free callback
+ * acquires it, so the readers' accesses happen before the free; the
+ * retiring thread releases the object, the callback acquires it; and each
+ * callback releases `grace` for the barrier that waits for it.  liburcu's
+ * inline read-side code is not used under TSan, so its internals stay in
+ * the (uninstrumented) library, whose own allocations tests/tsan.supp
+ * passes over. */
+#if defined(__SANITIZE_THREAD__)
+#define MB_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MB_TSAN 1
+#endif
+#endif
+
+#ifndef MB_TSAN
+#define _LGPL_SOURCE /* inline read-side fast paths from liburcu's headers */
+#endif
 #include <urcu/urcu-memb.h>
 
 #include <stddef.h>
@@ -11,18 +30,6 @@ _Static_assert(sizeof(struct rcu_head) <= sizeof(((struct mb_reclaim_head *)0)->
 _Static_assert(offsetof(struct mb_reclaim_head, rcu_head_storage) == 0,
 	       "the rcu_head is the first member");
 
-/* ThreadSanitizer cannot see the happens-before a grace period creates
- * (membarrier and liburcu's own atomics are invisible to it).  We tell it:
- * every read-side section's end releases `grace`, every free callback
- * acquires it, so the readers' accesses happen before the free; and the
- * retiring thread releases the object, the callback acquires it. */
-#if defined(__SANITIZE_THREAD__)
-#define MB_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define MB_TSAN 1
-#endif
-#endif
 #ifdef MB_TSAN
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
@@ -70,6 +77,7 @@ static void free_after_grace(struct rcu_head *rh)
 	/* relaxed: statistics; the barrier orders them for readers that care */
 	atomic_fetch_add_explicit(&c->freed_objects, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->freed_bytes, bytes, memory_order_relaxed);
+	TSAN_RELEASE(&grace);
 }
 
 void mb_reclaim_retire(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),

@@ -30,8 +30,8 @@
  * any more).  The remaining case is an entry expunged while record R is
  * current: it stays in R's map and leaves every map when R's map is
  * replaced by promotion, unless a store un-expunged it meanwhile.  So each
- * expunged entry is listed on R's map generation with the generation's
- * number; when that map's record is retired, its callback frees each listed
+ * expunged entry is listed by R's map generation and stamped with the
+ * generation's number; when that map's record is retired, its callback frees each listed
  * entry still EXPUNGED and still stamped with that generation (re-read
  * around the check, so an un-expunge and a later re-expunge in another
  * generation cannot be mistaken for it).  Such an entry is unreachable: it
@@ -65,7 +65,6 @@ struct entry {
 	/* Generation it was expunged in, 0 when not expunged.  seq_cst: the
 	 * generation callback's double-check relies on a single order. */
 	atomic_uint_fast64_t expunged_gen;
-	struct entry *next_expunged; /* on its generation's list; under mu */
 };
 
 /* A generation of the read map: one Go map and the entries expunged while
@@ -73,7 +72,11 @@ struct entry {
 struct generation {
 	struct mb_gomap *m; /* key -> (int64_t)(intptr_t)entry */
 	uint64_t gen;
-	struct entry *expunged;
+	/* Entries expunged in this generation (under mu).  An array, not a
+	 * link in the entry: an entry un-expunged and expunged again in a
+	 * later generation is on two lists until the older one is checked. */
+	struct entry **expunged;
+	size_t nexpunged, capexpunged;
 };
 
 struct readonly {
@@ -148,7 +151,6 @@ static struct entry *new_entry(struct box *b)
 		return NULL;
 	atomic_init(&e->p, b);
 	atomic_init(&e->expunged_gen, 0);
-	e->next_expunged = NULL;
 	return e;
 }
 
@@ -160,6 +162,7 @@ static struct generation *new_generation(struct mb_syncmap *m, struct mb_gomap *
 	g->m = map;
 	g->gen = ++m->next_gen;
 	g->expunged = NULL;
+	g->nexpunged = g->capexpunged = 0;
 	return g;
 }
 
@@ -170,8 +173,8 @@ static void free_readonly(struct mb_reclaim_head *h)
 	struct readonly *r = (struct readonly *)h;
 	struct generation *g = r->g;
 	if (r->last) {
-		for (struct entry *e = g->expunged, *next; e; e = next) {
-			next = e->next_expunged;
+		for (size_t i = 0; i < g->nexpunged; i++) {
+			struct entry *e = g->expunged[i];
 			bool stale = atomic_load(&e->expunged_gen) == g->gen &&
 				     atomic_load(&e->p) == EXPUNGED &&
 				     atomic_load(&e->expunged_gen) == g->gen;
@@ -179,6 +182,7 @@ static void free_readonly(struct mb_reclaim_head *h)
 				free(e);
 		}
 		mb_gomap_destroy(g->m);
+		free(g->expunged);
 		free(g);
 	}
 	free(r);
@@ -346,11 +350,21 @@ static bool rebuild_visit(int64_t key, int64_t val, void *arg)
 	struct rebuild *rb = arg;
 	struct entry *e = (struct entry *)(intptr_t)val;
 	struct box *p = atomic_load(&e->p);
+	struct generation *g = rb->g;
+	if (!p && g->nexpunged == g->capexpunged) {
+		size_t cap = g->capexpunged ? g->capexpunged * 2 : 64;
+		struct entry **v = realloc(g->expunged, cap * sizeof *v);
+		if (!v) {
+			rb->rc = -ENOMEM;
+			return false;
+		}
+		g->expunged = v;
+		g->capexpunged = cap;
+	}
 	while (!p) {
 		if (atomic_compare_exchange_weak(&e->p, &p, EXPUNGED)) {
-			atomic_store(&e->expunged_gen, rb->g->gen);
-			e->next_expunged = rb->g->expunged;
-			rb->g->expunged = e;
+			atomic_store(&e->expunged_gen, g->gen);
+			g->expunged[g->nexpunged++] = e;
 			return true;
 		}
 	}
@@ -781,15 +795,17 @@ void mb_syncmap_destroy(struct mb_syncmap *m)
 	/* Pending callbacks may still look at live entries: let them run. */
 	mb_reclaim_barrier();
 	struct readonly *r = atomic_load(&m->read);
-	bool only_expunged = false;
+	/* With a dirty map, read's live entries are dirty's too: free read's
+	 * expunged ones first (dirty lacks them), then everything in dirty. */
+	bool only_expunged = m->dirty != NULL;
+	mb_gomap_range(r->g->m, free_entry_and_box, &only_expunged);
 	if (m->dirty) {
-		/* dirty holds every entry of read that is not expunged */
+		only_expunged = false;
 		mb_gomap_range(m->dirty, free_entry_and_box, &only_expunged);
 		mb_gomap_destroy(m->dirty);
-		only_expunged = true;
 	}
-	mb_gomap_range(r->g->m, free_entry_and_box, &only_expunged);
 	mb_gomap_destroy(r->g->m);
+	free(r->g->expunged);
 	free(r->g);
 	free(r);
 	pthread_mutex_destroy(&m->mu);

@@ -2,7 +2,7 @@
 . "$MB_SRCDIR/tests/cli/lib.sh"
 
 expect_exit 0 "$MAPBENCH" list maps
-for m in plain locked rwlocked null; do
+for m in plain locked rwlocked sync null; do
 	grep -q "^$m " "$TMP/out" || fail "list maps does not list $m"
 done
 expect_usage "list" list

@@ -3,7 +3,7 @@
 
 small="--ops 20000 --keys 1000 --prefill 500"
 
-for m in plain locked rwlocked null; do
+for m in plain locked rwlocked sync null; do
 	expect_exit 0 "$MAPBENCH" run --map "$m" --threads 1,4 $small
 	rows=$(grep -c "^$m " "$TMP/out")
 	[ "$rows" -eq 2 ] || fail "$m: want 2 table rows, got $rows"

@@ -1,0 +1,92 @@
+/* Reclamation: retired objects are freed after a grace period, never while
+ * a reader that could see them is still inside its read section. */
+#include "check.h"
+
+#include "maps/reclaim.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct obj {
+	struct mb_reclaim_head head;
+	atomic_bool *freed;
+};
+
+static void free_obj(struct mb_reclaim_head *h)
+{
+	struct obj *o = (struct obj *)h;
+	atomic_store(o->freed, true);
+	free(o);
+}
+
+static struct mb_reclaim_counters counters;
+static atomic_bool reader_inside, reader_may_leave;
+
+static void *reader(void *arg)
+{
+	(void)arg;
+	mb_reclaim_thread_online();
+	mb_reclaim_read_lock();
+	atomic_store(&reader_inside, true);
+	while (!atomic_load(&reader_may_leave)) {
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	mb_reclaim_read_unlock();
+	mb_reclaim_thread_offline();
+	return NULL;
+}
+
+int main(void)
+{
+	mb_reclaim_thread_online();
+
+	/* Retire many, then barrier: all freed, counters balanced. */
+	atomic_bool flags[1000];
+	for (int i = 0; i < 1000; i++) {
+		atomic_init(&flags[i], false);
+		struct obj *o = malloc(sizeof *o);
+		o->freed = &flags[i];
+		mb_reclaim_retire(&o->head, free_obj, sizeof *o, &counters);
+	}
+	mb_reclaim_barrier();
+	int freed = 0;
+	for (int i = 0; i < 1000; i++)
+		freed += atomic_load(&flags[i]);
+	CHECK(freed == 1000, "freed %d of 1000 after the barrier", freed);
+	CHECK(mb_reclaim_pending_objects(&counters) == 0 && mb_reclaim_pending_bytes(&counters) == 0,
+	      "nothing pending");
+	CHECK(atomic_load(&counters.freed_bytes) == 1000 * sizeof(struct obj), "freed bytes");
+
+	/* A reader inside its section holds off the free. */
+	pthread_t t;
+	pthread_create(&t, NULL, reader, NULL);
+	while (!atomic_load(&reader_inside)) {
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	atomic_bool held;
+	atomic_init(&held, false);
+	struct obj *o = malloc(sizeof *o);
+	o->freed = &held;
+	mb_reclaim_retire(&o->head, free_obj, sizeof *o, &counters);
+	struct timespec wait = {0, 200000000};
+	nanosleep(&wait, NULL);
+	CHECK(!atomic_load(&held), "freed while a reader could still see it");
+	CHECK(mb_reclaim_pending_objects(&counters) == 1, "one object pending");
+	atomic_store(&reader_may_leave, true);
+	pthread_join(t, NULL);
+	mb_reclaim_barrier();
+	CHECK(atomic_load(&held), "freed once the reader left");
+
+	/* Nested online/offline is counted. */
+	mb_reclaim_thread_online();
+	mb_reclaim_thread_offline();
+	mb_reclaim_read_lock();
+	mb_reclaim_read_unlock();
+	mb_reclaim_thread_offline();
+	CHECK_DONE();
+}

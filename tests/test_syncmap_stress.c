@@ -1,0 +1,200 @@
+/* sync.Map under real concurrency (built again with ThreadSanitizer):
+ *  - 8 threads mix every operation on a small hot key set; each key has one
+ *    owner that writes ever higher versions, every thread checks that the
+ *    versions it reads never go backwards (a lost or resurrected write
+ *    shows up as a step back), and each key ends at its owner's last one;
+ *    meanwhile every thread streams new keys through, so promotions and
+ *    dirty rebuilds happen all the time;
+ *  - a reader holds the read map across many promotions and value
+ *    replacements and keeps reading it (under ASan a premature free is a
+ *    use-after-free). */
+#include "check.h"
+
+#include "maps/reclaim.h"
+#include "maps/syncmap.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define THREADS 8
+#define HOT 64
+#define ROUNDS 6000
+
+static struct mb_syncmap *m;
+static atomic_int problems;
+
+struct worker {
+	int id;
+	int64_t last_seen[HOT];
+	int64_t version[HOT]; /* for owned keys: the last one written */
+};
+
+static void saw(struct worker *w, int64_t key, int64_t v)
+{
+	if (v < w->last_seen[key]) {
+		atomic_fetch_add(&problems, 1);
+	}
+	w->last_seen[key] = v;
+}
+
+static bool range_check(int64_t key, int64_t val, void *arg)
+{
+	if (key >= 0 && key < HOT)
+		saw(arg, key, val);
+	return true;
+}
+
+static void *stress(void *arg)
+{
+	struct worker *w = arg;
+	mb_reclaim_thread_online();
+	uint64_t x = (uint64_t)w->id * 7919 + 1;
+	int64_t fresh = 1000000 + (int64_t)w->id * 10000000;
+	for (int round = 0; round < ROUNDS; round++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		uint64_t r = x >> 20;
+		int64_t key = (int64_t)(r % HOT), v;
+		bool mine = key % THREADS == w->id;
+		if (mine) {
+			int64_t next = ++w->version[key];
+			switch (r % 5) {
+			case 0:
+				mb_syncmap_store(m, key, next);
+				break;
+			case 1:
+				mb_syncmap_swap(m, key, next, &v);
+				break;
+			case 2:
+				if (mb_syncmap_compare_and_swap(m, key, next - 1, next) != 1)
+					mb_syncmap_store(m, key, next);
+				break;
+			case 3:
+				/* delete, then come back with a higher version */
+				mb_syncmap_load_and_delete(m, key, &v);
+				mb_syncmap_load_or_store(m, key, next, &v);
+				break;
+			default:
+				if (mb_syncmap_compare_and_delete(m, key, next - 1) == 1)
+					mb_syncmap_load_or_store(m, key, next, &v);
+				else
+					mb_syncmap_store(m, key, next);
+			}
+		} else {
+			/* Non-owners only read, or try writes that cannot match. */
+			switch (r % 4) {
+			case 0:
+			case 1:
+				if (mb_syncmap_load(m, key, &v) == 1)
+					saw(w, key, v);
+				break;
+			case 2:
+				mb_syncmap_compare_and_swap(m, key, -1, -2);
+				mb_syncmap_compare_and_delete(m, key, -1);
+				break;
+			default:
+				if (round % 64 == 0)
+					mb_syncmap_range(m, range_check, w);
+			}
+		}
+		/* A stream of new keys, later deleted: rebuilds and promotions. */
+		mb_syncmap_store(m, fresh + round, round);
+		if (round >= 32)
+			mb_syncmap_delete(m, fresh + round - 32);
+		mb_syncmap_load(m, -1 - (int64_t)(r % 1000), &v); /* misses */
+	}
+	/* Leave each owned key at its last version. */
+	for (int64_t k = w->id; k < HOT; k += THREADS) {
+		int64_t next = ++w->version[k];
+		mb_syncmap_store(m, k, next);
+	}
+	mb_reclaim_thread_offline();
+	return NULL;
+}
+
+/* ---- a reader across promotions ---- */
+
+static atomic_int phase; /* 1: reader inside range; 2: churn done */
+
+static bool slow_reader(int64_t key, int64_t val, void *arg)
+{
+	int64_t *sum = arg;
+	if (atomic_load(&phase) == 0) {
+		atomic_store(&phase, 1);
+		while (atomic_load(&phase) != 2)
+			;
+	}
+	*sum += key + val; /* reads entries of a read map long since replaced */
+	return true;
+}
+
+static void *hold_reader(void *arg)
+{
+	int64_t *sum = arg;
+	mb_reclaim_thread_online();
+	mb_syncmap_range(m, slow_reader, sum);
+	mb_reclaim_thread_offline();
+	return NULL;
+}
+
+static void across_promotions(void)
+{
+	m = mb_syncmap_create(NULL);
+	mb_reclaim_thread_online();
+	for (int64_t k = 0; k < 2000; k++)
+		mb_syncmap_store(m, k, k);
+	int64_t v, sum = 0;
+	mb_syncmap_range(m, range_check, &(struct worker){0}); /* promote all */
+	pthread_t t;
+	pthread_create(&t, NULL, hold_reader, &sum);
+	while (atomic_load(&phase) != 1)
+		;
+	struct mb_syncmap_stats st0, st1;
+	mb_syncmap_get_stats(m, &st0);
+	for (int64_t i = 0; i < 20000; i++) {
+		mb_syncmap_swap(m, i % 2000, i, &v);        /* retire value boxes */
+		mb_syncmap_delete(m, (i * 7) % 2000);       /* nil entries... */
+		mb_syncmap_store(m, 100000 + i, i);         /* ...expunged by rebuilds */
+		if (i >= 50)
+			mb_syncmap_delete(m, 100000 + i - 50);
+		for (int j = 0; j < 4; j++)
+			mb_syncmap_load(m, -1 - i * 4 - j, &v); /* misses: promotions */
+	}
+	mb_syncmap_get_stats(m, &st1);
+	CHECK(st1.promotions > st0.promotions + 10, "promotions while the reader held on: %llu",
+	      (unsigned long long)(st1.promotions - st0.promotions));
+	atomic_store(&phase, 2);
+	pthread_join(t, NULL);
+	CHECK(sum != 0, "the reader read");
+	mb_syncmap_destroy(m);
+	mb_reclaim_thread_offline();
+}
+
+int main(void)
+{
+	m = mb_syncmap_create(NULL);
+	static struct worker w[THREADS];
+	pthread_t t[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		w[i].id = i;
+		pthread_create(&t[i], NULL, stress, &w[i]);
+	}
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	CHECK(atomic_load(&problems) == 0, "%d reads went back in version", atomic_load(&problems));
+	mb_reclaim_thread_online();
+	for (int64_t k = 0; k < HOT; k++) {
+		int64_t v = -1;
+		int64_t want = w[k % THREADS].version[k];
+		CHECK(mb_syncmap_load(m, k, &v) == 1 && v == want, "key %lld: %lld, want %lld",
+		      (long long)k, (long long)v, (long long)want);
+	}
+	struct mb_syncmap_stats st;
+	mb_syncmap_get_stats(m, &st);
+	CHECK(st.promotions > 10 && st.dirty_rebuilds > 10, "promotions %llu rebuilds %llu",
+	      (unsigned long long)st.promotions, (unsigned long long)st.dirty_rebuilds);
+	mb_syncmap_destroy(m);
+	mb_reclaim_thread_offline();
+	across_promotions();
+	CHECK_DONE();
+}
