@@ -65,6 +65,28 @@ if [ -n "$gobin" ]; then
 	rm -rf "$tmp"
 fi
 
+# 4. sync against the locked maps (issue "sync"): mixes x threads, procs 2,
+#    default key space (1M keys, half prefilled); ns/op and sync's own
+#    counters, median over 3 repetitions of each run.
+sync_reps=3
+for mix in 99:1 90:10 50:50; do
+	for i in $(seq 1 "$sync_reps"); do
+		"$mb" run --map sync,locked,rwlocked --threads 2,1k,1M --procs 2 --mix "$mix" \
+			--duration 1s --format json -o "$out/sync-${mix/:/-}-$i.json" >/dev/null
+	done
+done
+jq -s '[.[] | .config.mix as $m | .runs[] |
+	{mix: "\($m.load_pct):\($m.store_pct)", map, threads, ns_per_op,
+	 promotions: .map_stats.promotions, dirty_rebuilds: .map_stats.dirty_rebuilds,
+	 rebuild_max_ns: .map_stats.rebuild_max_ns}]
+	| group_by([.mix, .map, .threads])
+	| map({mix: .[0].mix, map: .[0].map, threads: .[0].threads,
+	       ns_per_op: ([.[].ns_per_op] | sort | .[length / 2 | floor]),
+	       promotions: ([.[].promotions] | sort | .[length / 2 | floor]),
+	       dirty_rebuilds: ([.[].dirty_rebuilds] | sort | .[length / 2 | floor]),
+	       rebuild_max_ns: ([.[].rebuild_max_ns] | sort | .[length / 2 | floor])})' \
+	"$out"/sync-*.json > "$out/sync-table.json"
+
 jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_bytes" \
 	--argjson ratio "$ratio" --argjson harness "$harness_ns" \
 	--argjson plain "$plain_ns" --argjson go "$go_ns" '{
@@ -81,3 +103,9 @@ jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_b
 	]}' > "$out/summary.json"
 jq -r '.checks[] | "\(.name)\t\(.median)\t\(.target)\t\(if .pass == null then "n/a (no Go 1.19)" elif .pass then "ok" else "MISSED" end)"' \
 	"$out/summary.json" | awk -F'\t' '{ printf "%-36s %12s %-18s %s\n", $1, $2, $3, $4 }'
+echo
+echo "sync vs locked maps (procs 2, 1M keys, half prefilled; medians of $sync_reps):"
+jq -r '.[] | [.mix, .map, .threads, (.ns_per_op * 10 | round / 10), (.promotions // "-"),
+	(.dirty_rebuilds // "-"), (if .rebuild_max_ns then (.rebuild_max_ns / 1e6 * 10 | round / 10 | tostring) + "ms" else "-" end)] | @tsv' \
+	"$out/sync-table.json" | awk -F'\t' 'BEGIN { printf "%-6s %-9s %8s %10s %11s %9s %12s\n", "mix", "map", "threads", "ns/op", "promotions", "rebuilds", "max rebuild" }
+	{ printf "%-6s %-9s %8s %10s %11s %9s %12s\n", $1, $2, $3, $4, $5, $6, $7 }'

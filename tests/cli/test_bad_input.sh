@@ -23,6 +23,11 @@ expect_usage --mix run --mix 50:50:0:0
 expect_usage --mix run --mix 101:0
 expect_usage --mix run --mix -10:110
 expect_usage --mix run --mix reads
+expect_usage --mix run --mix load=50,foo=50
+expect_usage --mix run --mix load=50,load=50
+expect_usage --mix run --mix load=50,store=40
+expect_usage --mix run --mix load=50,store=
+expect_usage --mix run --mix cas=101
 expect_usage --keys run --keys 0
 expect_usage --keys run --keys 1M5
 expect_usage --prefill run --keys 100 --prefill 101

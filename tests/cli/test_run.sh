@@ -47,6 +47,20 @@ a=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len]' "$TMP/d1.json")
 b=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len]' "$TMP/d2.json")
 [ "$a" = "$b" ] || fail "same seeds, different runs: $a vs $b"
 
+# Every sync.Map operation by name, on every map; sync reports its counters.
+mix="load=40,store=10,delete=5,load_or_store=10,load_and_delete=5,swap=10,cas=10,cad=5,range=5"
+expect_exit 0 "$MAPBENCH" run --map sync,locked,plain,null --threads 4 --procs 2 --mix read \
+	--keys 1000 --prefill 1000 --ops 1000 --format json
+expect_exit 0 "$MAPBENCH" run --map sync,locked,rwlocked --threads 4 --procs 2 --mix "$mix" \
+	--keys 200 --prefill 100 --ops 20000 -o "$TMP/ops.json"
+json_check "$TMP/ops.json" '.runs | all(.outcome == "ok" and (.ops_by_kind | add) == .ops)'
+json_check "$TMP/ops.json" '.runs | all(.ops_by_kind.cas > 0 and .hits_by_kind.cas > 0 and .hits_by_kind.cas < .ops_by_kind.cas)'
+json_check "$TMP/ops.json" '.runs | all(.range_entries > 0)'
+json_check "$TMP/ops.json" '.config.mix.range_pct == 5 and .config.mix.load_or_store_pct == 10'
+json_check "$TMP/ops.json" '.runs[0].map_stats | has("promotions") and has("dirty_rebuilds") and has("rebuild_max_ns") and has("retired_pending_bytes")'
+json_check "$TMP/ops.json" '.runs[0].map_stats.promotions > 0 and .runs[1].map_stats == {}'
+json_check "$TMP/ops.json" '.runs[0].final_len >= 0 and .runs[0].final_len <= 200'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
