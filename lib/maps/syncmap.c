@@ -420,10 +420,12 @@ static int add_new_locked(struct mb_syncmap *m, struct readonly *r, int64_t key,
 
 /* ---- operations ---------------------------------------------------------------- */
 
-int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
+/* Load's lookup: the read map, else (amended) the read map again and then
+ * dirty under mu, counting a miss.  In a read section; *ep may be NULL.
+ * Returns 0 or the error of a promotion. */
+static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **ep)
 {
-	int rc = 0, err = 0;
-	mb_reclaim_read_lock();
+	int err = 0;
 	struct readonly *r = load_read(m);
 	struct entry *e = find(r->g->m, key);
 	if (!e && r->amended) {
@@ -439,6 +441,16 @@ int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
 		}
 		pthread_mutex_unlock(&m->mu);
 	}
+	*ep = e;
+	return err;
+}
+
+int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
+{
+	struct entry *e;
+	int rc = 0;
+	mb_reclaim_read_lock();
+	int err = find_counting_miss(m, key, &e);
 	if (e)
 		rc = entry_load(e, val);
 	mb_reclaim_read_unlock();
@@ -624,20 +636,10 @@ done:
 
 int mb_syncmap_compare_and_delete(struct mb_syncmap *m, int64_t key, int64_t old)
 {
-	int err = 0, rc = 0;
+	struct entry *e;
+	int rc = 0;
 	mb_reclaim_read_lock();
-	struct readonly *r = load_read(m);
-	struct entry *e = find(r->g->m, key);
-	if (!e && r->amended) {
-		pthread_mutex_lock(&m->mu);
-		r = load_read(m);
-		e = find(r->g->m, key);
-		if (!e && r->amended) {
-			e = m->dirty ? find(m->dirty, key) : NULL;
-			err = miss_locked(m);
-		}
-		pthread_mutex_unlock(&m->mu);
-	}
+	int err = find_counting_miss(m, key, &e);
 	if (e) {
 		struct box *p = atomic_load_explicit(&e->p, memory_order_acquire);
 		for (;;) {

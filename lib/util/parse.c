@@ -87,6 +87,19 @@ int mb_parse_duration(const char *s, int allow_zero, uint64_t *ns)
 	return -EINVAL;
 }
 
+/* A whole percentage 0..100 at *s; advances *s. */
+static int percent(const char **s, unsigned *out)
+{
+	uint64_t x;
+	int rc = digits(s, &x);
+	if (rc == -EINVAL)
+		return rc;
+	if (rc || x > 100)
+		return -ERANGE;
+	*out = (unsigned)x;
+	return 0;
+}
+
 /* "name=P,name=P": each name once, percentages 0..100. */
 static int parse_named_mix(const char *s, const char *const *names, unsigned n,
 			   unsigned *v)
@@ -106,13 +119,9 @@ static int parse_named_mix(const char *s, const char *const *names, unsigned n,
 			return -EINVAL;
 		seen[k] = true;
 		s = eq + 1;
-		uint64_t x;
-		int rc = digits(&s, &x);
-		if (rc == -EINVAL)
+		int rc = percent(&s, &v[k]);
+		if (rc)
 			return rc;
-		if (rc || x > 100)
-			return -ERANGE;
-		v[k] = (unsigned)x;
 		if (*s == '\0')
 			return 0;
 		if (*s != ',')
@@ -126,13 +135,9 @@ static int parse_short_mix(const char *s, unsigned *v)
 {
 	int n = 0;
 	for (;;) {
-		uint64_t x;
-		int rc = digits(&s, &x);
-		if (rc == -EINVAL)
+		int rc = percent(&s, &v[n++]);
+		if (rc)
 			return rc;
-		if (rc || x > 100)
-			return -ERANGE;
-		v[n++] = (unsigned)x;
 		if (*s == '\0')
 			break;
 		if (*s != ':' || n == 3)
