@@ -422,8 +422,11 @@ static int add_new_locked(struct mb_syncmap *m, struct readonly *r, int64_t key,
 
 /* Load's lookup: the read map, else (amended) the read map again and then
  * dirty under mu, counting a miss.  In a read section; *ep may be NULL.
- * Returns 0 or the error of a promotion. */
-static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **ep)
+ * With unlinked (LoadAndDelete), a key found only in dirty is also deleted
+ * from dirty and its entry, now in no map, returned there for retiring.
+ * Returns 0 or a negative error. */
+static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **ep,
+			      struct entry **unlinked)
 {
 	int err = 0;
 	struct readonly *r = load_read(m);
@@ -435,9 +438,17 @@ static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **
 		e = find(r->g->m, key);
 		if (!e && r->amended) {
 			e = find(m->dirty, key);
+			if (e && unlinked) {
+				int rc = mb_gomap_delete(m->dirty, key);
+				if (rc < 0)
+					err = rc;
+				*unlinked = e;
+			}
 			/* Whether or not the key was there, count a miss: this key
 			 * takes the slow path until dirty is promoted. */
-			err = miss_locked(m);
+			int rc = miss_locked(m);
+			if (rc)
+				err = rc;
 		}
 		pthread_mutex_unlock(&m->mu);
 	}
@@ -450,7 +461,7 @@ int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
 	struct entry *e;
 	int rc = 0;
 	mb_reclaim_read_lock();
-	int err = find_counting_miss(m, key, &e);
+	int err = find_counting_miss(m, key, &e, NULL);
 	if (e)
 		rc = entry_load(e, val);
 	mb_reclaim_read_unlock();
@@ -549,30 +560,9 @@ done:
 
 int mb_syncmap_load_and_delete(struct mb_syncmap *m, int64_t key, int64_t *val)
 {
-	int err = 0;
-	struct entry *unlinked = NULL;
+	struct entry *e, *unlinked = NULL;
 	mb_reclaim_read_lock();
-	struct readonly *r = load_read(m);
-	struct entry *e = find(r->g->m, key);
-	if (!e && r->amended) {
-		pthread_mutex_lock(&m->mu);
-		r = load_read(m);
-		e = find(r->g->m, key);
-		if (!e && r->amended) {
-			e = find(m->dirty, key);
-			if (e) {
-				err = mb_gomap_delete(m->dirty, key);
-				/* In no map now: freed after this op's section. */
-				unlinked = e;
-			}
-			/* Regardless of whether the entry was present, record a
-			 * miss: this key takes the slow path until promotion. */
-			int rc = miss_locked(m);
-			if (rc)
-				err = rc;
-		}
-		pthread_mutex_unlock(&m->mu);
-	}
+	int err = find_counting_miss(m, key, &e, &unlinked);
 	int rc = 0;
 	if (e) {
 		struct box *old = entry_delete(e);
@@ -639,7 +629,7 @@ int mb_syncmap_compare_and_delete(struct mb_syncmap *m, int64_t key, int64_t old
 	struct entry *e;
 	int rc = 0;
 	mb_reclaim_read_lock();
-	int err = find_counting_miss(m, key, &e);
+	int err = find_counting_miss(m, key, &e, NULL);
 	if (e) {
 		struct box *p = atomic_load_explicit(&e->p, memory_order_acquire);
 		for (;;) {
