@@ -60,11 +60,9 @@ struct run {
 	atomic_int stop;
 	atomic_int fatal_rc; /* first MB_MAP_FATAL_* seen; CAS from 0, relaxed */
 	const atomic_int *interrupt; /* relaxed loads: a request to stop, no data */
-	/* Op kind: the first i with r32 < below[i] (the last is UINT32_MAX),
-	 * over the kinds that have a share of the mix. */
-	unsigned nkinds;
-	uint32_t below[MB_OP_NKINDS];
-	uint8_t kind[MB_OP_NKINDS];
+	/* Op kind of each percent: kind_of[32 random bits scaled to 0..99],
+	 * one load and no branch to choose. */
+	uint8_t kind_of[100];
 };
 
 const char *const mb_op_kind_names[MB_OP_NKINDS + 1] = {
@@ -90,22 +88,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Percent → thresholds on 32 random bits, so choosing the op kind costs a
- * compare per kind in the mix (one for 90:10). */
-static void set_thresholds(struct run *run, const unsigned *mix)
+/* The mix as a table of 100 kinds, one per percent. */
+static void set_kind_table(struct run *run, const unsigned *mix)
 {
-	uint64_t cum = 0;
-	run->nkinds = 0;
-	for (unsigned k = 0; k < MB_OP_NKINDS; k++) {
-		if (!mix[k])
-			continue;
-		cum += mix[k];
-		uint64_t t = (cum << 32) / 100;
-		run->below[run->nkinds] = t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
-		run->kind[run->nkinds++] = (uint8_t)k;
-	}
-	/* the last kind takes every remaining draw, including UINT32_MAX */
-	run->below[run->nkinds - 1] = UINT32_MAX;
+	unsigned pct = 0;
+	for (unsigned k = 0; k < MB_OP_NKINDS; k++)
+		for (unsigned i = 0; i < mix[k]; i++)
+			run->kind_of[pct++] = (uint8_t)k;
 }
 
 static bool count_entry(int64_t key, int64_t val, void *arg)
@@ -120,11 +109,13 @@ static inline int do_op(struct mb_map *map, unsigned k, int64_t key, uint64_t r,
 			uint64_t *range_entries)
 {
 	int64_t v = key * 2 + (int64_t)((r >> 32) & 1), other = v ^ 1, out;
-	switch (k) {
-	case MB_OP_LOAD:
+	/* Loads and stores first, outside the jump table: most mixes are
+	 * made of them, and a compare predicts better than a table jump. */
+	if (k == MB_OP_LOAD)
 		return mb_map_load(map, key, &out);
-	case MB_OP_STORE:
+	if (k == MB_OP_STORE)
 		return mb_map_store(map, key, v);
+	switch (k) {
 	case MB_OP_DELETE:
 		return mb_map_delete(map, key);
 	case MB_OP_LOAD_OR_STORE:
@@ -159,12 +150,9 @@ static void *worker_main(void *arg)
 	const struct mb_run_config *cfg = run->cfg;
 	struct mb_map *map = run->map;
 	const uint64_t keys = cfg->keys;
-	/* Local copies: the map call in between would force reloads. */
-	const unsigned nkinds = run->nkinds;
-	uint32_t below[MB_OP_NKINDS];
-	uint8_t kinds[MB_OP_NKINDS];
-	memcpy(below, run->below, sizeof below);
-	memcpy(kinds, run->kind, sizeof kinds);
+	/* A local copy: the map call in between would force reloads. */
+	uint8_t kind_of[100];
+	memcpy(kind_of, run->kind_of, sizeof kind_of);
 	const uint32_t sample_period = UINT32_C(1) << cfg->latency_sample_shift;
 	uint32_t sample_left = sample_period;
 	/* A range op walks the whole map (milliseconds at 1M keys): then look
@@ -194,10 +182,7 @@ static void *worker_main(void *arg)
 			uint64_t r = mb_rng_next(&t->rng);
 			uint32_t r32 = (uint32_t)r;
 			int64_t key = (int64_t)mb_rng_below(r, keys);
-			unsigned j = 0;
-			while (r32 >= below[j] && j + 1 < nkinds)
-				j++;
-			unsigned kind = kinds[j];
+			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
 			bool timed = --sample_left == 0;
 			uint64_t t0 = 0;
 			if (timed) {
@@ -341,7 +326,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	};
 	atomic_init(&run.stop, 0);
 	atomic_init(&run.fatal_rc, 0);
-	set_thresholds(&run, cfg->mix);
+	set_kind_table(&run, cfg->mix);
 
 	struct mb_map_config mcfg = {
 		.hash_seed = cfg->hash_seed,
