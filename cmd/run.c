@@ -32,6 +32,7 @@ enum {
 	OPT_HASH_SEED,
 	OPT_GROW,
 	OPT_FORMAT,
+	OPT_LATENCY,
 };
 
 static const struct argp_option options[] = {
@@ -46,6 +47,7 @@ static const struct argp_option options[] = {
 	{"seed", OPT_SEED, "N", 0, "seed of the workload's random streams; default 1", 0},
 	{"hash-seed", OPT_HASH_SEED, "N", 0, "fix the maps' hash seed (Go's hash0); default random", 0},
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
+	{"latency", OPT_LATENCY, "MODE", 0, "time ops: sample:N (1 op in N per worker, default sample:64), all, or off", 0},
 	{"output", 'o', "FILE", 0, "write the JSON result to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
 	{0},
@@ -140,6 +142,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct run_args *a = state->input;
 	struct mb_sweep *sw = &a->sw;
+	uint64_t n;
 	int rc;
 	switch (key) {
 	case 'm':
@@ -195,6 +198,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		sw->grow = (enum mb_map_grow_mode)g;
 		return 0;
 	}
+	case OPT_LATENCY:
+		if (strcmp(arg, "all") == 0)
+			sw->latency_every = 1;
+		else if (strcmp(arg, "off") == 0)
+			sw->latency_every = 0;
+		else if (strncmp(arg, "sample:", 7) != 0 ||
+			 mb_parse_count(arg + 7, 1, UINT32_MAX, &n) != 0)
+			mb_cmd_usage_error("--latency", "expected all, off or sample:N with N from 1 to %u, got '%s'",
+					   UINT32_MAX, arg);
+		else
+			sw->latency_every = (uint32_t)n;
+		return 0;
 	case 'o':
 		a->output = arg;
 		return 0;
@@ -248,7 +263,7 @@ static void set_defaults(struct run_args *a)
 	sw->keys = 1000000;
 	sw->seed = 1;
 	sw->grow = MB_MAP_GROW_INCREMENTAL;
-	sw->latency_sample_shift = 6;
+	sw->latency_every = 64;
 }
 
 /* Ctrl-C / SIGTERM ask the running run to stop; what it measured is kept.

@@ -43,6 +43,12 @@ static void check_data(const char *name, uint64_t *v, size_t n)
 		sum += (double)v[i];
 	CHECK(fabs(mb_hist_mean(h) - sum / (double)n) < 1e-6 * (sum / (double)n + 1),
 	      "%s: mean", name);
+	double mean = sum / (double)n, ss = 0;
+	for (size_t i = 0; i < n; i++)
+		ss += ((double)v[i] - mean) * ((double)v[i] - mean);
+	double sd = sqrt(ss / (double)n);
+	CHECK(fabs(mb_hist_stddev(h) - sd) <= 1e-6 * sd + 1e-3, "%s: stddev %.3f, exact %.3f",
+	      name, mb_hist_stddev(h), sd);
 	free(h);
 }
 

@@ -30,7 +30,7 @@ static void check_document(void)
 		.prefill = 500,
 		.ops = 5000,
 		.seed = 3,
-		.latency_sample_shift = 6,
+		.latency_every = 64,
 	};
 	struct mb_result_run *runs = calloc(2, sizeof *runs);
 	mb_sweep_run_config(&sw, 0, &runs[0].cfg);

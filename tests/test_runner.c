@@ -98,7 +98,7 @@ static struct mb_run_config base_config(const struct mb_map_ops *map)
 		.prefill = 500,
 		.ops = 100000,
 		.seed = 1,
-		.latency_sample_shift = 4,
+		.latency_every = 16,
 	};
 }
 
@@ -167,6 +167,33 @@ static void mixes(void)
 				      (unsigned long long)r->hits_by_kind[k],
 				      (unsigned long long)r->ops_by_kind[k]);
 		}
+		free(r);
+	}
+}
+
+static void latency_modes(void)
+{
+	struct mb_run_config cfg = base_config(&mb_locked_ops);
+	cfg.mix[0] = 50, cfg.mix[1] = 30, cfg.mix[2] = 20;
+	const uint32_t every[] = {0, 1, 10};
+	for (int i = 0; i < 3; i++) {
+		cfg.latency_every = every[i];
+		int rc;
+		struct mb_run_result *r = run(&cfg, &rc, NULL);
+		uint64_t want = every[i] == 0 ? 0 : every[i] == 1 ? r->ops : r->ops / 10;
+		uint64_t by_kind = 0;
+		for (int k = 0; k < MB_OP_NKINDS; k++)
+			by_kind += r->latency_by_kind[k].count;
+		/* sampled per worker: at most one short of ops/N per worker */
+		CHECK(r->latency.count <= want && r->latency.count + cfg.procs >= want,
+		      "latency every %u: %llu samples, want about %llu", every[i],
+		      (unsigned long long)r->latency.count, (unsigned long long)want);
+		CHECK(by_kind == r->latency.count, "per-kind samples add up");
+		CHECK(every[i] == 0 || (r->latency_by_kind[MB_OP_DELETE].count > 0 &&
+					r->latency_by_kind[MB_OP_SWAP].count == 0),
+		      "kinds in the mix have samples, others none");
+		CHECK(r->timer_overhead_ns > 0 && r->timer_overhead_ns < 1e6, "timer overhead %.1f",
+		      r->timer_overhead_ns);
 		free(r);
 	}
 }
@@ -306,6 +333,7 @@ int main(void)
 	op_budgets();
 	mixes();
 	duration();
+	latency_modes();
 	fatal();
 	interrupt();
 	invalid();

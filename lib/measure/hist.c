@@ -1,5 +1,6 @@
 #include "measure/hist.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Bucket index of v.  Values below MB_HIST_SUB_BUCKETS map to themselves
@@ -40,6 +41,7 @@ void mb_hist_record(struct mb_hist *h, uint64_t ns)
 	h->buckets[bucket_of(ns)]++;
 	h->count++;
 	h->sum += (double)ns;
+	h->sum_sq += (double)ns * (double)ns;
 	if (ns < h->min)
 		h->min = ns;
 	if (ns > h->max)
@@ -54,6 +56,7 @@ void mb_hist_merge(struct mb_hist *dst, const struct mb_hist *src)
 		dst->buckets[i] += src->buckets[i];
 	dst->count += src->count;
 	dst->sum += src->sum;
+	dst->sum_sq += src->sum_sq;
 	if (src->min < dst->min)
 		dst->min = src->min;
 	if (src->max > dst->max)
@@ -89,4 +92,13 @@ uint64_t mb_hist_percentile(const struct mb_hist *h, double p)
 double mb_hist_mean(const struct mb_hist *h)
 {
 	return h->count ? h->sum / (double)h->count : 0.0;
+}
+
+double mb_hist_stddev(const struct mb_hist *h)
+{
+	if (!h->count)
+		return 0.0;
+	double mean = h->sum / (double)h->count;
+	double var = h->sum_sq / (double)h->count - mean * mean;
+	return var > 0 ? sqrt(var) : 0.0;
 }

@@ -24,6 +24,7 @@ struct mb_hist {
 	uint64_t min;
 	uint64_t max;
 	double sum;
+	double sum_sq;
 	uint64_t buckets[MB_HIST_NBUCKETS];
 };
 
@@ -36,5 +37,8 @@ void mb_hist_merge(struct mb_hist *dst, const struct mb_hist *src);
  * holds the ceil(p/100*count)-th smallest value, capped at max.  0 when empty. */
 uint64_t mb_hist_percentile(const struct mb_hist *h, double p);
 double mb_hist_mean(const struct mb_hist *h);
+/* Population standard deviation of the recorded values (exact: the
+ * histogram keeps their sum of squares).  0 when empty. */
+double mb_hist_stddev(const struct mb_hist *h);
 
 #endif

@@ -28,8 +28,15 @@ static json_t *config_json(const struct mb_sweep *sw)
 		snprintf(key, sizeof key, "%s_pct", mb_op_kind_name(k));
 		json_object_set_new(mix, key, json_integer(sw->mix[k]));
 	}
+	char latency_mode[32];
+	if (sw->latency_every == 0)
+		snprintf(latency_mode, sizeof latency_mode, "off");
+	else if (sw->latency_every == 1)
+		snprintf(latency_mode, sizeof latency_mode, "all");
+	else
+		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:i}",
+			 " s:I, s:o, s:s, s:s}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -44,7 +51,7 @@ static json_t *config_json(const struct mb_sweep *sw)
 		"hash_seed", sw->hash_seed_set ? json_integer((json_int_t)sw->hash_seed)
 					       : json_null(),
 		"grow", mb_sweep_grow_name(sw->grow),
-		"latency_sample_shift", (int)sw->latency_sample_shift);
+		"latency", latency_mode);
 }
 
 static json_t *host_json(const struct mb_host *h)
@@ -63,14 +70,16 @@ static json_t *host_json(const struct mb_host *h)
 
 static json_t *latency_json(const struct mb_hist *h)
 {
-	return json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"samples", (json_int_t)h->count,
 		"mean", real_or_null(mb_hist_mean(h)),
+		"stddev", real_or_null(mb_hist_stddev(h)),
 		"min", (json_int_t)(h->count ? h->min : 0),
 		"p50", (json_int_t)mb_hist_percentile(h, 50),
 		"p90", (json_int_t)mb_hist_percentile(h, 90),
 		"p99", (json_int_t)mb_hist_percentile(h, 99),
 		"p999", (json_int_t)mb_hist_percentile(h, 99.9),
+		"p9999", (json_int_t)mb_hist_percentile(h, 99.99),
 		"max", (json_int_t)h->max);
 }
 
@@ -86,11 +95,16 @@ static json_t *run_json(const struct mb_result_run *run)
 		json_object_set_new(hits, mb_op_kind_name(k),
 				    json_integer((json_int_t)r->hits_by_kind[k]));
 	}
+	json_t *by_kind = json_object();
+	for (int k = 0; k < MB_OP_NKINDS; k++)
+		if (r->latency_by_kind[k].count)
+			json_object_set_new(by_kind, mb_op_kind_name(k),
+					    latency_json(&r->latency_by_kind[k]));
 	for (size_t i = 0; i < r->nmap_stats; i++)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
 	return json_pack("{s:s, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
-			 " s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
+			 " s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
 		"map", c->map->name,
 		"threads", (json_int_t)c->threads,
 		"procs", (int)c->procs,
@@ -104,6 +118,8 @@ static json_t *run_json(const struct mb_result_run *run)
 		"range_entries", (json_int_t)r->range_entries,
 		"map_stats", stats,
 		"latency_ns", latency_json(&r->latency),
+		"latency_ns_by_kind", by_kind,
+		"timer_overhead_ns", real_or_null(r->timer_overhead_ns),
 		"prefill_s", real_or_null(r->prefill_s),
 		"spawn_s", real_or_null(r->spawn_s),
 		"task_bytes", (json_int_t)r->task_bytes,

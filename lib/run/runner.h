@@ -67,7 +67,7 @@ struct mb_run_config {
 	uint64_t hash_seed;       /* map hash0 when hash_seed_set */
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
-	unsigned latency_sample_shift; /* time 1 op in 2^shift per task */
+	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
 };
 
 enum mb_run_outcome {
@@ -95,6 +95,8 @@ struct mb_run_result {
 	double spawn_s;           /* allocating and seeding all task records */
 	size_t task_bytes;        /* bytes of task state per task */
 	struct mb_hist latency;   /* sampled op latencies, all kinds, ns */
+	struct mb_hist latency_by_kind[MB_OP_NKINDS];
+	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
 	int64_t final_len;        /* map length after the run (-1 if unknown) */
 };
 

@@ -20,7 +20,7 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.hash_seed = sw->hash_seed,
 		.hash_seed_set = sw->hash_seed_set,
 		.grow = sw->grow,
-		.latency_sample_shift = sw->latency_sample_shift,
+		.latency_every = sw->latency_every,
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		cfg->mix[k] = sw->mix[k];

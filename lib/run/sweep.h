@@ -28,7 +28,7 @@ struct mb_sweep {
 	uint64_t hash_seed;
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
-	unsigned latency_sample_shift;
+	uint32_t latency_every;   /* --latency: 0 off, 1 all, N sample 1 in N */
 };
 
 /* Number of runs: nmaps * nthreads. */

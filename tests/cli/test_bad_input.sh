@@ -41,6 +41,10 @@ expect_usage --seed run --seed -3
 expect_usage --hash-seed run --hash-seed x
 expect_usage --grow run --grow sometimes
 expect_usage --format run --format yaml
+expect_usage --latency run --latency sometimes
+expect_usage --latency run --latency sample:0
+expect_usage --latency run --latency sample:
+expect_usage --latency run --latency sample:1x
 expect_usage --output run -o "$TMP/no/such/dir/r.json"
 expect_usage --output run -o "$TMP"
 expect_usage run run stray-argument

@@ -61,6 +61,19 @@ json_check "$TMP/ops.json" '.runs[0].map_stats | has("promotions") and has("dirt
 json_check "$TMP/ops.json" '.runs[0].map_stats.promotions > 0 and .runs[1].map_stats == {}'
 json_check "$TMP/ops.json" '.runs[0].final_len >= 0 and .runs[0].final_len <= 200'
 
+# --latency: every op, none, or 1 in N; per-kind percentiles and the
+# timer's own cost.
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --procs 1 --ops 10000 --keys 100 \
+	--mix 70:20:10 --latency all --format json
+json_check "$TMP/out" '.config.latency == "all" and .runs[0].latency_ns.samples == 10000'
+json_check "$TMP/out" '.runs[0].latency_ns_by_kind | keys == ["delete","load","store"]'
+json_check "$TMP/out" '[.runs[0].latency_ns_by_kind[].samples] | add == 10000'
+json_check "$TMP/out" '.runs[0].timer_overhead_ns > 0 and .runs[0].latency_ns.p9999 >= .runs[0].latency_ns.p999'
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --ops 10000 --keys 100 --latency off --format json
+json_check "$TMP/out" '.config.latency == "off" and .runs[0].latency_ns.samples == 0 and .runs[0].latency_ns_by_kind == {}'
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --procs 1 --ops 10000 --keys 100 --latency sample:100 --format json
+json_check "$TMP/out" '.config.latency == "sample:100" and .runs[0].latency_ns.samples == 100'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
