@@ -6,7 +6,12 @@ for sig in INT TERM; do
 	"$MAPBENCH" run --map locked,rwlocked --threads 2 --duration 30s \
 		-o "$TMP/$sig.json" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
-	sleep 1
+	# The header is printed after the handlers are installed.
+	for _ in $(seq 1 200); do
+		grep -q "^map " "$TMP/out" 2>/dev/null && break
+		sleep 0.05
+	done
+	sleep 0.5
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	rc=$?
