@@ -5,6 +5,7 @@
 
 #include "maps/registry.h"
 #include "report/host.h"
+#include "report/result_csv.h"
 #include "report/result_json.h"
 #include "report/table.h"
 #include "run/runner.h"
@@ -33,6 +34,7 @@ enum {
 	OPT_GROW,
 	OPT_FORMAT,
 	OPT_LATENCY,
+	OPT_CSV,
 };
 
 static const struct argp_option options[] = {
@@ -49,6 +51,7 @@ static const struct argp_option options[] = {
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
 	{"latency", OPT_LATENCY, "MODE", 0, "time ops: sample:N (1 op in N per worker, default sample:64), all, or off", 0},
 	{"output", 'o', "FILE", 0, "write the JSON result to FILE (atomically)", 0},
+	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
 	{0},
 };
@@ -67,6 +70,7 @@ enum format { FORMAT_TABLE, FORMAT_JSON };
 struct run_args {
 	struct mb_sweep sw;
 	const char *output;
+	const char *csv;
 	unsigned format;
 	bool ops_given, duration_given, keys_given;
 };
@@ -213,6 +217,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'o':
 		a->output = arg;
 		return 0;
+	case OPT_CSV:
+		a->csv = arg;
+		return 0;
 	case OPT_FORMAT:
 		if (mb_parse_choice(arg, format_names, &a->format))
 			mb_cmd_usage_error("--format", "expected table or json, got '%s'", arg);
@@ -242,6 +249,11 @@ static void resolve(struct run_args *a)
 		if (rc)
 			mb_cmd_usage_error("--output", "cannot write '%s': %s", a->output,
 					   strerror(-rc));
+	}
+	if (a->csv) {
+		int rc = mb_atomic_check(a->csv);
+		if (rc)
+			mb_cmd_usage_error("--csv", "cannot write '%s': %s", a->csv, strerror(-rc));
 	}
 }
 
@@ -316,6 +328,26 @@ static int emit(const struct run_args *a, const struct mb_result *res)
 	return status;
 }
 
+/* Writes the CSV to --csv atomically; if that fails, to stdout, so nothing
+ * measured is lost.  Returns 0 or 1. */
+static int emit_csv(const struct run_args *a, const struct mb_result *res)
+{
+	char *text = mb_result_csv(res);
+	if (!text) {
+		fprintf(stderr, "mapbench: cannot build the CSV result: out of memory\n");
+		return 1;
+	}
+	int rc = mb_atomic_write(a->csv, text, strlen(text));
+	if (rc) {
+		fprintf(stderr, "mapbench: --csv: cannot write '%s': %s; the CSV follows on stdout\n",
+			a->csv, strerror(-rc));
+		fputs(text, stdout);
+		fflush(stdout);
+	}
+	free(text);
+	return rc ? 1 : 0;
+}
+
 int mb_cmd_run(int argc, char **argv)
 {
 	const struct argp argp = {options, parse_opt, NULL, doc, NULL, NULL, NULL};
@@ -368,6 +400,8 @@ int mb_cmd_run(int argc, char **argv)
 	if (table)
 		mb_table_footer(table, &res.host);
 	if ((a.output || a.format == FORMAT_JSON) && emit(&a, &res) && status == MB_EXIT_OK)
+		status = MB_EXIT_FAILURE;
+	if (a.csv && emit_csv(&a, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	free(runs);
 	if (atomic_load(&interrupted))

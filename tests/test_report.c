@@ -3,6 +3,7 @@
 
 #include "maps/registry.h"
 #include "report/host.h"
+#include "report/result_csv.h"
 #include "report/result_json.h"
 #include "report/table.h"
 
@@ -109,6 +110,53 @@ static void check_document(void)
 	free(runs);
 }
 
+static void check_csv(void)
+{
+	struct mb_sweep sw = {
+		.maps = {mb_registry_find("locked")},
+		.nmaps = 1,
+		.threads = {4},
+		.nthreads = 1,
+		.procs = 2,
+		.mix = {90, 10},
+		.keys = 100,
+		.ops = 10,
+	};
+	struct mb_result_run *runs = calloc(2, sizeof *runs);
+	for (int i = 0; i < 2; i++) {
+		mb_sweep_run_config(&sw, 0, &runs[i].cfg);
+		mb_hist_init(&runs[i].res.latency);
+		runs[i].res.ops = 10;
+		runs[i].res.elapsed_s = 0.5;
+	}
+	mb_hist_record(&runs[0].res.latency, 42);
+	runs[1].res.outcome = MB_RUN_FATAL;
+	runs[1].res.message = "odd, \"quoted\" message";
+	struct mb_result res = {.sweep = &sw, .runs = runs, .nruns = 2};
+	char *text = mb_result_csv(&res);
+	CHECK(text != NULL, "csv");
+	if (text) {
+		char *l1 = strchr(text, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
+		CHECK(l1 && (size_t)(l1 - text) == strlen(mb_result_csv_header) &&
+		      strncmp(text, mb_result_csv_header, (size_t)(l1 - text)) == 0, "header first");
+		CHECK(l2 && strncmp(l1 + 1, "locked,4,2,90,10,0,100,0,10,0.5,", 32) == 0,
+		      "first row: %.60s", l1 ? l1 + 1 : "");
+		CHECK(l2 && strstr(l1 + 1, ",42,42,42,42,42,") != NULL, "latency columns");
+		CHECK(l2 && strstr(l2 + 1, ",,,,,,") != NULL, "no latency: empty fields");
+		CHECK(l2 && strstr(l2 + 1, "fatal,\"odd, \"\"quoted\"\" message\"\n") != NULL,
+		      "quoted error field: %s", l2 ? l2 + 1 : "");
+		int commas = 0;
+		for (const char *p = mb_result_csv_header; *p; p++)
+			commas += *p == ',';
+		int row_commas = 0;
+		for (const char *p = l1 + 1; p < l2; p++)
+			row_commas += *p == ',';
+		CHECK(commas == row_commas, "row has %d commas, header %d", row_commas, commas);
+	}
+	free(text);
+	free(runs);
+}
+
 static void check_formats(void)
 {
 	char b[32];
@@ -136,6 +184,7 @@ static void check_formats(void)
 int main(void)
 {
 	check_document();
+	check_csv();
 	check_formats();
 	CHECK_DONE();
 }

@@ -1,0 +1,86 @@
+#include "report/result_csv.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char mb_result_csv_header[] =
+	"map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,"
+	"ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,"
+	"task_bytes,spawn_s,outcome,error";
+
+/* Appends s to the stream, quoted if it needs to be. */
+static void put_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* A real number, or an empty field when it is not finite. */
+static void put_real(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.9g", v);
+}
+
+static void put_row(FILE *f, const struct mb_result_run *run)
+{
+	const struct mb_run_config *c = &run->cfg;
+	const struct mb_run_result *r = &run->res;
+	const struct mb_hist *h = &r->latency;
+	put_field(f, c->map->name);
+	fprintf(f, ",%" PRIu64 ",%u,%u,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", c->threads,
+		c->procs, c->mix[MB_OP_LOAD], c->mix[MB_OP_STORE], c->mix[MB_OP_DELETE], c->keys,
+		c->prefill, r->ops);
+	put_real(f, r->elapsed_s);
+	fputc(',', f);
+	put_real(f, r->ops_per_s);
+	fputc(',', f);
+	put_real(f, r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN);
+	const double ps[] = {50, 90, 99, 99.9};
+	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		fputc(',', f);
+		if (h->count)
+			fprintf(f, "%" PRIu64, mb_hist_percentile(h, ps[i]));
+	}
+	fputc(',', f);
+	if (h->count)
+		fprintf(f, "%" PRIu64, h->max);
+	fprintf(f, ",%" PRIu64 ",%" PRId64 ",%zu,", r->load_hits, r->final_len, r->task_bytes);
+	put_real(f, r->spawn_s);
+	fputc(',', f);
+	put_field(f, mb_run_outcome_name(r->outcome));
+	fputc(',', f);
+	if (r->message)
+		put_field(f, r->message);
+	fputc('\n', f);
+}
+
+char *mb_result_csv(const struct mb_result *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fputs(mb_result_csv_header, f);
+	fputc('\n', f);
+	for (size_t i = 0; i < r->nruns; i++)
+		put_row(f, &r->runs[i]);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
