@@ -49,6 +49,24 @@ int main(void)
 	CHECK(mb_atomic_write(bad, "x", 1) == -ENOENT, "write into a missing directory");
 	CHECK(entries(dir) == 1, "a failed write leaves nothing");
 
+	/* Through a symlink: the file it names is replaced, the link stays. */
+	char real[256], link[256];
+	snprintf(real, sizeof real, "%s/real.json", dir);
+	snprintf(link, sizeof link, "%s/link.json", dir);
+	CHECK(mb_atomic_write(real, "a", 1) == 0 && symlink(real, link) == 0, "setup link");
+	CHECK(mb_atomic_check(link) == 0 && mb_atomic_write(link, "bb", 2) == 0, "write via link");
+	struct stat lst;
+	CHECK(lstat(link, &lst) == 0 && S_ISLNK(lst.st_mode), "the link is still a link");
+	CHECK(stat(real, &st) == 0 && st.st_size == 2, "the file it names was replaced");
+
+	/* A device is written in place, never replaced. */
+	CHECK(mb_atomic_check("/dev/null") == 0, "check /dev/null");
+	CHECK(mb_atomic_write("/dev/null", "x", 1) == 0, "write /dev/null");
+	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is still a device");
+	CHECK(entries(dir) == 3, "no temporary file left: %d entries", entries(dir));
+
+	unlink(link);
+	unlink(real);
 	unlink(path);
 	rmdir(dir);
 	CHECK_DONE();

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +21,28 @@ static char *dir_of(const char *path)
 	return d;
 }
 
+/* /dev/stdout, /dev/fd/N and the like name an open file of the caller's
+ * (or a device): write to it, never rename anything there. */
+static bool is_dev_path(const char *path)
+{
+	return strncmp(path, "/dev/", 5) == 0;
+}
+
 int mb_atomic_check(const char *path)
 {
 	if (!*path)
 		return -ENOENT;
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return -EISDIR;
-	char *dir = dir_of(path);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		/* a device or a pipe (-o /dev/stdout) is written in place */
+		if (!S_ISREG(st.st_mode) || is_dev_path(path))
+			return access(path, W_OK) == 0 ? 0 : -errno;
+	}
+	char *real = realpath(path, NULL);
+	char *dir = dir_of(real ? real : path);
+	free(real);
 	if (!dir)
 		return -ENOMEM;
 	int rc = 0;
@@ -56,18 +71,41 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* A device or a pipe cannot be replaced, and must not be: write in place.
+ * O_APPEND: /dev/stdout redirected to a file must not overwrite what the
+ * process already wrote there. */
+static int write_in_place(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = write_all(fd, data, len);
+	if (close(fd) != 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
 int mb_atomic_write(const char *path, const char *data, size_t len)
 {
-	size_t plen = strlen(path);
+	struct stat st;
+	if (stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || is_dev_path(path)))
+		return S_ISDIR(st.st_mode) ? -EISDIR : write_in_place(path, data, len);
+	/* Through a symlink, replace the file it names, not the link. */
+	char *real = realpath(path, NULL);
+	const char *target = real ? real : path;
+	size_t plen = strlen(target);
 	char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
-	if (!tmp)
+	if (!tmp) {
+		free(real);
 		return -ENOMEM;
-	memcpy(tmp, path, plen);
+	}
+	memcpy(tmp, target, plen);
 	memcpy(tmp + plen, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		int rc = -errno;
 		free(tmp);
+		free(real);
 		return rc;
 	}
 	/* mkstemp makes the file 0600; a result file is an ordinary file. */
@@ -82,10 +120,11 @@ int mb_atomic_write(const char *path, const char *data, size_t len)
 		rc = -errno;
 	if (close(fd) != 0 && !rc)
 		rc = -errno;
-	if (!rc && rename(tmp, path) != 0)
+	if (!rc && rename(tmp, target) != 0)
 		rc = -errno;
 	if (rc)
 		unlink(tmp);
 	free(tmp);
+	free(real);
 	return rc;
 }

@@ -12,6 +12,13 @@ json_check "$TMP/a.json" '.runs | length == 1'
 expect_exit 0 "$MAPBENCH" run $small --ops 2000 -o "$TMP/a.json"
 json_check "$TMP/a.json" '.runs[0].ops == 2000'
 
+# -o /dev/stdout writes through to stdout, after the table.
+expect_exit 0 "$MAPBENCH" run $small -o /dev/stdout
+grep -q "^map " "$TMP/out" || fail "-o /dev/stdout: the table is gone"
+sed -n '/^{/,$p' "$TMP/out" > "$TMP/through.json"
+json_check "$TMP/through.json" '.runs | length == 1'
+[ -L /dev/stdout ] || fail "/dev/stdout is no longer a link"
+
 # --csv: the header and one row per run, written atomically.
 expect_exit 0 "$MAPBENCH" run --map null,locked --threads 1,2 --ops 1000 --keys 10 --prefill 0 \
 	--csv "$TMP/r.csv"
