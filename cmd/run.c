@@ -24,6 +24,9 @@
 
 #define MAX_THREADS UINT64_C(10000000)
 #define MAX_PROCS 1024
+/* Each run keeps its latency histograms (~370 KiB) until the document is
+ * written: bound the sweep so that stays under ~100 MiB. */
+#define MAX_RUNS 256
 
 enum {
 	OPT_MIX = 256,
@@ -239,6 +242,9 @@ static void resolve(struct run_args *a)
 		mb_cmd_usage_error("--ops", "cannot be combined with --duration: give one length");
 	if (!a->ops_given && !a->duration_given)
 		sw->duration_ns = UINT64_C(1000000000);
+	if (mb_sweep_count(sw) > MAX_RUNS)
+		mb_cmd_usage_error("--map", "%zu maps x %zu thread counts is %zu runs; at most %d per invocation",
+				   sw->nmaps, sw->nthreads, mb_sweep_count(sw), MAX_RUNS);
 	if (!sw->prefill_explicit)
 		sw->prefill = sw->keys / 2;
 	if (sw->prefill > sw->keys)

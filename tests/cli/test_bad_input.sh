@@ -48,6 +48,8 @@ expect_usage --latency run --latency sample:1x
 expect_usage --output run -o "$TMP/no/such/dir/r.json"
 expect_usage --output run -o "$TMP"
 expect_usage run run stray-argument
+expect_usage "at most 256" run --map null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null \
+	--threads 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16
 
 # Unknown options are argp's: exit 2, and the first line names the option.
 expect_exit 2 "$MAPBENCH" run --frobnicate
