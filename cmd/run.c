@@ -38,6 +38,7 @@ enum {
 	OPT_FORMAT,
 	OPT_LATENCY,
 	OPT_CSV,
+	OPT_COUNT,
 };
 
 static const struct argp_option options[] = {
@@ -49,6 +50,7 @@ static const struct argp_option options[] = {
 	{"prefill", OPT_PREFILL, "N", 0, "keys stored before timing, at most --keys; default keys/2", 0},
 	{"ops", 'n', "N", 0, "operations per run, split over the tasks (excludes --duration)", 0},
 	{"duration", 'd', "TIME", 0, "length of each run, e.g. 500ms, 2s, 1m; default 1s (excludes --ops)", 0},
+	{"count", OPT_COUNT, "N", 0, "run each configuration N times, each recorded separately (like go test -count); default 1", 0},
 	{"seed", OPT_SEED, "N", 0, "seed of the workload's random streams; default 1", 0},
 	{"hash-seed", OPT_HASH_SEED, "N", 0, "fix the maps' hash seed (Go's hash0); default random", 0},
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
@@ -191,6 +193,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			mb_cmd_usage_error("--duration", "expected a time above zero that fits in 64-bit nanoseconds, got '%s'", arg);
 		a->duration_given = true;
 		return 0;
+	case OPT_COUNT:
+		sw->count = (unsigned)count_arg("--count", arg, 1, MAX_RUNS);
+		return 0;
 	case OPT_SEED:
 		sw->seed = count_arg("--seed", arg, 0, UINT64_MAX);
 		return 0;
@@ -243,8 +248,8 @@ static void resolve(struct run_args *a)
 	if (!a->ops_given && !a->duration_given)
 		sw->duration_ns = UINT64_C(1000000000);
 	if (mb_sweep_count(sw) > MAX_RUNS)
-		mb_cmd_usage_error("--map", "%zu maps x %zu thread counts is %zu runs; at most %d per invocation",
-				   sw->nmaps, sw->nthreads, mb_sweep_count(sw), MAX_RUNS);
+		mb_cmd_usage_error("--map", "%zu maps x %zu thread counts x %u repetitions is %zu runs; at most %d per invocation",
+				   sw->nmaps, sw->nthreads, sw->count, mb_sweep_count(sw), MAX_RUNS);
 	if (!sw->prefill_explicit)
 		sw->prefill = sw->keys / 2;
 	if (sw->prefill > sw->keys)
@@ -282,6 +287,7 @@ static void set_defaults(struct run_args *a)
 	sw->seed = 1;
 	sw->grow = MB_MAP_GROW_INCREMENTAL;
 	sw->latency_every = 64;
+	sw->count = 1;
 }
 
 /* Ctrl-C / SIGTERM ask the running run to stop; what it measured is kept.
@@ -378,7 +384,7 @@ int mb_cmd_run(int argc, char **argv)
 	size_t done = 0;
 	for (size_t i = 0; i < n && !atomic_load(&interrupted); i++) {
 		struct mb_result_run *r = &runs[done];
-		mb_sweep_run_config(&a.sw, i, &r->cfg);
+		mb_sweep_run_config(&a.sw, i, &r->cfg, &r->rep);
 		int rc = mb_run_execute(&r->cfg, &r->res, &interrupted);
 		if (rc) {
 			fprintf(stderr, "mapbench: run %zu (%s, %llu threads): %s\n", i + 1,

@@ -34,8 +34,8 @@ static void check_document(void)
 		.latency_every = 64,
 	};
 	struct mb_result_run *runs = calloc(2, sizeof *runs);
-	mb_sweep_run_config(&sw, 0, &runs[0].cfg);
-	mb_sweep_run_config(&sw, 3, &runs[1].cfg);
+	mb_sweep_run_config(&sw, 0, &runs[0].cfg, NULL);
+	mb_sweep_run_config(&sw, 3, &runs[1].cfg, NULL);
 	CHECK(runs[0].cfg.procs == 1, "plain runs on one worker without --procs");
 	CHECK(runs[1].cfg.procs == 2 && runs[1].cfg.threads == 1000 &&
 	      strcmp(runs[1].cfg.map->name, "locked") == 0, "run 3 is locked x 1000");
@@ -124,7 +124,7 @@ static void check_csv(void)
 	};
 	struct mb_result_run *runs = calloc(2, sizeof *runs);
 	for (int i = 0; i < 2; i++) {
-		mb_sweep_run_config(&sw, 0, &runs[i].cfg);
+		mb_sweep_run_config(&sw, 0, &runs[i].cfg, NULL);
 		mb_hist_init(&runs[i].res.latency);
 		runs[i].res.ops = 10;
 		runs[i].res.elapsed_s = 0.5;
@@ -143,7 +143,7 @@ static void check_csv(void)
 		      "first row: %.60s", l1 ? l1 + 1 : "");
 		CHECK(l2 && strstr(l1 + 1, ",42,42,42,42,42,") != NULL, "latency columns");
 		CHECK(l2 && strstr(l2 + 1, ",,,,,,") != NULL, "no latency: empty fields");
-		CHECK(l2 && strstr(l2 + 1, "fatal,\"odd, \"\"quoted\"\" message\"\n") != NULL,
+		CHECK(l2 && strstr(l2 + 1, "fatal,\"odd, \"\"quoted\"\" message\",1\n") != NULL,
 		      "quoted error field: %s", l2 ? l2 + 1 : "");
 		int commas = 0;
 		for (const char *p = mb_result_csv_header; *p; p++)

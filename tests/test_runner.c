@@ -318,14 +318,21 @@ static void sweep(void)
 	};
 	CHECK(mb_sweep_count(&sw) == 6, "2 maps x 3 thread counts");
 	struct mb_run_config cfg;
-	mb_sweep_run_config(&sw, 4, &cfg);
+	mb_sweep_run_config(&sw, 4, &cfg, NULL);
 	CHECK(cfg.map == &mb_locked_ops && cfg.threads == 10 && cfg.procs == 2, "run 4");
-	mb_sweep_run_config(&sw, 2, &cfg);
+	mb_sweep_run_config(&sw, 2, &cfg, NULL);
 	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 100 && cfg.procs == 1,
 	      "plain on one worker by default");
 	sw.procs_explicit = true;
-	mb_sweep_run_config(&sw, 2, &cfg);
+	mb_sweep_run_config(&sw, 2, &cfg, NULL);
 	CHECK(cfg.procs == 2, "explicit procs are kept");
+	sw.count = 3;
+	unsigned rep = 0;
+	CHECK(mb_sweep_count(&sw) == 18, "x 3 repetitions");
+	mb_sweep_run_config(&sw, 14, &cfg, &rep);
+	CHECK(cfg.map == &mb_locked_ops && cfg.threads == 10 && rep == 3, "run 14: locked x 10, rep %u", rep);
+	mb_sweep_run_config(&sw, 3, &cfg, &rep);
+	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 10 && rep == 1, "run 3: plain x 10, rep %u", rep);
 }
 
 int main(void)

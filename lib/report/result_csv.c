@@ -9,7 +9,7 @@
 const char mb_result_csv_header[] =
 	"map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,"
 	"ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,"
-	"task_bytes,spawn_s,outcome,error";
+	"task_bytes,spawn_s,outcome,error,rep";
 
 /* Appends s to the stream, quoted if it needs to be. */
 static void put_field(FILE *f, const char *s)
@@ -64,7 +64,7 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	fputc(',', f);
 	if (r->message)
 		put_field(f, r->message);
-	fputc('\n', f);
+	fprintf(f, ",%u\n", run->rep ? run->rep : 1);
 }
 
 char *mb_result_csv(const struct mb_result *r)

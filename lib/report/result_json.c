@@ -36,7 +36,7 @@ static json_t *config_json(const struct mb_sweep *sw)
 	else
 		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s}",
+			 " s:I, s:o, s:s, s:s, s:i}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -51,7 +51,8 @@ static json_t *config_json(const struct mb_sweep *sw)
 		"hash_seed", sw->hash_seed_set ? json_integer((json_int_t)sw->hash_seed)
 					       : json_null(),
 		"grow", mb_sweep_grow_name(sw->grow),
-		"latency", latency_mode);
+		"latency", latency_mode,
+		"count", (int)(sw->count ? sw->count : 1));
 }
 
 static json_t *host_json(const struct mb_host *h)
@@ -103,9 +104,10 @@ static json_t *run_json(const struct mb_result_run *run)
 	for (size_t i = 0; i < r->nmap_stats; i++)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
-	return json_pack("{s:s, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
+	return json_pack("{s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
 			 " s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
 		"map", c->map->name,
+		"rep", (int)(run->rep ? run->rep : 1),
 		"threads", (json_int_t)c->threads,
 		"procs", (int)c->procs,
 		"ops", (json_int_t)r->ops,

@@ -19,6 +19,7 @@
 
 struct mb_result_run {
 	struct mb_run_config cfg;
+	unsigned rep;            /* repetition number, from 1 */
 	struct mb_run_result res;
 };
 

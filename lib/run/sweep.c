@@ -1,12 +1,21 @@
 #include "run/sweep.h"
 
-size_t mb_sweep_count(const struct mb_sweep *sw)
+static unsigned reps(const struct mb_sweep *sw)
 {
-	return sw->nmaps * sw->nthreads;
+	return sw->count ? sw->count : 1;
 }
 
-void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg)
+size_t mb_sweep_count(const struct mb_sweep *sw)
 {
+	return sw->nmaps * sw->nthreads * reps(sw);
+}
+
+void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg,
+			 unsigned *rep)
+{
+	if (rep)
+		*rep = (unsigned)(i % reps(sw)) + 1;
+	i /= reps(sw);
 	const struct mb_map_ops *map = sw->maps[i / sw->nthreads];
 	*cfg = (struct mb_run_config){
 		.map = map,

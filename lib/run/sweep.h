@@ -1,5 +1,6 @@
 /* mb_sweep: the resolved options of one `mapbench run` invocation and the
- * cross product of its lists (maps x threads), one mb_run_config per run.
+ * cross product of its lists (maps x threads), each run `count` times, one
+ * mb_run_config per run.
  *
  * The sweep owns its arrays (mb_sweep_free).  Single-threaded use.
  */
@@ -28,16 +29,20 @@ struct mb_sweep {
 	uint64_t hash_seed;
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
+	unsigned count;           /* repetitions of each configuration, >= 1 */
 	uint32_t latency_every;   /* --latency: 0 off, 1 all, N sample 1 in N */
 };
 
-/* Number of runs: nmaps * nthreads. */
+/* Number of runs: nmaps * nthreads * count. */
 size_t mb_sweep_count(const struct mb_sweep *sw);
 
-/* The configuration of run i (maps vary slowest).  A map that is not safe
+/* The configuration of run i (maps vary slowest, repetitions fastest; every
+ * repetition repeats the same workload and seed), and its repetition number
+ * from 1 in *rep.  A map that is not safe
  * for concurrent use runs on one worker unless procs was given explicitly:
  * Go's map needs a lock to be shared, and the default must not be a race. */
-void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg);
+void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg,
+			 unsigned *rep);
 
 /* The name of a grow mode: "incremental" or "stw". */
 const char *mb_sweep_grow_name(enum mb_map_grow_mode g);

@@ -38,6 +38,9 @@ expect_usage --duration run --duration 0s
 expect_usage --duration run --duration 5parsecs
 expect_usage --duration run --duration 99999999999h
 expect_usage --seed run --seed -3
+expect_usage --count run --count 0
+expect_usage --count run --count 257
+expect_usage --count run --count x
 expect_usage --hash-seed run --hash-seed x
 expect_usage --grow run --grow sometimes
 expect_usage --format run --format yaml

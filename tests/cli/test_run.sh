@@ -61,6 +61,13 @@ json_check "$TMP/ops.json" '.runs[0].map_stats | has("promotions") and has("dirt
 json_check "$TMP/ops.json" '.runs[0].map_stats.promotions > 0 and .runs[1].map_stats == {}'
 json_check "$TMP/ops.json" '.runs[0].final_len >= 0 and .runs[0].final_len <= 200'
 
+# --count: each configuration repeated, each repetition its own record.
+expect_exit 0 "$MAPBENCH" run --map null,locked --threads 1,2 --count 3 --ops 1000 --keys 10 \
+	--format json
+json_check "$TMP/out" '.config.count == 3 and (.runs | length) == 12'
+json_check "$TMP/out" '[.runs[].rep] == [1,2,3,1,2,3,1,2,3,1,2,3]'
+json_check "$TMP/out" '[.runs[] | "\(.map)/\(.threads)"] | .[0:4] == ["null/1","null/1","null/1","null/2"]'
+
 # --latency: every op, none, or 1 in N; per-kind percentiles and the
 # timer's own cost.
 expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --procs 1 --ops 10000 --keys 100 \
