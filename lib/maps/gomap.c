@@ -43,6 +43,8 @@
  */
 #include "maps/gomap.h"
 
+#include "measure/pause.h"
+
 #include <errno.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -440,19 +442,23 @@ static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
  * to make progress. */
 static int grow_work(struct mb_gomap *h, uint64_t bucket)
 {
+	uint64_t t0 = mb_pause_begin();
 	uint64_t oldmask = bucket_mask(h->oldbuckets->B);
 	int rc = evacuate(h, bucket & oldmask);
 	if (rc == 0 && growing(h))
 		rc = evacuate(h, h->nevacuate);
+	mb_pause_end(MB_PAUSE_EVACUATE, t0, h->count);
 	return rc;
 }
 
 /* --grow=stw: finish the whole grow inside the write that started it. */
 static int grow_all(struct mb_gomap *h)
 {
+	uint64_t t0 = mb_pause_begin();
 	int rc = 0;
 	while (rc == 0 && growing(h))
 		rc = evacuate(h, h->nevacuate);
+	mb_pause_end(MB_PAUSE_REHASH, t0, h->count);
 	return rc;
 }
 
@@ -636,7 +642,10 @@ not_found:
 	 * too sparse, start growing and try again (the table changes). */
 	if (!growing(h) && (mb_gomap_over_load_factor(h->count + 1, h->B) ||
 			    mb_gomap_too_many_overflow(h->noverflow, h->B))) {
-		if ((rc = hash_grow(h)) != 0)
+		uint64_t t0 = mb_pause_begin();
+		rc = hash_grow(h);
+		mb_pause_end(MB_PAUSE_GROW, t0, h->count);
+		if (rc)
 			return rc;
 		if (h->grow == MB_MAP_GROW_STW && (rc = grow_all(h)) != 0)
 			return rc;

@@ -3,8 +3,10 @@
 #include "maps/locked.h"
 
 #include "maps/gomap.h"
+#include "measure/pause.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -13,11 +15,15 @@ union lock {
 	pthread_rwlock_t rw;
 };
 
+/* Each side has a try form: an uncontended acquire costs no clock read,
+ * a contended one is timed as a lock-wait pause. */
 struct lock_policy {
 	int (*init)(union lock *l);
 	void (*destroy)(union lock *l);
 	void (*read_lock)(union lock *l);
+	bool (*read_trylock)(union lock *l);
 	void (*write_lock)(union lock *l);
+	bool (*write_trylock)(union lock *l);
 	void (*unlock)(union lock *l);
 };
 
@@ -50,6 +56,11 @@ static void mutex_destroy(union lock *l)
 static void mutex_lock(union lock *l)
 {
 	pthread_mutex_lock(&l->mutex);
+}
+
+static bool mutex_trylock(union lock *l)
+{
+	return pthread_mutex_trylock(&l->mutex) == 0;
 }
 
 static void mutex_unlock(union lock *l)
@@ -88,6 +99,16 @@ static void rw_write_lock(union lock *l)
 	pthread_rwlock_wrlock(&l->rw);
 }
 
+static bool rw_read_trylock(union lock *l)
+{
+	return pthread_rwlock_tryrdlock(&l->rw) == 0;
+}
+
+static bool rw_write_trylock(union lock *l)
+{
+	return pthread_rwlock_trywrlock(&l->rw) == 0;
+}
+
 static void rw_unlock(union lock *l)
 {
 	pthread_rwlock_unlock(&l->rw);
@@ -97,7 +118,9 @@ static const struct lock_policy mutex_policy = {
 	.init = mutex_init,
 	.destroy = mutex_destroy,
 	.read_lock = mutex_lock,
+	.read_trylock = mutex_trylock,
 	.write_lock = mutex_lock,
+	.write_trylock = mutex_trylock,
 	.unlock = mutex_unlock,
 };
 
@@ -105,9 +128,29 @@ static const struct lock_policy rw_policy = {
 	.init = rw_init,
 	.destroy = rw_destroy,
 	.read_lock = rw_read_lock,
+	.read_trylock = rw_read_trylock,
 	.write_lock = rw_write_lock,
+	.write_trylock = rw_write_trylock,
 	.unlock = rw_unlock,
 };
+
+static void read_side(struct locked_map *m)
+{
+	if (m->policy->read_trylock(&m->lock))
+		return;
+	uint64_t t0 = mb_pause_begin();
+	m->policy->read_lock(&m->lock);
+	mb_pause_end(MB_PAUSE_LOCK_WAIT, t0, -1);
+}
+
+static void write_side(struct locked_map *m)
+{
+	if (m->policy->write_trylock(&m->lock))
+		return;
+	uint64_t t0 = mb_pause_begin();
+	m->policy->write_lock(&m->lock);
+	mb_pause_end(MB_PAUSE_LOCK_WAIT, t0, -1);
+}
 
 static struct mb_map *create_with(const struct mb_map_ops *ops,
 				  const struct lock_policy *policy,
@@ -149,7 +192,7 @@ static void locked_destroy(struct mb_map *base)
 static int locked_load(struct mb_map *base, int64_t key, int64_t *val)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->read_lock(&m->lock);
+	read_side(m);
 	int rc = mb_gomap_load(m->core, key, val);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -158,7 +201,7 @@ static int locked_load(struct mb_map *base, int64_t key, int64_t *val)
 static int locked_store(struct mb_map *base, int64_t key, int64_t val)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_store(m->core, key, val);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -167,7 +210,7 @@ static int locked_store(struct mb_map *base, int64_t key, int64_t val)
 static int locked_delete(struct mb_map *base, int64_t key)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_delete(m->core, key);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -176,7 +219,7 @@ static int locked_delete(struct mb_map *base, int64_t key)
 static int64_t locked_len(struct mb_map *base)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->read_lock(&m->lock);
+	read_side(m);
 	int64_t n = mb_gomap_len(m->core);
 	m->policy->unlock(&m->lock);
 	return n;
@@ -185,7 +228,7 @@ static int64_t locked_len(struct mb_map *base)
 static int locked_range(struct mb_map *base, mb_map_range_fn fn, void *arg)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->read_lock(&m->lock);
+	read_side(m);
 	int rc = mb_gomap_range(m->core, fn, arg);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -195,7 +238,7 @@ static int locked_range(struct mb_map *base, mb_map_range_fn fn, void *arg)
 static int locked_load_or_store(struct mb_map *base, int64_t key, int64_t val, int64_t *actual)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_load_or_store(m->core, key, val, actual);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -204,7 +247,7 @@ static int locked_load_or_store(struct mb_map *base, int64_t key, int64_t val, i
 static int locked_load_and_delete(struct mb_map *base, int64_t key, int64_t *val)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_load_and_delete(m->core, key, val);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -213,7 +256,7 @@ static int locked_load_and_delete(struct mb_map *base, int64_t key, int64_t *val
 static int locked_swap(struct mb_map *base, int64_t key, int64_t val, int64_t *prev)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_swap(m->core, key, val, prev);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -222,7 +265,7 @@ static int locked_swap(struct mb_map *base, int64_t key, int64_t val, int64_t *p
 static int locked_compare_and_swap(struct mb_map *base, int64_t key, int64_t old, int64_t val)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_compare_and_swap(m->core, key, old, val);
 	m->policy->unlock(&m->lock);
 	return rc;
@@ -231,7 +274,7 @@ static int locked_compare_and_swap(struct mb_map *base, int64_t key, int64_t old
 static int locked_compare_and_delete(struct mb_map *base, int64_t key, int64_t old)
 {
 	struct locked_map *m = (struct locked_map *)base;
-	m->policy->write_lock(&m->lock);
+	write_side(m);
 	int rc = mb_gomap_compare_and_delete(m->core, key, old);
 	m->policy->unlock(&m->lock);
 	return rc;

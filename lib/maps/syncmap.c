@@ -44,6 +44,7 @@
 
 #include "maps/gomap.h"
 #include "maps/reclaim.h"
+#include "measure/pause.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -322,6 +323,7 @@ static int miss_locked(struct mb_syncmap *m)
 	m->misses++;
 	if (m->misses < mb_gomap_len(m->dirty))
 		return 0;
+	uint64_t t0 = mb_pause_begin();
 	struct generation *g = new_generation(m, m->dirty);
 	if (!g)
 		return -ENOMEM;
@@ -332,6 +334,7 @@ static int miss_locked(struct mb_syncmap *m)
 	}
 	m->promotions++;
 	m->promotion_misses += (uint64_t)m->misses;
+	mb_pause_end(MB_PAUSE_PROMOTE, t0, mb_gomap_len(m->dirty));
 	m->dirty = NULL;
 	m->misses = 0;
 	return 0;
@@ -390,6 +393,9 @@ static int dirty_locked(struct mb_syncmap *m)
 	struct rebuild rb = {.m = m, .g = r->g};
 	int rc = mb_gomap_range(r->g->m, rebuild_visit, &rb);
 	uint64_t ns = now_ns() - t0;
+	if (mb_pause_current())
+		mb_pause_record(mb_pause_current(), MB_PAUSE_DIRTY_COPY, t0, ns,
+				mb_gomap_len(r->g->m));
 	m->rebuilds++;
 	m->rebuild_entries += rb.copied;
 	m->rebuild_total_ns += ns;
@@ -672,6 +678,7 @@ int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg)
 		pthread_mutex_lock(&m->mu);
 		r = load_read(m);
 		if (r->amended) {
+			uint64_t t0 = mb_pause_begin();
 			struct generation *g = new_generation(m, m->dirty);
 			if (!g || (rc = publish(m, g, false)) != 0) {
 				free(g);
@@ -679,6 +686,7 @@ int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg)
 			} else {
 				m->promotions++;
 				m->promotion_misses += (uint64_t)m->misses;
+				mb_pause_end(MB_PAUSE_PROMOTE, t0, mb_gomap_len(m->dirty));
 				m->dirty = NULL;
 				m->misses = 0;
 			}

@@ -1,0 +1,123 @@
+#include "measure/pause.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const names[MB_PAUSE_NKINDS] = {
+	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "slow-op",
+};
+
+static _Thread_local struct mb_pause_log *current;
+
+const char *mb_pause_kind_name(enum mb_pause_kind k)
+{
+	return (unsigned)k < MB_PAUSE_NKINDS ? names[k] : "unknown";
+}
+
+int mb_pause_log_init(struct mb_pause_log *log, uint64_t origin_ns, uint64_t threshold_ns,
+		      uint32_t worker, size_t cap)
+{
+	memset(log, 0, sizeof *log);
+	log->origin_ns = origin_ns;
+	log->threshold_ns = threshold_ns;
+	log->worker = worker;
+	log->cap = cap;
+	if (cap && !(log->events = malloc(cap * sizeof *log->events)))
+		return -ENOMEM;
+	return 0;
+}
+
+void mb_pause_log_free(struct mb_pause_log *log)
+{
+	free(log->events);
+	log->events = NULL;
+	log->n = log->cap = 0;
+}
+
+void mb_pause_attach(struct mb_pause_log *log)
+{
+	current = log;
+}
+
+struct mb_pause_log *mb_pause_current(void)
+{
+	return current;
+}
+
+uint64_t mb_pause_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
+		     uint64_t dur_ns, int64_t map_len)
+{
+	if (dur_ns < log->threshold_ns)
+		return;
+	struct mb_pause_summary *s = &log->by_kind[kind];
+	log->recorded++;
+	s->count++;
+	s->total_ns += dur_ns;
+	if (dur_ns > s->max_ns)
+		s->max_ns = dur_ns;
+	if (log->n == log->cap) {
+		log->dropped++;
+		return;
+	}
+	log->events[log->n++] = (struct mb_pause_event){
+		.at_ns = t0 > log->origin_ns ? t0 - log->origin_ns : 0,
+		.dur_ns = dur_ns,
+		.map_len = map_len,
+		.worker = log->worker,
+		.kind = (uint8_t)kind,
+	};
+}
+
+void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len)
+{
+	struct mb_pause_log *log = current;
+	if (!log || !t0)
+		return;
+	mb_pause_record(log, kind, t0, mb_pause_now() - t0, map_len);
+}
+
+int mb_pause_merge(struct mb_pause_log *dst, const struct mb_pause_log *src)
+{
+	for (int k = 0; k < MB_PAUSE_NKINDS; k++) {
+		struct mb_pause_summary *d = &dst->by_kind[k];
+		const struct mb_pause_summary *s = &src->by_kind[k];
+		d->count += s->count;
+		d->total_ns += s->total_ns;
+		if (s->max_ns > d->max_ns)
+			d->max_ns = s->max_ns;
+	}
+	dst->recorded += src->recorded;
+	size_t room = dst->cap - dst->n, take = src->n < room ? src->n : room;
+	if (take)
+		memcpy(dst->events + dst->n, src->events, take * sizeof *src->events);
+	dst->n += take;
+	dst->dropped += src->dropped + (src->n - take);
+	return 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct mb_pause_event *x = a, *y = b;
+	if (x->at_ns != y->at_ns)
+		return x->at_ns < y->at_ns ? -1 : 1;
+	return x->worker < y->worker ? -1 : x->worker > y->worker;
+}
+
+void mb_pause_sort(struct mb_pause_log *log)
+{
+	qsort(log->events, log->n, sizeof *log->events, by_start);
+}
+
+unsigned mb_pause_bucket(uint64_t dur_ns)
+{
+	return dur_ns < 2 ? 0 : 63u - (unsigned)__builtin_clzll(dur_ns);
+}

@@ -1,0 +1,96 @@
+/* mb_pause: pause events — every stall above a threshold, with its cause.
+ *
+ * A worker thread attaches its own log (mb_pause_attach); instrumentation
+ * points in the maps time what they do with mb_pause_begin/mb_pause_end and
+ * the event lands in the calling thread's log, if it has one and the stall
+ * lasted at least the threshold.  Threads without a log (tests, the call_rcu
+ * thread) pay one thread-local load per point and record nothing.  Logs are
+ * bounded: events past the capacity are counted as dropped, never lost
+ * silently, and the per-kind summaries still count them.
+ *
+ * Threads: a log belongs to one thread while attached; merge after join.
+ */
+#ifndef MB_MEASURE_PAUSE_H
+#define MB_MEASURE_PAUSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum mb_pause_kind {
+	MB_PAUSE_GROW = 0,   /* a growth starts: a new bucket array (plain) */
+	MB_PAUSE_EVACUATE,   /* one incremental evacuation step (growWork) */
+	MB_PAUSE_REHASH,     /* a whole-map rehash, --grow=stw */
+	MB_PAUSE_PROMOTE,    /* sync: dirty promoted to read */
+	MB_PAUSE_DIRTY_COPY, /* sync: dirty rebuilt from read (dirtyLocked) */
+	MB_PAUSE_LOCK_WAIT,  /* waiting for a map's lock */
+	MB_PAUSE_SLOW_OP,    /* a timed op over the threshold, no other cause */
+	MB_PAUSE_NKINDS,
+};
+
+/* "grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait",
+ * "slow-op". */
+const char *mb_pause_kind_name(enum mb_pause_kind k);
+
+struct mb_pause_event {
+	uint64_t at_ns;   /* start, since the log's origin */
+	uint64_t dur_ns;
+	int64_t map_len;  /* entries in the map then, or -1 if not known */
+	uint32_t worker;
+	uint8_t kind;
+};
+
+struct mb_pause_summary {
+	uint64_t count;    /* stalls at or above the threshold */
+	uint64_t total_ns;
+	uint64_t max_ns;
+};
+
+struct mb_pause_log {
+	uint64_t origin_ns;     /* CLOCK_MONOTONIC time that at_ns counts from */
+	uint64_t threshold_ns;  /* record stalls at least this long */
+	uint32_t worker;
+	struct mb_pause_event *events;
+	size_t cap, n;
+	uint64_t dropped;       /* recorded in the summary, but no room left */
+	uint64_t recorded;      /* events at or above the threshold, all kinds */
+	struct mb_pause_summary by_kind[MB_PAUSE_NKINDS];
+};
+
+/* Sets up a log holding at most cap events.  Returns 0 or -ENOMEM. */
+int mb_pause_log_init(struct mb_pause_log *log, uint64_t origin_ns, uint64_t threshold_ns,
+		      uint32_t worker, size_t cap);
+void mb_pause_log_free(struct mb_pause_log *log);
+
+/* The calling thread's log from now on (NULL: none). */
+void mb_pause_attach(struct mb_pause_log *log);
+/* The calling thread's log, or NULL. */
+struct mb_pause_log *mb_pause_current(void);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t mb_pause_now(void);
+
+/* Start of a timed section: a timestamp, or 0 when the thread has no log. */
+static inline uint64_t mb_pause_begin(void)
+{
+	return mb_pause_current() ? mb_pause_now() : 0;
+}
+
+/* End of a section begun with mb_pause_begin (t0 may be 0: nothing). */
+void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len);
+
+/* Records an event measured elsewhere (start t0, duration dur). */
+void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
+		     uint64_t dur_ns, int64_t map_len);
+
+/* Merges src into dst: summaries add up, events are appended while dst has
+ * room (the rest count as dropped).  Returns 0 or -ENOMEM. */
+int mb_pause_merge(struct mb_pause_log *dst, const struct mb_pause_log *src);
+
+/* Sorts the events by start time. */
+void mb_pause_sort(struct mb_pause_log *log);
+
+/* Duration bucket of the heatmap: floor(log2(dur_ns)), 0 for 0 and 1 ns. */
+unsigned mb_pause_bucket(uint64_t dur_ns);
+
+#endif
