@@ -39,6 +39,9 @@ enum {
 	OPT_LATENCY,
 	OPT_CSV,
 	OPT_COUNT,
+	OPT_PAUSE_THRESHOLD,
+	OPT_MAX_EVENTS,
+	OPT_WINDOW,
 };
 
 static const struct argp_option options[] = {
@@ -56,6 +59,9 @@ static const struct argp_option options[] = {
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
 	{"latency", OPT_LATENCY, "MODE", 0, "time ops: sample:N (1 op in N per worker, default sample:64), all, or off", 0},
 	{"output", 'o', "FILE", 0, "write the JSON result to FILE (atomically)", 0},
+	{"pause-threshold", OPT_PAUSE_THRESHOLD, "TIME", 0, "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, slow-op); 0ns records all, off records none; default 10us", 0},
+	{"max-events", OPT_MAX_EVENTS, "N", 0, "pause events kept per run (more are counted as dropped); default 100k", 0},
+	{"window", OPT_WINDOW, "TIME", 0, "time window of the pause heatmap; default 1s", 0},
 	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
 	{0},
@@ -105,6 +111,16 @@ static char *copy_arg(const char *arg)
 		exit(MB_EXIT_FAILURE);
 	}
 	return c;
+}
+
+static void duration_arg(const char *opt, const char *arg, int allow_zero, uint64_t *ns)
+{
+	int rc = mb_parse_duration(arg, allow_zero, ns);
+	if (rc == -EINVAL)
+		mb_cmd_usage_error(opt, "expected a time with a unit like 500ms, 2s or 1m, got '%s'", arg);
+	if (rc)
+		mb_cmd_usage_error(opt, "expected a time %sthat fits in 64-bit nanoseconds, got '%s'",
+				   allow_zero ? "" : "above zero ", arg);
 }
 
 static void parse_maps(struct mb_sweep *sw, const char *arg)
@@ -186,11 +202,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a->ops_given = true;
 		return 0;
 	case 'd':
-		rc = mb_parse_duration(arg, 0, &sw->duration_ns);
-		if (rc == -EINVAL)
-			mb_cmd_usage_error("--duration", "expected a time with a unit like 500ms, 2s or 1m, got '%s'", arg);
-		if (rc)
-			mb_cmd_usage_error("--duration", "expected a time above zero that fits in 64-bit nanoseconds, got '%s'", arg);
+		duration_arg("--duration", arg, 0, &sw->duration_ns);
 		a->duration_given = true;
 		return 0;
 	case OPT_COUNT:
@@ -227,6 +239,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_CSV:
 		a->csv = arg;
+		return 0;
+	case OPT_PAUSE_THRESHOLD:
+		sw->pauses_off = strcmp(arg, "off") == 0;
+		if (!sw->pauses_off)
+			duration_arg("--pause-threshold", arg, 1, &sw->pause_threshold_ns);
+		return 0;
+	case OPT_WINDOW:
+		duration_arg("--window", arg, 0, &sw->window_ns);
+		return 0;
+	case OPT_MAX_EVENTS:
+		sw->max_events = (size_t)count_arg("--max-events", arg, 0, 10000000);
 		return 0;
 	case OPT_FORMAT:
 		if (mb_parse_choice(arg, format_names, &a->format))
@@ -288,6 +311,9 @@ static void set_defaults(struct run_args *a)
 	sw->grow = MB_MAP_GROW_INCREMENTAL;
 	sw->latency_every = 64;
 	sw->count = 1;
+	sw->pause_threshold_ns = 10000;
+	sw->max_events = 100000;
+	sw->window_ns = UINT64_C(1000000000);
 }
 
 /* Ctrl-C / SIGTERM ask the running run to stop; what it measured is kept.
@@ -415,6 +441,8 @@ int mb_cmd_run(int argc, char **argv)
 		status = MB_EXIT_FAILURE;
 	if (a.csv && emit_csv(&a, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
+	for (size_t i = 0; i < n; i++)
+		mb_run_result_free(&runs[i].res);
 	free(runs);
 	if (atomic_load(&interrupted))
 		return 128 + atomic_load(&interrupted);

@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include "maps/gomap.h"
+#include "measure/pause.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,9 @@ static void growth_thresholds(void)
 	struct mb_gomap *m = new_map(99, MB_MAP_GROW_INCREMENTAL, 0);
 	struct grow_log log = {0};
 	mb_gomap_set_grow_observer(m, log_grow, &log);
+	struct mb_pause_log pauses; /* threshold 0: every grow is an event */
+	mb_pause_log_init(&pauses, 0, 0, 0, 1000000);
+	mb_pause_attach(&pauses);
 	const int64_t n = 300000;
 	uint64_t rng = 5;
 	for (int64_t i = 0; i < n; i++) {
@@ -131,6 +135,21 @@ static void growth_thresholds(void)
 		      "grow %d from B=%u started at count %lld, Go's rule says %lld", i, g->old_B,
 		      (long long)g->count, (long long)grow_count_for(g->old_B));
 	}
+	mb_pause_attach(NULL);
+	int grow_events = 0;
+	for (size_t i = 0; i < pauses.n; i++) {
+		if (pauses.events[i].kind != MB_PAUSE_GROW)
+			continue;
+		/* the event carries the count the grow started at */
+		CHECK(pauses.events[i].map_len == grow_count_for((uint8_t)grow_events),
+		      "grow event %d at len %lld, Go's rule says %lld", grow_events,
+		      (long long)pauses.events[i].map_len,
+		      (long long)grow_count_for((uint8_t)grow_events));
+		grow_events++;
+	}
+	CHECK(grow_events == 16 && pauses.dropped == 0, "grow events: %d", grow_events);
+	CHECK(pauses.by_kind[MB_PAUSE_EVACUATE].count > 0, "evacuation steps were events");
+	mb_pause_log_free(&pauses);
 	struct mb_gomap_stats st;
 	mb_gomap_get_stats(m, &st);
 	CHECK(st.B == 16 && st.count == n && st.grows == 16 && st.same_size_grows == 0,

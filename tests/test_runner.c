@@ -134,7 +134,10 @@ static void op_budgets(void)
 			CHECK(r->latency.count > 0, "latency was sampled");
 			CHECK(r->final_len >= 500 && r->final_len <= 1000, "final len %lld",
 			      (long long)r->final_len);
-			free(r);
+			mb_run_result_free(r);
+			mb_run_result_free(r);
+		mb_run_result_free(r);
+	free(r);
 		}
 }
 
@@ -167,7 +170,9 @@ static void mixes(void)
 				      (unsigned long long)r->hits_by_kind[k],
 				      (unsigned long long)r->ops_by_kind[k]);
 		}
-		free(r);
+		mb_run_result_free(r);
+		mb_run_result_free(r);
+	free(r);
 	}
 }
 
@@ -194,7 +199,9 @@ static void latency_modes(void)
 		      "kinds in the mix have samples, others none");
 		CHECK(r->timer_overhead_ns > 0 && r->timer_overhead_ns < 1e6, "timer overhead %.1f",
 		      r->timer_overhead_ns);
-		free(r);
+		mb_run_result_free(r);
+		mb_run_result_free(r);
+	free(r);
 	}
 }
 
@@ -207,6 +214,7 @@ static void duration(void)
 	struct mb_run_result *r = run(&cfg, &rc, NULL);
 	CHECK(rc == 0 && r->outcome == MB_RUN_OK && r->ops > 0, "duration run");
 	CHECK(r->elapsed_s >= 0.05, "elapsed %.3f s >= 50 ms", r->elapsed_s);
+	mb_run_result_free(r);
 	free(r);
 }
 
@@ -223,6 +231,7 @@ static void fatal(void)
 	CHECK(r->message && strcmp(r->message, "concurrent map writes") == 0, "Go's message");
 	CHECK(r->elapsed_s < 30, "stopped promptly");
 	CHECK(r->final_len == -1, "no length from a fatal run");
+	mb_run_result_free(r);
 	free(r);
 }
 
@@ -255,6 +264,7 @@ static void interrupt(void)
 	CHECK(rc == 0 && r->outcome == MB_RUN_INTERRUPTED, "interrupted: rc %d outcome %d",
 	      rc, r->outcome);
 	CHECK(r->ops > 0 && r->elapsed_s < 30, "kept what was measured, stopped promptly");
+	mb_run_result_free(r);
 	free(r);
 }
 
@@ -278,6 +288,7 @@ static void invalid(void)
 	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "neither ops nor duration");
 	cfg = good, cfg.map = NULL;
 	CHECK(mb_run_execute(&cfg, r, NULL) == -EINVAL, "no map");
+	mb_run_result_free(r);
 	free(r);
 }
 
@@ -299,7 +310,9 @@ static void determinism(void)
 		memcpy(kinds[i], r->ops_by_kind, sizeof kinds[i]);
 		hits[i] = r->load_hits;
 		len[i] = r->final_len;
-		free(r);
+		mb_run_result_free(r);
+		mb_run_result_free(r);
+	free(r);
 	}
 	CHECK(memcmp(kinds[0], kinds[1], sizeof kinds[0]) == 0 && hits[0] == hits[1] &&
 	      len[0] == len[1], "same seed, same run");

@@ -114,7 +114,8 @@ static int by_start(const void *a, const void *b)
 
 void mb_pause_sort(struct mb_pause_log *log)
 {
-	qsort(log->events, log->n, sizeof *log->events, by_start);
+	if (log->n > 1)
+		qsort(log->events, log->n, sizeof *log->events, by_start);
 }
 
 unsigned mb_pause_bucket(uint64_t dur_ns)

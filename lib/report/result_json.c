@@ -36,7 +36,7 @@ static json_t *config_json(const struct mb_sweep *sw)
 	else
 		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s, s:i}",
+			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -52,7 +52,11 @@ static json_t *config_json(const struct mb_sweep *sw)
 					       : json_null(),
 		"grow", mb_sweep_grow_name(sw->grow),
 		"latency", latency_mode,
-		"count", (int)(sw->count ? sw->count : 1));
+		"count", (int)(sw->count ? sw->count : 1),
+		"pause_threshold_ns", sw->pauses_off ? json_null()
+						     : json_integer((json_int_t)sw->pause_threshold_ns),
+		"max_events", (json_int_t)sw->max_events,
+		"window_ns", (json_int_t)sw->window_ns);
 }
 
 static json_t *host_json(const struct mb_host *h)
@@ -84,7 +88,73 @@ static json_t *latency_json(const struct mb_hist *h)
 		"max", (json_int_t)h->max);
 }
 
-static json_t *run_json(const struct mb_result_run *run)
+/* The heatmap: events per time window (rows) and log2 duration bucket
+ * (columns, from the shortest event's bucket to the longest's).  Its counts
+ * add up to the number of events listed. */
+static json_t *heatmap_json(const struct mb_pause_log *p, uint64_t window_ns)
+{
+	unsigned lo = 63, hi = 0;
+	uint64_t last = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		unsigned b = mb_pause_bucket(p->events[i].dur_ns);
+		lo = b < lo ? b : lo;
+		hi = b > hi ? b : hi;
+		last = p->events[i].at_ns > last ? p->events[i].at_ns : last;
+	}
+	json_t *buckets = json_array(), *rows = json_array();
+	if (!window_ns)
+		window_ns = 1;
+	if (p->n) {
+		size_t nwin = (size_t)(last / window_ns) + 1, nb = hi - lo + 1;
+		uint64_t *c = calloc(nwin * nb, sizeof *c);
+		if (!c) {
+			json_decref(buckets);
+			json_decref(rows);
+			return NULL;
+		}
+		for (size_t i = 0; i < p->n; i++)
+			c[(p->events[i].at_ns / window_ns) * nb +
+			  (mb_pause_bucket(p->events[i].dur_ns) - lo)]++;
+		for (unsigned b = lo; b <= hi; b++)
+			json_array_append_new(buckets, json_integer((json_int_t)1 << b));
+		for (size_t w = 0; w < nwin; w++) {
+			json_t *row = json_array();
+			for (size_t b = 0; b < nb; b++)
+				json_array_append_new(row, json_integer((json_int_t)c[w * nb + b]));
+			json_array_append_new(rows, row);
+		}
+		free(c);
+	}
+	return json_pack("{s:I, s:o, s:o}", "window_ns", (json_int_t)window_ns,
+			 "duration_buckets_ns", buckets, "counts", rows);
+}
+
+static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
+{
+	json_t *kinds = json_object(), *events = json_array();
+	for (int k = 0; k < MB_PAUSE_NKINDS; k++) {
+		const struct mb_pause_summary *s = &p->by_kind[k];
+		json_object_set_new(kinds, mb_pause_kind_name(k),
+			json_pack("{s:I, s:I, s:I}", "count", (json_int_t)s->count,
+				  "total_ns", (json_int_t)s->total_ns, "max_ns", (json_int_t)s->max_ns));
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mb_pause_event *e = &p->events[i];
+		json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:i, s:I}",
+			"at_ns", (json_int_t)e->at_ns, "dur_ns", (json_int_t)e->dur_ns,
+			"kind", mb_pause_kind_name(e->kind), "worker", (int)e->worker,
+			"map_len", (json_int_t)e->map_len));
+	}
+	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}",
+		"threshold_ns", (json_int_t)p->threshold_ns,
+		"recorded", (json_int_t)p->recorded,
+		"dropped", (json_int_t)p->dropped,
+		"by_kind", kinds,
+		"events", events,
+		"heatmap", heatmap_json(p, window_ns));
+}
+
+static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 {
 	const struct mb_run_config *c = &run->cfg;
 	const struct mb_run_result *r = &run->res;
@@ -105,7 +175,7 @@ static json_t *run_json(const struct mb_result_run *run)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
 	return json_pack("{s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
-			 " s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
+			 " s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
 		"map", c->map->name,
 		"rep", (int)(run->rep ? run->rep : 1),
 		"threads", (json_int_t)c->threads,
@@ -122,6 +192,7 @@ static json_t *run_json(const struct mb_result_run *run)
 		"latency_ns", latency_json(&r->latency),
 		"latency_ns_by_kind", by_kind,
 		"timer_overhead_ns", real_or_null(r->timer_overhead_ns),
+		"pauses", pauses_json(&r->pauses, window_ns),
 		"prefill_s", real_or_null(r->prefill_s),
 		"spawn_s", real_or_null(r->spawn_s),
 		"task_bytes", (json_int_t)r->task_bytes,
@@ -141,7 +212,7 @@ json_t *mb_result_to_json(const struct mb_result *r)
 	for (int i = 0; i < r->argc; i++)
 		json_array_append_new(argv, json_string(r->argv[i]));
 	for (size_t i = 0; i < r->nruns; i++)
-		json_array_append_new(runs, run_json(&r->runs[i]));
+		json_array_append_new(runs, run_json(&r->runs[i], r->sweep->window_ns));
 	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
 		"schema", MB_RESULT_SCHEMA,
 		"mapbench_version", PACKAGE_VERSION,

@@ -42,6 +42,7 @@ struct worker {
 	uint64_t range_entries;
 	uint64_t start_ns, end_ns;
 	int error;             /* a negative errno from the map, or 0 */
+	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 } __attribute__((aligned(64))); /* no false sharing between workers */
 
@@ -54,6 +55,7 @@ struct run {
 	pthread_mutex_t gate_mu;
 	pthread_cond_t gate_cv;
 	bool gate_open;
+	uint64_t origin_ns;   /* when the gate opened: pause times count from it */
 	/* Set by the first worker that must stop everyone (fatal or error);
 	 * relaxed loads suffice: it only asks others to stop early, and the
 	 * results they publish are read after pthread_join. */
@@ -188,7 +190,10 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&run->gate_mu);
 	while (!run->gate_open)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
+	w->log.origin_ns = run->origin_ns;
 	pthread_mutex_unlock(&run->gate_mu);
+	if (!cfg->pauses_off)
+		mb_pause_attach(&w->log);
 	w->start_ns = now_ns();
 	uint64_t deadline = cfg->duration_ns ? w->start_ns + cfg->duration_ns : 0;
 
@@ -206,14 +211,20 @@ static void *worker_main(void *arg)
 			int64_t key = (int64_t)mb_rng_below(r, keys);
 			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
 			bool timed = --sample_left == 0 && cfg->latency_every;
-			uint64_t t0 = 0;
+			uint64_t t0 = 0, events_before = 0;
 			if (timed) {
 				sample_left = sample_period;
+				events_before = w->log.recorded;
 				t0 = now_ns();
 			}
 			rc = do_op(map, kind, key, r, &w->range_entries);
-			if (timed)
-				mb_hist_record(w->hist[kind], now_ns() - t0);
+			if (timed) {
+				uint64_t ns = now_ns() - t0;
+				mb_hist_record(w->hist[kind], ns);
+				/* slow, and no instrumented cause inside it */
+				if (w->log.recorded == events_before && !cfg->pauses_off)
+					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, t0, ns, -1);
+			}
 			by_kind[kind]++;
 			hits[kind] += rc == 1;
 			if (rc < 0)
@@ -238,6 +249,7 @@ failed:
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 done:
 	w->end_ns = now_ns();
+	mb_pause_attach(NULL);
 	memcpy(w->by_kind, by_kind, sizeof by_kind);
 	memcpy(w->hits, hits, sizeof hits);
 	mb_map_thread_offline(map);
@@ -308,6 +320,7 @@ static void collect(struct run *run, struct mb_run_result *res)
 			res->ops += wk->by_kind[k];
 		}
 		res->range_entries += wk->range_entries;
+		mb_pause_merge(&res->pauses, &wk->log);
 		for (int k = 0; k < MB_OP_NKINDS; k++)
 			if (wk->hist[k]) {
 				mb_hist_merge(&res->latency_by_kind[k], wk->hist[k]);
@@ -318,6 +331,7 @@ static void collect(struct run *run, struct mb_run_result *res)
 		if (wk->end_ns > end)
 			end = wk->end_ns;
 	}
+	mb_pause_sort(&res->pauses);
 	res->load_hits = res->hits_by_kind[MB_OP_LOAD];
 	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
 	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;
@@ -327,19 +341,25 @@ static void free_workers(struct run *run, unsigned procs)
 {
 	for (unsigned w = 0; w < procs; w++) {
 		free(run->workers[w].tasks);
+		mb_pause_log_free(&run->workers[w].log);
 		for (int k = 0; k < MB_OP_NKINDS; k++)
 			free(run->workers[w].hist[k]);
 	}
 	free(run->workers);
 }
 
+void mb_run_result_free(struct mb_run_result *res)
+{
+	mb_pause_log_free(&res->pauses);
+}
+
 int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		   const atomic_int *interrupt)
 {
+	memset(res, 0, sizeof *res);
 	int rc = validate(cfg);
 	if (rc)
 		return rc;
-	memset(res, 0, sizeof *res);
 	mb_hist_init(&res->latency);
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		mb_hist_init(&res->latency_by_kind[k]);
@@ -380,8 +400,15 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		goto out_map;
 	}
 	memset(run.workers, 0, cfg->procs * sizeof *run.workers);
+	rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
+	if (rc)
+		goto out_workers;
 	for (unsigned w = 0; w < cfg->procs; w++) {
 		run.workers[w].run = &run;
+		rc = mb_pause_log_init(&run.workers[w].log, 0, cfg->pause_threshold_ns, w,
+				       cfg->max_events);
+		if (rc)
+			goto out_workers;
 		/* histograms only for the kinds the mix has */
 		for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
 			if (!cfg->mix[k])
@@ -424,6 +451,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	if (create_rc) /* the ones already waiting leave at their first check */
 		atomic_store_explicit(&run.stop, 1, memory_order_relaxed);
 	pthread_mutex_lock(&run.gate_mu);
+	run.origin_ns = now_ns();
+	res->pauses.origin_ns = run.origin_ns;
 	run.gate_open = true;
 	pthread_cond_broadcast(&run.gate_cv);
 	pthread_mutex_unlock(&run.gate_mu);
@@ -456,5 +485,7 @@ out_workers:
 out_map:
 	mb_map_thread_offline(run.map);
 	mb_map_destroy(run.map);
+	if (rc)
+		mb_run_result_free(res);
 	return rc;
 }

@@ -26,6 +26,7 @@
 
 #include "maps/map.h"
 #include "measure/hist.h"
+#include "measure/pause.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -68,6 +69,9 @@ struct mb_run_config {
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
 	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
+	uint64_t pause_threshold_ns; /* record stalls at least this long */
+	bool pauses_off;          /* no pause log at all: no clock reads for it */
+	size_t max_events;        /* pause events kept (per worker, and in all) */
 };
 
 enum mb_run_outcome {
@@ -97,10 +101,15 @@ struct mb_run_result {
 	struct mb_hist latency;   /* sampled op latencies, all kinds, ns */
 	struct mb_hist latency_by_kind[MB_OP_NKINDS];
 	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
+	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
 	int64_t final_len;        /* map length after the run (-1 if unknown) */
 };
 
-/* Runs one benchmark.  Returns 0 (see res->outcome for ok/fatal/interrupted)
+/* Frees what a result owns (its pause events).  Safe on a zeroed result. */
+void mb_run_result_free(struct mb_run_result *res);
+
+/* Runs one benchmark.  res is always initialised (call mb_run_result_free
+ * on it when done).  Returns 0 (see res->outcome for ok/fatal/interrupted)
  * or a negative errno when the run could not be set up (-ENOMEM, -EINVAL for
  * a config that breaks the rules above).  interrupt may be NULL. */
 int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,

@@ -30,6 +30,9 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.hash_seed_set = sw->hash_seed_set,
 		.grow = sw->grow,
 		.latency_every = sw->latency_every,
+		.pause_threshold_ns = sw->pause_threshold_ns,
+		.pauses_off = sw->pauses_off,
+		.max_events = sw->max_events,
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		cfg->mix[k] = sw->mix[k];

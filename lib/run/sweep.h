@@ -31,6 +31,10 @@ struct mb_sweep {
 	enum mb_map_grow_mode grow;
 	unsigned count;           /* repetitions of each configuration, >= 1 */
 	uint32_t latency_every;   /* --latency: 0 off, 1 all, N sample 1 in N */
+	uint64_t pause_threshold_ns;
+	bool pauses_off;          /* --pause-threshold off */
+	size_t max_events;
+	uint64_t window_ns;       /* heatmap time window (reporting only) */
 };
 
 /* Number of runs: nmaps * nthreads * count. */

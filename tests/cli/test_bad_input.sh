@@ -38,6 +38,12 @@ expect_usage --duration run --duration 0s
 expect_usage --duration run --duration 5parsecs
 expect_usage --duration run --duration 99999999999h
 expect_usage --seed run --seed -3
+expect_usage --pause-threshold run --pause-threshold 10
+expect_usage --pause-threshold run --pause-threshold -1us
+expect_usage --window run --window 0s
+expect_usage --window run --window 1parsec
+expect_usage --max-events run --max-events 10000001
+expect_usage --max-events run --max-events many
 expect_usage --count run --count 0
 expect_usage --count run --count 257
 expect_usage --count run --count x

@@ -81,6 +81,28 @@ json_check "$TMP/out" '.config.latency == "off" and .runs[0].latency_ns.samples 
 expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --procs 1 --ops 10000 --keys 100 --latency sample:100 --format json
 json_check "$TMP/out" '.config.latency == "sample:100" and .runs[0].latency_ns.samples == 100'
 
+# Pause events: every stall with its cause, a heatmap whose counts add up to
+# the events listed, and what did not fit counted as dropped.
+expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --keys 200k --prefill 0 --mix write \
+	--ops 300k --pause-threshold 0ns --max-events 50000 --window 10ms -o "$TMP/p.json"
+json_check "$TMP/p.json" '.config.pause_threshold_ns == 0 and .config.window_ns == 10000000 and .config.max_events == 50000'
+json_check "$TMP/p.json" '.runs[0].pauses.by_kind.grow.count > 10 and .runs[0].pauses.by_kind.evacuate.count > 100'
+json_check "$TMP/p.json" '.runs[0].pauses | (.heatmap.counts | flatten | add) == (.events | length)'
+json_check "$TMP/p.json" '.runs[0].pauses | .recorded == ([.by_kind[].count] | add) and .recorded == (.events | length) + .dropped'
+json_check "$TMP/p.json" '.runs[0].pauses.events | all(.dur_ns >= 0 and (.kind | type) == "string")'
+json_check "$TMP/p.json" '[.runs[0].pauses.events[].at_ns] | . == sort'
+expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --keys 200k --prefill 0 --mix write \
+	--ops 300k --pause-threshold 0ns --grow stw --max-events 10 --format json
+json_check "$TMP/out" '.runs[0].pauses.by_kind.rehash.count > 10 and .runs[0].pauses.by_kind.evacuate.count == 0'
+json_check "$TMP/out" '(.runs[0].pauses.events | length) == 10 and .runs[0].pauses.dropped > 0'
+expect_exit 0 "$MAPBENCH" run --map sync --threads 2 --procs 2 --keys 1k --prefill 0 --mix 50:50 \
+	--ops 200k --pause-threshold 0ns --format json
+json_check "$TMP/out" '.runs[0].pauses.by_kind.promote.count > 0 and .runs[0].pauses.by_kind["dirty-copy"].count > 0'
+
+expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --keys 200k --prefill 0 --mix write \
+	--ops 300k --pause-threshold off --format json
+json_check "$TMP/out" '.config.pause_threshold_ns == null and .runs[0].pauses.recorded == 0'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
