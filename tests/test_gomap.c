@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include "maps/gomap.h"
+#include "measure/alloc.h"
 #include "measure/pause.h"
 
 #include <stdlib.h>
@@ -115,6 +116,8 @@ static void growth_thresholds(void)
 	struct mb_gomap *m = new_map(99, MB_MAP_GROW_INCREMENTAL, 0);
 	struct grow_log log = {0};
 	mb_gomap_set_grow_observer(m, log_grow, &log);
+	struct mb_alloc_stats alloc0, alloc1, alloc;
+	mb_alloc_snapshot(&alloc0);
 	struct mb_pause_log pauses; /* threshold 0: every grow is an event */
 	mb_pause_log_init(&pauses, 0, 0, 0, 1000000);
 	mb_pause_attach(&pauses);
@@ -136,6 +139,22 @@ static void growth_thresholds(void)
 		      (long long)g->count, (long long)grow_count_for(g->old_B));
 	}
 	mb_pause_attach(NULL);
+	mb_alloc_snapshot(&alloc1);
+	mb_alloc_diff(&alloc1, &alloc0, &alloc);
+	/* The bucket arithmetic: one array per B from 0 to 16, each 2^B
+	 * buckets plus 2^(B-4) preallocated overflow ones from B = 4, a bucket
+	 * being 8 tophash bytes, 8 keys, 8 values and a pointer (144 bytes on
+	 * LP64), after a 24-byte array header. */
+	if (sizeof(void *) == 8) {
+		uint64_t want = 0;
+		for (unsigned b = 0; b <= 16; b++)
+			want += 24 + ((UINT64_C(1) << b) + (b >= 4 ? UINT64_C(1) << (b - 4) : 0)) * 144;
+		CHECK(alloc.allocs[MB_ALLOC_BUCKETS] == 17 && alloc.bytes[MB_ALLOC_BUCKETS] == want,
+		      "bucket arrays: %llu allocs, %llu bytes, want 17 and %llu",
+		      (unsigned long long)alloc.allocs[MB_ALLOC_BUCKETS],
+		      (unsigned long long)alloc.bytes[MB_ALLOC_BUCKETS], (unsigned long long)want);
+	}
+	CHECK(alloc.bytes[MB_ALLOC_OVERFLOW] % 144 == 0, "overflow buckets are whole buckets");
 	int grow_events = 0;
 	for (size_t i = 0; i < pauses.n; i++) {
 		if (pauses.events[i].kind != MB_PAUSE_GROW)

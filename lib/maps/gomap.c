@@ -43,6 +43,7 @@
  */
 #include "maps/gomap.h"
 
+#include "measure/alloc.h"
 #include "measure/pause.h"
 
 #include <errno.h>
@@ -199,7 +200,7 @@ static struct barray *make_bucket_array(struct mb_gomap *h, uint8_t B)
 	if (B >= 4)
 		n += (size_t)1 << (B - 4);
 	size_t bytes = sizeof(struct barray) + n * sizeof(struct bmap);
-	struct barray *a = calloc(1, bytes);
+	struct barray *a = mb_calloc(MB_ALLOC_BUCKETS, 1, bytes);
 	if (!a)
 		return NULL;
 	a->B = B;
@@ -250,7 +251,7 @@ static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist 
 		free_ovflist(h, ovf);
 		return 0;
 	}
-	struct retired *r = malloc(sizeof *r);
+	struct retired *r = mb_malloc(MB_ALLOC_OTHER, sizeof *r);
 	if (!r)
 		return -ENOMEM;
 	r->array = a;
@@ -285,13 +286,13 @@ static struct bmap *new_overflow(struct mb_gomap *h, struct bmap *b)
 		struct ovflist *l = &h->overflow;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? l->cap * 2 : 16;
-			struct bmap **v = realloc(l->v, cap * sizeof *v);
+			struct bmap **v = mb_realloc(MB_ALLOC_OTHER, l->v, cap * sizeof *v);
 			if (!v)
 				return NULL;
 			l->v = v;
 			l->cap = cap;
 		}
-		ovf = calloc(1, sizeof *ovf);
+		ovf = mb_calloc(MB_ALLOC_OVERFLOW, 1, sizeof *ovf);
 		if (!ovf)
 			return NULL;
 		l->v[l->n++] = ovf;
@@ -492,7 +493,7 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	struct mb_map_config def = {0};
 	if (!cfg)
 		cfg = &def;
-	struct mb_gomap *h = calloc(1, sizeof *h);
+	struct mb_gomap *h = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *h);
 	if (!h) {
 		errno = ENOMEM;
 		return NULL;

@@ -3,6 +3,7 @@
 #include "maps/locked.h"
 
 #include "maps/gomap.h"
+#include "measure/alloc.h"
 #include "measure/pause.h"
 
 #include <errno.h>
@@ -156,7 +157,7 @@ static struct mb_map *create_with(const struct mb_map_ops *ops,
 				  const struct lock_policy *policy,
 				  const struct mb_map_config *cfg)
 {
-	struct locked_map *m = calloc(1, sizeof *m);
+	struct locked_map *m = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *m);
 	if (!m)
 		return NULL;
 	/* The lock serialises every access, so the core never races and may

@@ -44,6 +44,7 @@
 
 #include "maps/gomap.h"
 #include "maps/reclaim.h"
+#include "measure/alloc.h"
 #include "measure/pause.h"
 
 #include <errno.h>
@@ -128,7 +129,7 @@ static void free_entry(struct mb_reclaim_head *h)
 
 static struct box *new_box(int64_t v)
 {
-	struct box *b = malloc(sizeof *b);
+	struct box *b = mb_malloc(MB_ALLOC_VALUES, sizeof *b);
 	if (b)
 		b->v = v;
 	return b;
@@ -147,7 +148,7 @@ static void retire_entry(struct mb_syncmap *m, struct entry *e)
 
 static struct entry *new_entry(struct box *b)
 {
-	struct entry *e = malloc(sizeof *e);
+	struct entry *e = mb_malloc(MB_ALLOC_ENTRIES, sizeof *e);
 	if (!e)
 		return NULL;
 	atomic_init(&e->p, b);
@@ -157,7 +158,7 @@ static struct entry *new_entry(struct box *b)
 
 static struct generation *new_generation(struct mb_syncmap *m, struct mb_gomap *map)
 {
-	struct generation *g = malloc(sizeof *g);
+	struct generation *g = mb_malloc(MB_ALLOC_READ_MAPS, sizeof *g);
 	if (!g)
 		return NULL;
 	g->m = map;
@@ -193,7 +194,7 @@ static void free_readonly(struct mb_reclaim_head *h)
  * with mu held. */
 static int publish(struct mb_syncmap *m, struct generation *g, bool amended)
 {
-	struct readonly *r = malloc(sizeof *r);
+	struct readonly *r = mb_malloc(MB_ALLOC_READ_MAPS, sizeof *r);
 	if (!r)
 		return -ENOMEM;
 	r->g = g;
@@ -356,7 +357,7 @@ static bool rebuild_visit(int64_t key, int64_t val, void *arg)
 	struct generation *g = rb->g;
 	if (!p && g->nexpunged == g->capexpunged) {
 		size_t cap = g->capexpunged ? g->capexpunged * 2 : 64;
-		struct entry **v = realloc(g->expunged, cap * sizeof *v);
+		struct entry **v = mb_realloc(MB_ALLOC_OTHER, g->expunged, cap * sizeof *v);
 		if (!v) {
 			rb->rc = -ENOMEM;
 			return false;
@@ -746,7 +747,7 @@ void mb_syncmap_get_stats(struct mb_syncmap *m, struct mb_syncmap_stats *st)
 
 struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 {
-	struct mb_syncmap *m = calloc(1, sizeof *m);
+	struct mb_syncmap *m = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *m);
 	if (!m) {
 		errno = ENOMEM;
 		return NULL;
@@ -760,7 +761,7 @@ struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 	pthread_mutex_init(&m->mu, NULL);
 	struct mb_gomap *map = mb_gomap_create(&m->cfg);
 	struct generation *g = map ? new_generation(m, map) : NULL;
-	struct readonly *r = g ? malloc(sizeof *r) : NULL;
+	struct readonly *r = g ? mb_malloc(MB_ALLOC_READ_MAPS, sizeof *r) : NULL;
 	if (!r) {
 		free(g);
 		mb_gomap_destroy(map);

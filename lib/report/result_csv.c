@@ -9,7 +9,7 @@
 const char mb_result_csv_header[] =
 	"map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,"
 	"ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,"
-	"task_bytes,spawn_s,outcome,error,rep";
+	"task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op";
 
 /* Appends s to the stream, quoted if it needs to be. */
 static void put_field(FILE *f, const char *s)
@@ -64,7 +64,16 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	fputc(',', f);
 	if (r->message)
 		put_field(f, r->message);
-	fprintf(f, ",%u\n", run->rep ? run->rep : 1);
+	fprintf(f, ",%u,", run->rep ? run->rep : 1);
+	uint64_t bytes = 0, allocs = 0;
+	for (int k = 0; k < MB_ALLOC_NCATS; k++) {
+		bytes += r->alloc.bytes[k];
+		allocs += r->alloc.allocs[k];
+	}
+	put_real(f, r->ops ? (double)bytes / (double)r->ops : NAN);
+	fputc(',', f);
+	put_real(f, r->ops ? (double)allocs / (double)r->ops : NAN);
+	fputc('\n', f);
 }
 
 char *mb_result_csv(const struct mb_result *r)

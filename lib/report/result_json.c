@@ -154,6 +154,26 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
 		"heatmap", heatmap_json(p, window_ns));
 }
 
+/* Like go test -benchmem: what the timed phase allocated, per op. */
+static json_t *alloc_json(const struct mb_alloc_stats *a, uint64_t ops)
+{
+	uint64_t bytes = 0, allocs = 0;
+	json_t *cats = json_object();
+	for (int c = 0; c < MB_ALLOC_NCATS; c++) {
+		bytes += a->bytes[c];
+		allocs += a->allocs[c];
+		json_object_set_new(cats, mb_alloc_cat_name(c),
+			json_pack("{s:I, s:I}", "allocs", (json_int_t)a->allocs[c],
+				  "bytes", (json_int_t)a->bytes[c]));
+	}
+	return json_pack("{s:I, s:I, s:o, s:o, s:o}",
+		"bytes", (json_int_t)bytes,
+		"allocs", (json_int_t)allocs,
+		"bytes_per_op", real_or_null(ops ? (double)bytes / (double)ops : NAN),
+		"allocs_per_op", real_or_null(ops ? (double)allocs / (double)ops : NAN),
+		"by_category", cats);
+}
+
 static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 {
 	const struct mb_run_config *c = &run->cfg;
@@ -175,7 +195,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
 	return json_pack("{s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
-			 " s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
+			 " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
 		"map", c->map->name,
 		"rep", (int)(run->rep ? run->rep : 1),
 		"threads", (json_int_t)c->threads,
@@ -193,6 +213,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 		"latency_ns_by_kind", by_kind,
 		"timer_overhead_ns", real_or_null(r->timer_overhead_ns),
 		"pauses", pauses_json(&r->pauses, window_ns),
+		"alloc", alloc_json(&r->alloc, r->ops),
 		"prefill_s", real_or_null(r->prefill_s),
 		"spawn_s", real_or_null(r->spawn_s),
 		"task_bytes", (json_int_t)r->task_bytes,

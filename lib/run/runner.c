@@ -42,6 +42,7 @@ struct worker {
 	uint64_t range_entries;
 	uint64_t start_ns, end_ns;
 	int error;             /* a negative errno from the map, or 0 */
+	struct mb_alloc_stats alloc; /* allocations during the timed phase */
 	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 } __attribute__((aligned(64))); /* no false sharing between workers */
@@ -194,6 +195,8 @@ static void *worker_main(void *arg)
 	pthread_mutex_unlock(&run->gate_mu);
 	if (!cfg->pauses_off)
 		mb_pause_attach(&w->log);
+	struct mb_alloc_stats alloc0, alloc1;
+	mb_alloc_snapshot(&alloc0);
 	w->start_ns = now_ns();
 	uint64_t deadline = cfg->duration_ns ? w->start_ns + cfg->duration_ns : 0;
 
@@ -249,6 +252,8 @@ failed:
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 done:
 	w->end_ns = now_ns();
+	mb_alloc_snapshot(&alloc1);
+	mb_alloc_diff(&alloc1, &alloc0, &w->alloc);
 	mb_pause_attach(NULL);
 	memcpy(w->by_kind, by_kind, sizeof by_kind);
 	memcpy(w->hits, hits, sizeof hits);
@@ -321,6 +326,7 @@ static void collect(struct run *run, struct mb_run_result *res)
 		}
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
+		mb_alloc_add(&res->alloc, &wk->alloc);
 		for (int k = 0; k < MB_OP_NKINDS; k++)
 			if (wk->hist[k]) {
 				mb_hist_merge(&res->latency_by_kind[k], wk->hist[k]);

@@ -25,6 +25,7 @@
 #define MB_RUN_RUNNER_H
 
 #include "maps/map.h"
+#include "measure/alloc.h"
 #include "measure/hist.h"
 #include "measure/pause.h"
 
@@ -102,6 +103,7 @@ struct mb_run_result {
 	struct mb_hist latency_by_kind[MB_OP_NKINDS];
 	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
 	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
+	struct mb_alloc_stats alloc; /* what the workers allocated while timed */
 	int64_t final_len;        /* map length after the run (-1 if unknown) */
 };
 

@@ -103,6 +103,14 @@ expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --keys 200k --prefill 0 --
 	--ops 300k --pause-threshold off --format json
 json_check "$TMP/out" '.config.pause_threshold_ns == null and .runs[0].pauses.recorded == 0'
 
+# Allocations, like go test -benchmem: updates of present keys allocate
+# nothing in the Go map; sync boxes every stored value (one box per store).
+expect_exit 0 "$MAPBENCH" run --map plain,locked,sync --threads 2 --procs 1 --keys 1000 --prefill 1000 \
+	--mix write --ops 20000 --format json
+json_check "$TMP/out" '.runs[0].alloc.bytes == 0 and .runs[1].alloc.allocs_per_op == 0'
+json_check "$TMP/out" '.runs[2].alloc.by_category.values.allocs == 20000 and .runs[2].alloc.allocs_per_op >= 1'
+json_check "$TMP/out" '.runs[2].alloc.by_category.values.bytes == 20000 * (.runs[2].alloc.by_category.values.bytes / .runs[2].alloc.by_category.values.allocs)'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json

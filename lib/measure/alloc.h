@@ -1,0 +1,47 @@
+/* mb_alloc: the counting allocator every map allocates through, so a run
+ * can report what `go test -benchmem` reports: B/op and allocs/op over the
+ * timed phase, here also split by what the memory is for.
+ *
+ * Counts are per thread (no shared cache line on the hot path): a worker
+ * reads its own counters before and after the timed phase.  Frees are not
+ * counted (Go's B/op counts allocations too).  Memory comes from malloc and
+ * is released with free().  Thread-safe.
+ */
+#ifndef MB_MEASURE_ALLOC_H
+#define MB_MEASURE_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum mb_alloc_cat {
+	MB_ALLOC_BUCKETS = 0, /* Go map bucket arrays */
+	MB_ALLOC_OVERFLOW,    /* Go map overflow buckets allocated one by one */
+	MB_ALLOC_ENTRIES,     /* sync.Map entries */
+	MB_ALLOC_VALUES,      /* boxed values (sync.Map's interface{} boxes) */
+	MB_ALLOC_READ_MAPS,   /* sync.Map read-only records */
+	MB_ALLOC_OTHER,       /* bookkeeping: lists, headers */
+	MB_ALLOC_NCATS,
+};
+
+/* "buckets", "overflow", "entries", "values", "read_maps", "other". */
+const char *mb_alloc_cat_name(enum mb_alloc_cat c);
+
+struct mb_alloc_stats {
+	uint64_t allocs[MB_ALLOC_NCATS];
+	uint64_t bytes[MB_ALLOC_NCATS];
+};
+
+void *mb_malloc(enum mb_alloc_cat c, size_t size);
+void *mb_calloc(enum mb_alloc_cat c, size_t n, size_t size);
+/* Counted as a new allocation of size bytes (what Go's growslice does). */
+void *mb_realloc(enum mb_alloc_cat c, void *p, size_t size);
+
+/* The calling thread's counters so far. */
+void mb_alloc_snapshot(struct mb_alloc_stats *out);
+/* out = b - a, per category. */
+void mb_alloc_diff(const struct mb_alloc_stats *b, const struct mb_alloc_stats *a,
+		   struct mb_alloc_stats *out);
+/* dst += src, per category. */
+void mb_alloc_add(struct mb_alloc_stats *dst, const struct mb_alloc_stats *src);
+
+#endif
