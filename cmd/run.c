@@ -24,8 +24,8 @@
 
 #define MAX_THREADS UINT64_C(10000000)
 #define MAX_PROCS 1024
-/* Each run keeps its latency histograms (~370 KiB) until the document is
- * written: bound the sweep so that stays under ~100 MiB. */
+/* Each run keeps its results, pause events included, until the document is
+ * written: bound the sweep. */
 #define MAX_RUNS 256
 
 enum {

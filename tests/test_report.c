@@ -41,7 +41,6 @@ static void check_document(void)
 	      strcmp(runs[1].cfg.map->name, "locked") == 0, "run 3 is locked x 1000");
 	for (int i = 0; i < 2; i++) {
 		struct mb_run_result *r = &runs[i].res;
-		mb_hist_init(&r->latency);
 		r->ops = 5000;
 		r->ops_by_kind[0] = 4500;
 		r->ops_by_kind[1] = 500;
@@ -49,7 +48,9 @@ static void check_document(void)
 		r->ops_per_s = 5e6;
 		r->task_bytes = 24;
 		r->final_len = 510;
-		mb_hist_record(&r->latency, 100);
+		r->latency = (struct mb_hist_summary){.count = 1, .min = 100, .max = 100,
+						      .p50 = 100, .p90 = 100, .p99 = 100,
+						      .p999 = 100, .p9999 = 100, .mean = 100};
 	}
 	runs[1].res.outcome = MB_RUN_FATAL;
 	runs[1].res.message = "concurrent map writes";
@@ -125,11 +126,12 @@ static void check_csv(void)
 	struct mb_result_run *runs = calloc(2, sizeof *runs);
 	for (int i = 0; i < 2; i++) {
 		mb_sweep_run_config(&sw, 0, &runs[i].cfg, NULL);
-		mb_hist_init(&runs[i].res.latency);
 		runs[i].res.ops = 10;
 		runs[i].res.elapsed_s = 0.5;
 	}
-	mb_hist_record(&runs[0].res.latency, 42);
+	runs[0].res.latency = (struct mb_hist_summary){.count = 1, .min = 42, .max = 42, .p50 = 42,
+						       .p90 = 42, .p99 = 42, .p999 = 42,
+						       .p9999 = 42, .mean = 42};
 	runs[1].res.outcome = MB_RUN_FATAL;
 	runs[1].res.message = "odd, \"quoted\" message";
 	struct mb_result res = {.sweep = &sw, .runs = runs, .nruns = 2};

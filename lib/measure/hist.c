@@ -94,6 +94,22 @@ double mb_hist_mean(const struct mb_hist *h)
 	return h->count ? h->sum / (double)h->count : 0.0;
 }
 
+void mb_hist_summarize(const struct mb_hist *h, struct mb_hist_summary *s)
+{
+	*s = (struct mb_hist_summary){
+		.count = h->count,
+		.min = h->count ? h->min : 0,
+		.max = h->max,
+		.p50 = mb_hist_percentile(h, 50),
+		.p90 = mb_hist_percentile(h, 90),
+		.p99 = mb_hist_percentile(h, 99),
+		.p999 = mb_hist_percentile(h, 99.9),
+		.p9999 = mb_hist_percentile(h, 99.99),
+		.mean = mb_hist_mean(h),
+		.stddev = mb_hist_stddev(h),
+	};
+}
+
 double mb_hist_stddev(const struct mb_hist *h)
 {
 	if (!h->count)

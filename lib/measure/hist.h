@@ -1,9 +1,11 @@
 /* mb_hist: a log-linear latency histogram in the spirit of HdrHistogram.
  *
- * Values are nanoseconds from 0 to MB_HIST_MAX_NS.  Each power-of-two range
- * [2^k, 2^(k+1)) is split into MB_HIST_SUB_BUCKETS equal buckets, so any
- * recorded value is reported within a relative error of 1/MB_HIST_SUB_BUCKETS
- * (values below MB_HIST_SUB_BUCKETS are exact).  Memory is constant.
+ * Values are nanoseconds from 0 to MB_HIST_MAX_NS (~73 minutes).  Each
+ * power-of-two range [2^k, 2^(k+1)) is split into MB_HIST_SUB_BUCKETS equal
+ * buckets, so any recorded value is reported within a relative error of
+ * 1/MB_HIST_SUB_BUCKETS, under 0.1%: three significant digits, as
+ * HdrHistogram's default (values below MB_HIST_SUB_BUCKETS are exact).
+ * Memory is constant: about 270 KiB per histogram.
  *
  * Threads: an mb_hist belongs to one thread; merge per-thread histograms
  * after the threads have joined.
@@ -13,8 +15,8 @@
 
 #include <stdint.h>
 
-#define MB_HIST_SUB_BITS 7
-#define MB_HIST_SUB_BUCKETS (1u << MB_HIST_SUB_BITS) /* 128: < 0.8% error */
+#define MB_HIST_SUB_BITS 10
+#define MB_HIST_SUB_BUCKETS (1u << MB_HIST_SUB_BITS) /* 1024: < 0.1% error */
 #define MB_HIST_MAX_BITS 42                          /* ~73 minutes in ns */
 #define MB_HIST_MAX_NS ((UINT64_C(1) << MB_HIST_MAX_BITS) - 1)
 #define MB_HIST_NBUCKETS ((MB_HIST_MAX_BITS - MB_HIST_SUB_BITS + 1) * MB_HIST_SUB_BUCKETS)
@@ -37,6 +39,16 @@ void mb_hist_merge(struct mb_hist *dst, const struct mb_hist *src);
  * holds the ceil(p/100*count)-th smallest value, capped at max.  0 when empty. */
 uint64_t mb_hist_percentile(const struct mb_hist *h, double p);
 double mb_hist_mean(const struct mb_hist *h);
+
+/* What reports need of a histogram, small enough to keep per run. */
+struct mb_hist_summary {
+	uint64_t count;
+	uint64_t min, max; /* 0 when empty */
+	uint64_t p50, p90, p99, p999, p9999;
+	double mean, stddev;
+};
+
+void mb_hist_summarize(const struct mb_hist *h, struct mb_hist_summary *s);
 /* Population standard deviation of the recorded values (exact: the
  * histogram keeps their sum of squares).  0 when empty. */
 double mb_hist_stddev(const struct mb_hist *h);

@@ -38,7 +38,7 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 {
 	const struct mb_run_config *c = &run->cfg;
 	const struct mb_run_result *r = &run->res;
-	const struct mb_hist *h = &r->latency;
+	const struct mb_hist_summary *h = &r->latency;
 	put_field(f, c->map->name);
 	fprintf(f, ",%" PRIu64 ",%u,%u,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", c->threads,
 		c->procs, c->mix[MB_OP_LOAD], c->mix[MB_OP_STORE], c->mix[MB_OP_DELETE], c->keys,
@@ -48,11 +48,11 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	put_real(f, r->ops_per_s);
 	fputc(',', f);
 	put_real(f, r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN);
-	const double ps[] = {50, 90, 99, 99.9};
+	const uint64_t ps[] = {h->p50, h->p90, h->p99, h->p999};
 	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
 		fputc(',', f);
 		if (h->count)
-			fprintf(f, "%" PRIu64, mb_hist_percentile(h, ps[i]));
+			fprintf(f, "%" PRIu64, ps[i]);
 	}
 	fputc(',', f);
 	if (h->count)

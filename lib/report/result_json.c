@@ -73,18 +73,18 @@ static json_t *host_json(const struct mb_host *h)
 		"date", h->date);
 }
 
-static json_t *latency_json(const struct mb_hist *h)
+static json_t *latency_json(const struct mb_hist_summary *h)
 {
 	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"samples", (json_int_t)h->count,
-		"mean", real_or_null(mb_hist_mean(h)),
-		"stddev", real_or_null(mb_hist_stddev(h)),
-		"min", (json_int_t)(h->count ? h->min : 0),
-		"p50", (json_int_t)mb_hist_percentile(h, 50),
-		"p90", (json_int_t)mb_hist_percentile(h, 90),
-		"p99", (json_int_t)mb_hist_percentile(h, 99),
-		"p999", (json_int_t)mb_hist_percentile(h, 99.9),
-		"p9999", (json_int_t)mb_hist_percentile(h, 99.99),
+		"mean", real_or_null(h->mean),
+		"stddev", real_or_null(h->stddev),
+		"min", (json_int_t)h->min,
+		"p50", (json_int_t)h->p50,
+		"p90", (json_int_t)h->p90,
+		"p99", (json_int_t)h->p99,
+		"p999", (json_int_t)h->p999,
+		"p9999", (json_int_t)h->p9999,
 		"max", (json_int_t)h->max);
 }
 

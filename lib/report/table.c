@@ -47,14 +47,14 @@ void mb_table_row(FILE *out, const struct mb_run_config *cfg,
 		  const struct mb_run_result *res)
 {
 	char threads[32], ops[32], p50[32], p99[32], max[32];
-	const struct mb_hist *h = &res->latency;
+	const struct mb_hist_summary *h = &res->latency;
 	double ns_op = res->ops ? res->elapsed_s * 1e9 / (double)res->ops : NAN;
 	fprintf(out, "%-9s %7s %5u %9s %8.2f %8.2f %8.1f %8s %8s %8s  %s%s%s\n",
 		cfg->map->name, mb_table_count(threads, sizeof threads, cfg->threads),
 		cfg->procs, mb_table_count(ops, sizeof ops, res->ops), res->elapsed_s,
 		res->ops_per_s / 1e6, ns_op,
-		mb_table_duration(p50, sizeof p50, h->count ? (double)mb_hist_percentile(h, 50) : NAN),
-		mb_table_duration(p99, sizeof p99, h->count ? (double)mb_hist_percentile(h, 99) : NAN),
+		mb_table_duration(p50, sizeof p50, h->count ? (double)h->p50 : NAN),
+		mb_table_duration(p99, sizeof p99, h->count ? (double)h->p99 : NAN),
 		mb_table_duration(max, sizeof max, h->count ? (double)h->max : NAN),
 		mb_run_outcome_name(res->outcome), res->message ? ": " : "",
 		res->message ? res->message : "");

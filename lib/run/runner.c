@@ -313,7 +313,32 @@ static int spawn_tasks(struct run *run)
 	return 0;
 }
 
-static void collect(struct run *run, struct mb_run_result *res)
+/* Merges the workers' histograms, one kind at a time, into summaries (a
+ * result keeps no histogram: they are large).  Returns 0 or -ENOMEM. */
+static int summarize_latency(struct run *run, struct mb_run_result *res)
+{
+	struct mb_hist *all = malloc(sizeof *all), *kind = malloc(sizeof *kind);
+	if (!all || !kind) {
+		free(all);
+		free(kind);
+		return -ENOMEM;
+	}
+	mb_hist_init(all);
+	for (int k = 0; k < MB_OP_NKINDS; k++) {
+		mb_hist_init(kind);
+		for (unsigned w = 0; w < run->cfg->procs; w++)
+			if (run->workers[w].hist[k])
+				mb_hist_merge(kind, run->workers[w].hist[k]);
+		mb_hist_summarize(kind, &res->latency_by_kind[k]);
+		mb_hist_merge(all, kind);
+	}
+	mb_hist_summarize(all, &res->latency);
+	free(all);
+	free(kind);
+	return 0;
+}
+
+static int collect(struct run *run, struct mb_run_result *res)
 {
 	const struct mb_run_config *cfg = run->cfg;
 	uint64_t start = UINT64_MAX, end = 0;
@@ -327,11 +352,6 @@ static void collect(struct run *run, struct mb_run_result *res)
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
 		mb_alloc_add(&res->alloc, &wk->alloc);
-		for (int k = 0; k < MB_OP_NKINDS; k++)
-			if (wk->hist[k]) {
-				mb_hist_merge(&res->latency_by_kind[k], wk->hist[k]);
-				mb_hist_merge(&res->latency, wk->hist[k]);
-			}
 		if (wk->start_ns < start)
 			start = wk->start_ns;
 		if (wk->end_ns > end)
@@ -341,6 +361,7 @@ static void collect(struct run *run, struct mb_run_result *res)
 	res->load_hits = res->hits_by_kind[MB_OP_LOAD];
 	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
 	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;
+	return summarize_latency(run, res);
 }
 
 static void free_workers(struct run *run, unsigned procs)
@@ -366,9 +387,6 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	int rc = validate(cfg);
 	if (rc)
 		return rc;
-	mb_hist_init(&res->latency);
-	for (int k = 0; k < MB_OP_NKINDS; k++)
-		mb_hist_init(&res->latency_by_kind[k]);
 	res->timer_overhead_ns = timer_overhead_ns();
 	res->final_len = -1;
 
@@ -469,7 +487,9 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		goto out_workers;
 	}
 
-	collect(&run, res);
+	rc = collect(&run, res);
+	if (rc)
+		goto out_workers;
 	int fatal = atomic_load_explicit(&run.fatal_rc, memory_order_relaxed);
 	if (fatal) {
 		res->outcome = MB_RUN_FATAL;
