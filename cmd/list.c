@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "maps/registry.h"
+#include "measure/counters.h"
 
 #include <argp.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ static error_t parse_list(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->topic)
-			mb_cmd_usage_error("list", "expected a topic: maps");
+			mb_cmd_usage_error("list", "expected a topic: maps or events");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -41,12 +42,31 @@ static void list_maps(void)
 	}
 }
 
+static void print_event(const char *name, const char *desc, bool opens, void *arg)
+{
+	(void)arg;
+	/* the first sentence of the description is enough for a listing */
+	int len = (int)strcspn(desc, ".\n");
+	printf("%-48s %-5s %.*s\n", name, opens ? "yes" : "no", len > 70 ? 70 : len, desc);
+}
+
+static int list_events(void)
+{
+	printf("%-48s %-5s %s\n", "event", "opens", "what it counts");
+	if (mb_counters_list(print_event, NULL)) {
+		fprintf(stderr, "mapbench: list events: libpfm4 could not start\n");
+		return MB_EXIT_FAILURE;
+	}
+	return MB_EXIT_OK;
+}
+
 int mb_cmd_list(int argc, char **argv)
 {
 	static const struct argp_option options[] = {{0}};
 	const struct argp argp = {options, parse_list, "TOPIC",
 				  "List what mapbench knows.\vTopics:\n"
-				  "  maps   the map designs, for run --map",
+				  "  maps     the map designs, for run --map\n"
+				  "  events   the libpfm4 events, for run -e, and whether they open here",
 				  NULL, NULL, NULL};
 	struct list_args a = {0};
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
@@ -54,5 +74,7 @@ int mb_cmd_list(int argc, char **argv)
 		list_maps();
 		return MB_EXIT_OK;
 	}
-	mb_cmd_usage_error("list", "unknown topic '%s' (expected maps)", a.topic);
+	if (strcmp(a.topic, "events") == 0)
+		return list_events();
+	mb_cmd_usage_error("list", "unknown topic '%s' (expected maps or events)", a.topic);
 }

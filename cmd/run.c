@@ -8,6 +8,7 @@
 #include "report/result_csv.h"
 #include "report/result_json.h"
 #include "report/table.h"
+#include "measure/counters.h"
 #include "run/runner.h"
 #include "run/sweep.h"
 #include "util/atomic_file.h"
@@ -44,6 +45,10 @@ enum {
 	OPT_WINDOW,
 };
 
+/* -e's default: what perf stat shows first, where the machine allows. */
+static const char default_events[] =
+	"cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults";
+
 static const struct argp_option options[] = {
 	{"map", 'm', "LIST", 0, "map designs to run (mapbench list maps); default plain,locked,rwlocked", 0},
 	{"threads", 't', "LIST", 0, "concurrent logical tasks per run, 1 to 10M, e.g. 1,1k,1M; default 1,1k,1M", 0},
@@ -62,6 +67,7 @@ static const struct argp_option options[] = {
 	{"pause-threshold", OPT_PAUSE_THRESHOLD, "TIME", 0, "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, slow-op); 0ns records all, off records none; default 10us", 0},
 	{"max-events", OPT_MAX_EVENTS, "N", 0, "pause events kept per run (more are counted as dropped); default 100k", 0},
 	{"window", OPT_WINDOW, "TIME", 0, "time window of the pause heatmap; default 1s", 0},
+	{"events", 'e', "LIST", 0, "count these libpfm4 events on each worker during the timed phase (mapbench list events), or none; default cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults", 0},
 	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
 	{0},
@@ -82,6 +88,7 @@ struct run_args {
 	struct mb_sweep sw;
 	const char *output;
 	const char *csv;
+	const char *events;
 	unsigned format;
 	bool ops_given, duration_given, keys_given;
 };
@@ -240,6 +247,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_CSV:
 		a->csv = arg;
 		return 0;
+	case 'e':
+		a->events = arg;
+		return 0;
 	case OPT_PAUSE_THRESHOLD:
 		sw->pauses_off = strcmp(arg, "off") == 0;
 		if (!sw->pauses_off)
@@ -259,6 +269,50 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		mb_cmd_usage_error("run", "unexpected argument '%s' (options start with --)", arg);
 	default:
 		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* -e: resolved with libpfm4 before anything runs.  An unknown name is a
+ * usage error; a libpfm4 that cannot start is a warning (nothing counted). */
+static void resolve_events(struct run_args *a)
+{
+	const char *list = a->events ? a->events : default_events;
+	if (strcmp(list, "none") == 0)
+		return;
+	char *copy = copy_arg(list);
+	char *items[MB_COUNTERS_MAX];
+	size_t n, bad = 0;
+	if (mb_parse_list(copy, items, MB_COUNTERS_MAX, &n))
+		mb_cmd_usage_error("--events", "expected a comma-separated list of up to %d event names, or none",
+				   MB_COUNTERS_MAX);
+	struct mb_counters *c = NULL;
+	int rc = mb_counters_resolve((const char *const *)items, n, &c, &bad);
+	if (rc == -EINVAL)
+		mb_cmd_usage_error("--events", "unknown event '%s' (see mapbench list events)", items[bad]);
+	if (rc)
+		fprintf(stderr, "mapbench: warning: libpfm4 could not start (%s): no event is counted\n",
+			strerror(-rc));
+	a->sw.counters = c;
+	free(copy);
+}
+
+/* One line for the events a run could not count, the first time it happens. */
+static void warn_unsupported(const struct mb_run_config *cfg, const struct mb_run_result *res)
+{
+	static bool warned;
+	if (warned)
+		return;
+	char line[1024] = "";
+	for (size_t i = 0; i < res->ncounters; i++) {
+		if (!res->counter_errors[i])
+			continue;
+		size_t len = strlen(line);
+		snprintf(line + len, sizeof line - len, "%s%s (%s)", len ? ", " : "",
+			 mb_counters_name(cfg->counters, i), strerror(res->counter_errors[i]));
+	}
+	if (*line) {
+		fprintf(stderr, "mapbench: warning: not counted on this machine: %s\n", line);
+		warned = true;
 	}
 }
 
@@ -284,6 +338,7 @@ static void resolve(struct run_args *a)
 			mb_cmd_usage_error("--output", "cannot write '%s': %s", a->output,
 					   strerror(-rc));
 	}
+	resolve_events(a);
 	if (a->csv) {
 		int rc = mb_atomic_check(a->csv);
 		if (rc)
@@ -420,6 +475,7 @@ int mb_cmd_run(int argc, char **argv)
 			break;
 		}
 		done++;
+		warn_unsupported(&r->cfg, &r->res);
 		if (table)
 			mb_table_row(table, &r->cfg, &r->res);
 		if (r->res.outcome == MB_RUN_FATAL && status == MB_EXIT_OK)
@@ -444,6 +500,7 @@ int mb_cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		mb_run_result_free(&runs[i].res);
 	free(runs);
+	mb_counters_free((struct mb_counters *)a.sw.counters);
 	if (atomic_load(&interrupted))
 		return 128 + atomic_load(&interrupted);
 	return status;

@@ -35,8 +35,11 @@ static json_t *config_json(const struct mb_sweep *sw)
 		snprintf(latency_mode, sizeof latency_mode, "all");
 	else
 		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
+	json_t *events = json_array();
+	for (size_t i = 0; i < mb_counters_count(sw->counters); i++)
+		json_array_append_new(events, json_string(mb_counters_name(sw->counters, i)));
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I}",
+			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -56,7 +59,8 @@ static json_t *config_json(const struct mb_sweep *sw)
 		"pause_threshold_ns", sw->pauses_off ? json_null()
 						     : json_integer((json_int_t)sw->pause_threshold_ns),
 		"max_events", (json_int_t)sw->max_events,
-		"window_ns", (json_int_t)sw->window_ns);
+		"window_ns", (json_int_t)sw->window_ns,
+		"events", events);
 }
 
 static json_t *host_json(const struct mb_host *h)
@@ -174,6 +178,24 @@ static json_t *alloc_json(const struct mb_alloc_stats *a, uint64_t ops)
 		"by_category", cats);
 }
 
+/* One object per event, in -e order: the total over workers and per op, or
+ * supported false with the reason. */
+static json_t *counters_json(const struct mb_run_config *c, const struct mb_run_result *r)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < r->ncounters; i++) {
+		bool ok = r->counter_errors[i] == 0;
+		json_array_append_new(list, json_pack("{s:s, s:b, s:o, s:o, s:o}",
+			"name", mb_counters_name(c->counters, i),
+			"supported", ok,
+			"reason", ok ? json_null() : json_string(strerror(r->counter_errors[i])),
+			"value", ok ? json_integer((json_int_t)r->counter_values[i]) : json_null(),
+			"per_op", ok && r->ops ? json_real((double)r->counter_values[i] / (double)r->ops)
+					       : json_null()));
+	}
+	return list;
+}
+
 static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 {
 	const struct mb_run_config *c = &run->cfg;
@@ -195,7 +217,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
 	return json_pack("{s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
-			 " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
+			 " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
 		"map", c->map->name,
 		"rep", (int)(run->rep ? run->rep : 1),
 		"threads", (json_int_t)c->threads,
@@ -214,6 +236,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 		"timer_overhead_ns", real_or_null(r->timer_overhead_ns),
 		"pauses", pauses_json(&r->pauses, window_ns),
 		"alloc", alloc_json(&r->alloc, r->ops),
+		"counters", counters_json(c, r),
 		"prefill_s", real_or_null(r->prefill_s),
 		"spawn_s", real_or_null(r->spawn_s),
 		"task_bytes", (json_int_t)r->task_bytes,

@@ -43,6 +43,8 @@ struct worker {
 	uint64_t start_ns, end_ns;
 	int error;             /* a negative errno from the map, or 0 */
 	struct mb_alloc_stats alloc; /* allocations during the timed phase */
+	uint64_t counter_values[MB_COUNTERS_MAX];
+	int counter_errors[MB_COUNTERS_MAX];
 	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 } __attribute__((aligned(64))); /* no false sharing between workers */
@@ -188,6 +190,8 @@ static void *worker_main(void *arg)
 	int rc = 0;
 
 	mb_map_thread_online(map);
+	struct mb_counter_group counters;
+	mb_counters_open(cfg->counters, &counters);
 	pthread_mutex_lock(&run->gate_mu);
 	while (!run->gate_open)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
@@ -197,6 +201,7 @@ static void *worker_main(void *arg)
 		mb_pause_attach(&w->log);
 	struct mb_alloc_stats alloc0, alloc1;
 	mb_alloc_snapshot(&alloc0);
+	mb_counters_start(&counters);
 	w->start_ns = now_ns();
 	uint64_t deadline = cfg->duration_ns ? w->start_ns + cfg->duration_ns : 0;
 
@@ -252,6 +257,11 @@ failed:
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 done:
 	w->end_ns = now_ns();
+	mb_counters_stop(&counters);
+	mb_counters_read(&counters, w->counter_values);
+	for (size_t i = 0; i < counters.n; i++)
+		w->counter_errors[i] = counters.err[i];
+	mb_counters_close(&counters);
 	mb_alloc_snapshot(&alloc1);
 	mb_alloc_diff(&alloc1, &alloc0, &w->alloc);
 	mb_pause_attach(NULL);
@@ -352,6 +362,11 @@ static int collect(struct run *run, struct mb_run_result *res)
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
 		mb_alloc_add(&res->alloc, &wk->alloc);
+		for (size_t i = 0; i < res->ncounters; i++) {
+			res->counter_values[i] += wk->counter_values[i];
+			if (wk->counter_errors[i] && !res->counter_errors[i])
+				res->counter_errors[i] = wk->counter_errors[i];
+		}
 		if (wk->start_ns < start)
 			start = wk->start_ns;
 		if (wk->end_ns > end)
@@ -388,6 +403,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	if (rc)
 		return rc;
 	res->timer_overhead_ns = timer_overhead_ns();
+	res->ncounters = mb_counters_count(cfg->counters);
 	res->final_len = -1;
 
 	struct run run = {

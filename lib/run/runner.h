@@ -26,6 +26,7 @@
 
 #include "maps/map.h"
 #include "measure/alloc.h"
+#include "measure/counters.h"
 #include "measure/hist.h"
 #include "measure/pause.h"
 
@@ -72,6 +73,7 @@ struct mb_run_config {
 	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
 	uint64_t pause_threshold_ns; /* record stalls at least this long */
 	bool pauses_off;          /* no pause log at all: no clock reads for it */
+	const struct mb_counters *counters; /* events to count, or NULL */
 	size_t max_events;        /* pause events kept (per worker, and in all) */
 };
 
@@ -104,6 +106,9 @@ struct mb_run_result {
 	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
 	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
 	struct mb_alloc_stats alloc; /* what the workers allocated while timed */
+	size_t ncounters;         /* = mb_counters_count(cfg->counters) */
+	uint64_t counter_values[MB_COUNTERS_MAX]; /* summed over workers */
+	int counter_errors[MB_COUNTERS_MAX];      /* errno if some worker could not open it */
 	int64_t final_len;        /* map length after the run (-1 if unknown) */
 };
 

@@ -32,6 +32,7 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.latency_every = sw->latency_every,
 		.pause_threshold_ns = sw->pause_threshold_ns,
 		.pauses_off = sw->pauses_off,
+		.counters = sw->counters,
 		.max_events = sw->max_events,
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)

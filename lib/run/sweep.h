@@ -33,6 +33,7 @@ struct mb_sweep {
 	uint32_t latency_every;   /* --latency: 0 off, 1 all, N sample 1 in N */
 	uint64_t pause_threshold_ns;
 	bool pauses_off;          /* --pause-threshold off */
+	const struct mb_counters *counters; /* -e, resolved */
 	size_t max_events;
 	uint64_t window_ns;       /* heatmap time window (reporting only) */
 };

@@ -44,6 +44,9 @@ expect_usage --window run --window 0s
 expect_usage --window run --window 1parsec
 expect_usage --max-events run --max-events 10000001
 expect_usage --max-events run --max-events many
+expect_usage --events run -e no-such-event
+expect_usage --events run -e cycles,,task-clock
+expect_usage --events run -e 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17
 expect_usage --count run --count 0
 expect_usage --count run --count 257
 expect_usage --count run --count x

@@ -111,6 +111,19 @@ json_check "$TMP/out" '.runs[0].alloc.bytes == 0 and .runs[1].alloc.allocs_per_o
 json_check "$TMP/out" '.runs[2].alloc.by_category.values.allocs == 20000 and .runs[2].alloc.allocs_per_op >= 1'
 json_check "$TMP/out" '.runs[2].alloc.by_category.values.bytes == 20000 * (.runs[2].alloc.by_category.values.bytes / .runs[2].alloc.by_category.values.allocs)'
 
+# Counters: software events count (this VM has no PMU: the hardware ones are
+# reported unsupported with a reason, in one warning line); -e none counts
+# nothing.
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --ops 200k --keys 1k \
+	-e task-clock,page-faults,cycles --format json
+json_check "$TMP/out" '.config.events == ["task-clock","page-faults","cycles"]'
+json_check "$TMP/out" '.runs[0].counters[0] | .name == "task-clock" and .supported and .value > 0 and .per_op > 0'
+json_check "$TMP/out" '.runs[0].counters | all(.supported == (.reason == null))'
+json_check "$TMP/out" '.runs[0].counters | all(.supported or (.value == null and .per_op == null))'
+[ "$(grep -c warning "$TMP/err")" -le 1 ] || fail "more than one warning line"
+expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 1000 --keys 10 -e none --format json
+json_check "$TMP/out" '.config.events == [] and .runs[0].counters == []'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
