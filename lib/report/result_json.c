@@ -216,33 +216,39 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	for (size_t i = 0; i < r->nmap_stats; i++)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
-	return json_pack("{s:s, s:i, s:I, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o,"
-			 " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o}",
-		"map", c->map->name,
-		"rep", (int)(run->rep ? run->rep : 1),
-		"threads", (json_int_t)c->threads,
-		"procs", (int)c->procs,
-		"ops", (json_int_t)r->ops,
-		"elapsed_s", real_or_null(r->elapsed_s),
-		"ops_per_s", real_or_null(r->ops_per_s),
-		"ns_per_op", real_or_null(ns_per_op),
-		"ops_by_kind", kinds,
-		"hits_by_kind", hits,
-		"load_hits", (json_int_t)r->load_hits,
-		"range_entries", (json_int_t)r->range_entries,
-		"map_stats", stats,
-		"latency_ns", latency_json(&r->latency),
-		"latency_ns_by_kind", by_kind,
-		"timer_overhead_ns", real_or_null(r->timer_overhead_ns),
-		"pauses", pauses_json(&r->pauses, window_ns),
-		"alloc", alloc_json(&r->alloc, r->ops),
-		"counters", counters_json(c, r),
-		"prefill_s", real_or_null(r->prefill_s),
-		"spawn_s", real_or_null(r->spawn_s),
-		"task_bytes", (json_int_t)r->task_bytes,
-		"final_len", (json_int_t)r->final_len,
-		"outcome", mb_run_outcome_name(r->outcome),
-		"error", r->message ? json_string(r->message) : json_null());
+	/* Member by member: a run has too many fields for one json_pack
+	 * format to stay readable. */
+	json_t *o = json_object();
+	json_object_set_new(o, "map", json_string(c->map->name));
+	json_object_set_new(o, "rep", json_integer(run->rep ? run->rep : 1));
+	json_object_set_new(o, "threads", json_integer((json_int_t)c->threads));
+	json_object_set_new(o, "procs", json_integer(c->procs));
+	json_object_set_new(o, "ops", json_integer((json_int_t)r->ops));
+	json_object_set_new(o, "elapsed_s", real_or_null(r->elapsed_s));
+	json_object_set_new(o, "ops_per_s", real_or_null(r->ops_per_s));
+	json_object_set_new(o, "ns_per_op", real_or_null(ns_per_op));
+	json_object_set_new(o, "ops_by_kind", kinds);
+	json_object_set_new(o, "hits_by_kind", hits);
+	json_object_set_new(o, "load_hits", json_integer((json_int_t)r->load_hits));
+	json_object_set_new(o, "range_entries", json_integer((json_int_t)r->range_entries));
+	json_object_set_new(o, "map_stats", stats);
+	json_object_set_new(o, "latency_ns", latency_json(&r->latency));
+	json_object_set_new(o, "latency_ns_by_kind", by_kind);
+	json_object_set_new(o, "timer_overhead_ns", real_or_null(r->timer_overhead_ns));
+	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns));
+	json_object_set_new(o, "alloc", alloc_json(&r->alloc, r->ops));
+	json_object_set_new(o, "counters", counters_json(c, r));
+	json_object_set_new(o, "process", json_pack("{s:I, s:I, s:I}",
+		"peak_rss_bytes", (json_int_t)r->peak_rss_bytes,
+		"minor_faults", (json_int_t)r->minor_faults,
+		"major_faults", (json_int_t)r->major_faults));
+	json_object_set_new(o, "prefill_s", real_or_null(r->prefill_s));
+	json_object_set_new(o, "spawn_s", real_or_null(r->spawn_s));
+	json_object_set_new(o, "task_bytes", json_integer((json_int_t)r->task_bytes));
+	json_object_set_new(o, "final_len", json_integer((json_int_t)r->final_len));
+	json_object_set_new(o, "outcome", json_string(mb_run_outcome_name(r->outcome)));
+	json_object_set_new(o, "error", r->message ? json_string(r->message) : json_null());
+	return o;
 }
 
 json_t *mb_result_to_json(const struct mb_result *r)

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 /* How often (in ops) a worker looks at the stop flag, the interrupt flag and
@@ -490,6 +491,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (create_rc) /* the ones already waiting leave at their first check */
 		atomic_store_explicit(&run.stop, 1, memory_order_relaxed);
+	struct rusage ru0, ru1;
+	getrusage(RUSAGE_SELF, &ru0);
 	pthread_mutex_lock(&run.gate_mu);
 	run.origin_ns = now_ns();
 	res->pauses.origin_ns = run.origin_ns;
@@ -498,6 +501,10 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	pthread_mutex_unlock(&run.gate_mu);
 	for (unsigned w = 0; w < started; w++)
 		pthread_join(run.workers[w].thread, NULL);
+	getrusage(RUSAGE_SELF, &ru1);
+	res->peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024; /* Linux reports KiB */
+	res->minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
+	res->major_faults = (uint64_t)(ru1.ru_majflt - ru0.ru_majflt);
 	if (create_rc) {
 		rc = -create_rc;
 		goto out_workers;

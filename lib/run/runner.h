@@ -106,6 +106,9 @@ struct mb_run_result {
 	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
 	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
 	struct mb_alloc_stats alloc; /* what the workers allocated while timed */
+	uint64_t peak_rss_bytes;  /* the process's peak resident set so far */
+	uint64_t minor_faults;    /* page faults of the process during the run */
+	uint64_t major_faults;
 	size_t ncounters;         /* = mb_counters_count(cfg->counters) */
 	uint64_t counter_values[MB_COUNTERS_MAX]; /* summed over workers */
 	int counter_errors[MB_COUNTERS_MAX];      /* errno if some worker could not open it */
