@@ -196,6 +196,47 @@ static json_t *counters_json(const struct mb_run_config *c, const struct mb_run_
 	return list;
 }
 
+/* Per window: throughput, the op split, coarse latency percentiles, and the
+ * kept pause events that started in it. */
+static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_run_result *r)
+{
+	const struct mb_timeseries *ts = &r->series;
+	json_t *windows = json_array();
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct mb_ts_window *w = &ts->w[i];
+		uint64_t ops = 0, pauses = 0, pause_ns = 0;
+		json_t *kinds = json_object();
+		for (int k = 0; k < MB_OP_NKINDS; k++) {
+			ops += w->ops[k];
+			if (c->mix[k])
+				json_object_set_new(kinds, mb_op_kind_name(k),
+						    json_integer((json_int_t)w->ops[k]));
+		}
+		for (size_t e = 0; e < r->pauses.n; e++)
+			if (r->pauses.events[e].at_ns / ts->window_ns == i) {
+				pauses++;
+				pause_ns += r->pauses.events[e].dur_ns;
+			}
+		/* the last window may be short: rate over its part of the run */
+		double start = (double)i * (double)ts->window_ns / 1e9;
+		double len = (double)ts->window_ns / 1e9;
+		if (start + len > r->elapsed_s && r->elapsed_s > start)
+			len = r->elapsed_s - start;
+		json_t *o = json_object();
+		json_object_set_new(o, "start_ns", json_integer((json_int_t)(i * ts->window_ns)));
+		json_object_set_new(o, "ops", json_integer((json_int_t)ops));
+		json_object_set_new(o, "ops_per_s", real_or_null(len > 0 ? (double)ops / len : NAN));
+		json_object_set_new(o, "ops_by_kind", kinds);
+		json_object_set_new(o, "latency_samples", json_integer((json_int_t)w->lat_count));
+		json_object_set_new(o, "p50_ns", json_integer((json_int_t)mb_ts_percentile(w, 50)));
+		json_object_set_new(o, "p99_ns", json_integer((json_int_t)mb_ts_percentile(w, 99)));
+		json_object_set_new(o, "pauses", json_integer((json_int_t)pauses));
+		json_object_set_new(o, "pause_ns", json_integer((json_int_t)pause_ns));
+		json_array_append_new(windows, o);
+	}
+	return json_pack("{s:I, s:o}", "window_ns", (json_int_t)ts->window_ns, "windows", windows);
+}
+
 static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 {
 	const struct mb_run_config *c = &run->cfg;
@@ -236,6 +277,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "latency_ns_by_kind", by_kind);
 	json_object_set_new(o, "timer_overhead_ns", real_or_null(r->timer_overhead_ns));
 	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns));
+	json_object_set_new(o, "timeseries", timeseries_json(c, r));
 	json_object_set_new(o, "alloc", alloc_json(&r->alloc, r->ops));
 	json_object_set_new(o, "counters", counters_json(c, r));
 	json_object_set_new(o, "process", json_pack("{s:I, s:I, s:I}",

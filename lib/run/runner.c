@@ -24,6 +24,8 @@
  * rare enough to cost nothing. */
 #define CHECK_EVERY 1024
 
+#define NS_PER_S UINT64_C(1000000000)
+
 /* One logical task: 24 bytes. */
 struct task {
 	uint64_t rng;    /* splitmix64 state of this task's stream */
@@ -48,7 +50,10 @@ struct worker {
 	int counter_errors[MB_COUNTERS_MAX];
 	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
+	struct mb_timeseries series;
 } __attribute__((aligned(64))); /* no false sharing between workers */
+
+_Static_assert(MB_TS_KINDS == MB_OP_NKINDS, "the time series counts every op kind");
 
 struct run {
 	const struct mb_run_config *cfg;
@@ -159,14 +164,25 @@ static double timer_overhead_ns(void)
 	return (double)d[N / 2];
 }
 
-static bool should_stop(struct worker *w, uint64_t deadline)
+static bool should_stop(struct worker *w, uint64_t deadline, uint64_t now)
 {
 	struct run *run = w->run;
 	if (atomic_load_explicit(&run->stop, memory_order_relaxed))
 		return true;
 	if (run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed))
 		return true;
-	return deadline && now_ns() >= deadline;
+	return deadline && now >= deadline;
+}
+
+/* Adds the ops done since the last checkpoint to the window of `now`. */
+static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last, uint64_t now)
+{
+	struct mb_ts_window *win = mb_ts_window_at(&w->series, now - w->run->origin_ns);
+	for (int k = 0; k < MB_OP_NKINDS; k++) {
+		if (win)
+			win->ops[k] += by_kind[k] - last[k];
+		last[k] = by_kind[k];
+	}
 }
 
 static void *worker_main(void *arg)
@@ -188,6 +204,7 @@ static void *worker_main(void *arg)
 	const uint32_t check_every = cfg->mix[MB_OP_RANGE] ? 1 : CHECK_EVERY;
 	uint32_t check_left = check_every;
 	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0};
+	uint64_t last_checkpoint[MB_OP_NKINDS] = {0};
 	int rc = 0;
 
 	mb_map_thread_online(map);
@@ -230,6 +247,10 @@ static void *worker_main(void *arg)
 			if (timed) {
 				uint64_t ns = now_ns() - t0;
 				mb_hist_record(w->hist[kind], ns);
+				struct mb_ts_window *win =
+					mb_ts_window_at(&w->series, t0 - run->origin_ns);
+				if (win)
+					mb_ts_record_latency(win, ns);
 				/* slow, and no instrumented cause inside it */
 				if (w->log.recorded == events_before && !cfg->pauses_off)
 					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, t0, ns, -1);
@@ -240,7 +261,9 @@ static void *worker_main(void *arg)
 				goto failed;
 			if (--check_left == 0) {
 				check_left = check_every;
-				if (should_stop(w, deadline))
+				uint64_t now = now_ns();
+				checkpoint(w, by_kind, last_checkpoint, now);
+				if (should_stop(w, deadline, now))
 					goto done;
 			}
 		}
@@ -258,6 +281,7 @@ failed:
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 done:
 	w->end_ns = now_ns();
+	checkpoint(w, by_kind, last_checkpoint, w->end_ns);
 	mb_counters_stop(&counters);
 	mb_counters_read(&counters, w->counter_values);
 	for (size_t i = 0; i < counters.n; i++)
@@ -362,6 +386,8 @@ static int collect(struct run *run, struct mb_run_result *res)
 		}
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
+		if (mb_ts_merge(&res->series, &wk->series))
+			return -ENOMEM;
 		mb_alloc_add(&res->alloc, &wk->alloc);
 		for (size_t i = 0; i < res->ncounters; i++) {
 			res->counter_values[i] += wk->counter_values[i];
@@ -384,6 +410,7 @@ static void free_workers(struct run *run, unsigned procs)
 {
 	for (unsigned w = 0; w < procs; w++) {
 		free(run->workers[w].tasks);
+		mb_ts_free(&run->workers[w].series);
 		mb_pause_log_free(&run->workers[w].log);
 		for (int k = 0; k < MB_OP_NKINDS; k++)
 			free(run->workers[w].hist[k]);
@@ -394,6 +421,7 @@ static void free_workers(struct run *run, unsigned procs)
 void mb_run_result_free(struct mb_run_result *res)
 {
 	mb_pause_log_free(&res->pauses);
+	mb_ts_free(&res->series);
 }
 
 int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
@@ -441,11 +469,13 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		goto out_map;
 	}
 	memset(run.workers, 0, cfg->procs * sizeof *run.workers);
+	mb_ts_init(&res->series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
 	rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
 	if (rc)
 		goto out_workers;
 	for (unsigned w = 0; w < cfg->procs; w++) {
 		run.workers[w].run = &run;
+		mb_ts_init(&run.workers[w].series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
 		rc = mb_pause_log_init(&run.workers[w].log, 0, cfg->pause_threshold_ns, w,
 				       cfg->max_events);
 		if (rc)

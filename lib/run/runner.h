@@ -25,6 +25,7 @@
 #define MB_RUN_RUNNER_H
 
 #include "maps/map.h"
+#include "run/timeseries.h"
 #include "measure/alloc.h"
 #include "measure/counters.h"
 #include "measure/hist.h"
@@ -74,6 +75,7 @@ struct mb_run_config {
 	uint64_t pause_threshold_ns; /* record stalls at least this long */
 	bool pauses_off;          /* no pause log at all: no clock reads for it */
 	const struct mb_counters *counters; /* events to count, or NULL */
+	uint64_t window_ns;       /* time series window; 0 for 1 s */
 	size_t max_events;        /* pause events kept (per worker, and in all) */
 };
 
@@ -106,6 +108,7 @@ struct mb_run_result {
 	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
 	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
 	struct mb_alloc_stats alloc; /* what the workers allocated while timed */
+	struct mb_timeseries series; /* per window, from the timed start; owned */
 	uint64_t peak_rss_bytes;  /* the process's peak resident set so far */
 	uint64_t minor_faults;    /* page faults of the process during the run */
 	uint64_t major_faults;

@@ -33,6 +33,7 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.pause_threshold_ns = sw->pause_threshold_ns,
 		.pauses_off = sw->pauses_off,
 		.counters = sw->counters,
+		.window_ns = sw->window_ns,
 		.max_events = sw->max_events,
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)

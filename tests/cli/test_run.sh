@@ -124,6 +124,16 @@ json_check "$TMP/out" '.runs[0].counters | all(.supported or (.value == null and
 expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 1000 --keys 10 -e none --format json
 json_check "$TMP/out" '.config.events == [] and .runs[0].counters == []'
 
+# The time series: windows from the start, their ops add up to the run's.
+expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 --mix 80:20 \
+	--duration 500ms --window 100ms --latency sample:8 -e none --format json
+json_check "$TMP/out" '.runs[0].timeseries.window_ns == 100000000'
+json_check "$TMP/out" '.runs[0] | ([.timeseries.windows[].ops] | add) == .ops'
+json_check "$TMP/out" '.runs[0].timeseries.windows | length >= 5 and length <= 7'
+json_check "$TMP/out" '.runs[0].timeseries.windows | all(.ops_by_kind | keys == ["load","store"])'
+json_check "$TMP/out" '.runs[0] | ([.timeseries.windows[].latency_samples] | add) == .latency_ns.samples'
+json_check "$TMP/out" '[.runs[0].timeseries.windows[].start_ns] == [range(0; .runs[0].timeseries.windows | length) | . * 100000000]'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
