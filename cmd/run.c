@@ -43,6 +43,7 @@ enum {
 	OPT_PAUSE_THRESHOLD,
 	OPT_MAX_EVENTS,
 	OPT_WINDOW,
+	OPT_GCTRACE,
 };
 
 /* -e's default: what perf stat shows first, where the machine allows. */
@@ -68,6 +69,7 @@ static const struct argp_option options[] = {
 	{"max-events", OPT_MAX_EVENTS, "N", 0, "pause events kept per run (more are counted as dropped); default 100k", 0},
 	{"window", OPT_WINDOW, "TIME", 0, "time window of the pause heatmap; default 1s", 0},
 	{"events", 'e', "LIST", 0, "count these libpfm4 events on each worker during the timed phase (mapbench list events), or none; default cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults", 0},
+	{"gctrace", OPT_GCTRACE, NULL, 0, "one stderr line per growth or promotion cycle, like GODEBUG=gctrace=1 (see mapbench-run(1))", 0},
 	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
 	{0},
@@ -89,6 +91,7 @@ struct run_args {
 	const char *output;
 	const char *csv;
 	const char *events;
+	bool gctrace;
 	unsigned format;
 	bool ops_given, duration_given, keys_given;
 };
@@ -250,6 +253,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'e':
 		a->events = arg;
 		return 0;
+	case OPT_GCTRACE:
+		a->gctrace = true;
+		return 0;
 	case OPT_PAUSE_THRESHOLD:
 		sw->pauses_off = strcmp(arg, "off") == 0;
 		if (!sw->pauses_off)
@@ -294,6 +300,21 @@ static void resolve_events(struct run_args *a)
 			strerror(-rc));
 	a->sw.counters = c;
 	free(copy);
+}
+
+/* --gctrace: one line per cycle, written whole by one fprintf (stdio locks
+ * the stream, so lines from two workers do not interleave). */
+struct trace_ctx {
+	size_t run;             /* 1-based run number */
+	const char *map;
+};
+
+static void gctrace_line(void *arg, const struct mb_pause_event *e)
+{
+	const struct trace_ctx *t = arg;
+	fprintf(stderr, "gctrace: run %zu %s %s @%.3fs worker %u len %lld %.3fms\n", t->run,
+		t->map, mb_pause_kind_name(e->kind), (double)e->at_ns / 1e9, e->worker,
+		(long long)e->map_len, (double)e->dur_ns / 1e6);
 }
 
 /* One line for the events a run could not count, the first time it happens. */
@@ -466,6 +487,11 @@ int mb_cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < n && !atomic_load(&interrupted); i++) {
 		struct mb_result_run *r = &runs[done];
 		mb_sweep_run_config(&a.sw, i, &r->cfg, &r->rep);
+		struct trace_ctx trace = {i + 1, r->cfg.map->name};
+		if (a.gctrace) {
+			r->cfg.trace = gctrace_line;
+			r->cfg.trace_arg = &trace;
+		}
 		int rc = mb_run_execute(&r->cfg, &r->res, &interrupted);
 		if (rc) {
 			fprintf(stderr, "mapbench: run %zu (%s, %llu threads): %s\n", i + 1,

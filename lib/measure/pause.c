@@ -53,9 +53,25 @@ uint64_t mb_pause_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static bool is_cycle(enum mb_pause_kind kind)
+{
+	return kind == MB_PAUSE_GROW || kind == MB_PAUSE_REHASH || kind == MB_PAUSE_PROMOTE ||
+	       kind == MB_PAUSE_DIRTY_COPY;
+}
+
 void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
 		     uint64_t dur_ns, int64_t map_len)
 {
+	if (log->tap && is_cycle(kind)) {
+		struct mb_pause_event e = {
+			.at_ns = t0 > log->origin_ns ? t0 - log->origin_ns : 0,
+			.dur_ns = dur_ns,
+			.map_len = map_len,
+			.worker = log->worker,
+			.kind = (uint8_t)kind,
+		};
+		log->tap(log->tap_arg, &e);
+	}
 	if (dur_ns < log->threshold_ns)
 		return;
 	struct mb_pause_summary *s = &log->by_kind[kind];

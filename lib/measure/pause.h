@@ -46,8 +46,15 @@ struct mb_pause_summary {
 	uint64_t max_ns;
 };
 
+/* Called for every growth or promotion cycle (grow, rehash, promote,
+ * dirty-copy), whatever the threshold: --gctrace's lines.  Runs on the
+ * thread that caused it. */
+typedef void (*mb_pause_tap_fn)(void *arg, const struct mb_pause_event *e);
+
 struct mb_pause_log {
 	uint64_t origin_ns;     /* CLOCK_MONOTONIC time that at_ns counts from */
+	mb_pause_tap_fn tap;    /* optional */
+	void *tap_arg;
 	uint64_t threshold_ns;  /* record stalls at least this long */
 	uint32_t worker;
 	struct mb_pause_event *events;

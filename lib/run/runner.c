@@ -215,7 +215,7 @@ static void *worker_main(void *arg)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
 	w->log.origin_ns = run->origin_ns;
 	pthread_mutex_unlock(&run->gate_mu);
-	if (!cfg->pauses_off)
+	if (!cfg->pauses_off || cfg->trace)
 		mb_pause_attach(&w->log);
 	struct mb_alloc_stats alloc0, alloc1;
 	mb_alloc_snapshot(&alloc0);
@@ -476,10 +476,14 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	for (unsigned w = 0; w < cfg->procs; w++) {
 		run.workers[w].run = &run;
 		mb_ts_init(&run.workers[w].series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
-		rc = mb_pause_log_init(&run.workers[w].log, 0, cfg->pause_threshold_ns, w,
+		/* with pauses off but a trace wanted, a log that keeps nothing */
+		rc = mb_pause_log_init(&run.workers[w].log, 0,
+				       cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns, w,
 				       cfg->max_events);
 		if (rc)
 			goto out_workers;
+		run.workers[w].log.tap = cfg->trace;
+		run.workers[w].log.tap_arg = cfg->trace_arg;
 		/* histograms only for the kinds the mix has */
 		for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
 			if (!cfg->mix[k])

@@ -76,6 +76,8 @@ struct mb_run_config {
 	bool pauses_off;          /* no pause log at all: no clock reads for it */
 	const struct mb_counters *counters; /* events to count, or NULL */
 	uint64_t window_ns;       /* time series window; 0 for 1 s */
+	mb_pause_tap_fn trace;    /* called for every growth/promotion cycle, or NULL */
+	void *trace_arg;
 	size_t max_events;        /* pause events kept (per worker, and in all) */
 };
 

@@ -134,6 +134,14 @@ json_check "$TMP/out" '.runs[0].timeseries.windows | all(.ops_by_kind | keys == 
 json_check "$TMP/out" '.runs[0] | ([.timeseries.windows[].latency_samples] | add) == .latency_ns.samples'
 json_check "$TMP/out" '[.runs[0].timeseries.windows[].start_ns] == [range(0; .runs[0].timeseries.windows | length) | . * 100000000]'
 
+# --gctrace: one line per grow, with Go's counts (8, 13, 26, ... entries).
+expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --keys 1M --prefill 0 --mix write --ops 200k \
+	--pause-threshold off --gctrace --hash-seed 1 -e none
+grep -c '^gctrace: run 1 plain grow @[0-9.]*s worker 0 len [0-9]* [0-9.]*ms$' "$TMP/err" > "$TMP/n"
+[ "$(cat "$TMP/n")" -ge 10 ] || fail "gctrace: $(cat "$TMP/n") grow lines"
+sed -n 's/.* len \([0-9]*\) .*/\1/p' "$TMP/err" | head -3 | tr '\n' ' ' > "$TMP/lens"
+[ "$(cat "$TMP/lens")" = "8 13 26 " ] || fail "gctrace: first grows at $(cat "$TMP/lens")"
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
