@@ -60,6 +60,24 @@ int main(void)
 	CHECK(mb_reclaim_pending_objects(&counters) == 0 && mb_reclaim_pending_bytes(&counters) == 0,
 	      "nothing pending");
 	CHECK(atomic_load(&counters.freed_bytes) == 1000 * sizeof(struct obj), "freed bytes");
+	/* 1000 objects in batches of MB_RECLAIM_BATCH: 15 full ones and the
+	 * rest flushed by the barrier */
+	CHECK(atomic_load(&counters.batches) == (1000 + MB_RECLAIM_BATCH - 1) / MB_RECLAIM_BATCH,
+	      "batches: %llu", (unsigned long long)atomic_load(&counters.batches));
+	CHECK(atomic_load(&counters.grace_ns_max) > 0 &&
+	      atomic_load(&counters.grace_ns_total) >= atomic_load(&counters.grace_ns_max),
+	      "grace periods measured");
+
+	/* retire_now: queued at once, outside any batch */
+	atomic_bool now_freed;
+	atomic_init(&now_freed, false);
+	struct obj *n = malloc(sizeof *n);
+	n->freed = &now_freed;
+	uint64_t batches = atomic_load(&counters.batches);
+	mb_reclaim_retire_now(&n->head, free_obj, sizeof *n, &counters);
+	mb_reclaim_barrier();
+	CHECK(atomic_load(&now_freed) && atomic_load(&counters.batches) == batches,
+	      "retire_now frees without a batch");
 
 	/* A reader inside its section holds off the free. */
 	pthread_t t;

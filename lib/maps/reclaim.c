@@ -24,6 +24,8 @@
 #include <urcu/urcu-memb.h>
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <time.h>
 
 _Static_assert(sizeof(struct rcu_head) <= sizeof(((struct mb_reclaim_head *)0)->rcu_head_storage),
 	       "mb_reclaim_head must hold a struct rcu_head");
@@ -51,8 +53,10 @@ void mb_reclaim_thread_online(void)
 
 void mb_reclaim_thread_offline(void)
 {
-	if (online_depth > 0 && --online_depth == 0)
+	if (online_depth > 0 && --online_depth == 0) {
+		mb_reclaim_flush();
 		urcu_memb_unregister_thread();
+	}
 }
 
 void mb_reclaim_read_lock(void)
@@ -66,34 +70,130 @@ void mb_reclaim_read_unlock(void)
 	urcu_memb_read_unlock();
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void max_into(atomic_uint_fast64_t *m, uint64_t v)
+{
+	uint64_t cur = atomic_load_explicit(m, memory_order_relaxed);
+	while (v > cur && !atomic_compare_exchange_weak_explicit(m, &cur, v, memory_order_relaxed,
+								 memory_order_relaxed))
+		;
+}
+
+/* Frees one object and counts it (relaxed: statistics; the barrier orders
+ * them for readers that care). */
+static void free_one(struct mb_reclaim_head *h)
+{
+	struct mb_reclaim_counters *c = h->counters;
+	size_t bytes = h->bytes;
+	h->free_fn(h);
+	atomic_fetch_add_explicit(&c->freed_objects, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->freed_bytes, bytes, memory_order_relaxed);
+}
+
 static void free_after_grace(struct rcu_head *rh)
 {
 	struct mb_reclaim_head *h = (struct mb_reclaim_head *)(void *)rh;
 	TSAN_ACQUIRE(&grace);
 	TSAN_ACQUIRE(h);
-	struct mb_reclaim_counters *c = h->counters;
-	size_t bytes = h->bytes;
-	h->free_fn(h);
-	/* relaxed: statistics; the barrier orders them for readers that care */
-	atomic_fetch_add_explicit(&c->freed_objects, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&c->freed_bytes, bytes, memory_order_relaxed);
+	free_one(h);
 	TSAN_RELEASE(&grace);
 }
 
-void mb_reclaim_retire(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
-		       size_t bytes, struct mb_reclaim_counters *counters)
+static void count_retire(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
+			 size_t bytes, struct mb_reclaim_counters *counters)
 {
 	h->free_fn = free_fn;
 	h->bytes = bytes;
 	h->counters = counters;
 	atomic_fetch_add_explicit(&counters->retired_objects, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&counters->retired_bytes, bytes, memory_order_relaxed);
+}
+
+void mb_reclaim_retire_now(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
+			   size_t bytes, struct mb_reclaim_counters *counters)
+{
+	count_retire(h, free_fn, bytes, counters);
 	TSAN_RELEASE(h);
 	urcu_memb_call_rcu((struct rcu_head *)(void *)h, free_after_grace);
 }
 
+/* A batch: objects linked through the first word of their rcu_head storage,
+ * unused while they wait (they are never queued one by one). */
+struct batch {
+	struct rcu_head rh; /* first */
+	struct mb_reclaim_head *first;
+	uint64_t queued_ns;
+	struct mb_reclaim_counters *counters; /* where the batch itself is counted */
+};
+
+static _Thread_local struct {
+	struct mb_reclaim_head *first;
+	size_t n;
+} waiting;
+
+static void free_batch(struct rcu_head *rh)
+{
+	struct batch *b = (struct batch *)(void *)rh;
+	TSAN_ACQUIRE(&grace);
+	TSAN_ACQUIRE(b);
+	uint64_t t0 = now_ns();
+	struct mb_reclaim_counters *c = b->counters;
+	for (struct mb_reclaim_head *h = b->first, *next; h; h = next) {
+		next = h->rcu_head_storage[0];
+		free_one(h);
+	}
+	uint64_t t1 = now_ns();
+	atomic_fetch_add_explicit(&c->batches, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->grace_ns_total, t0 - b->queued_ns, memory_order_relaxed);
+	max_into(&c->grace_ns_max, t0 - b->queued_ns);
+	max_into(&c->free_ns_max, t1 - t0);
+	free(b);
+	TSAN_RELEASE(&grace);
+}
+
+void mb_reclaim_flush(void)
+{
+	struct mb_reclaim_head *first = waiting.first;
+	if (!first)
+		return;
+	waiting.first = NULL;
+	waiting.n = 0;
+	struct batch *b = malloc(sizeof *b);
+	if (!b) {
+		/* no memory for a batch record: queue the objects one by one */
+		for (struct mb_reclaim_head *h = first, *next; h; h = next) {
+			next = h->rcu_head_storage[0];
+			TSAN_RELEASE(h);
+			urcu_memb_call_rcu((struct rcu_head *)(void *)h, free_after_grace);
+		}
+		return;
+	}
+	b->first = first;
+	b->queued_ns = now_ns();
+	b->counters = first->counters;
+	TSAN_RELEASE(b);
+	urcu_memb_call_rcu(&b->rh, free_batch);
+}
+
+void mb_reclaim_retire(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
+		       size_t bytes, struct mb_reclaim_counters *counters)
+{
+	count_retire(h, free_fn, bytes, counters);
+	h->rcu_head_storage[0] = waiting.first;
+	waiting.first = h;
+	if (++waiting.n >= MB_RECLAIM_BATCH)
+		mb_reclaim_flush();
+}
+
 void mb_reclaim_barrier(void)
 {
+	mb_reclaim_flush();
 	urcu_memb_barrier();
 	TSAN_ACQUIRE(&grace);
 }

@@ -4,10 +4,13 @@
  * Built on liburcu's memb flavour: read-side sections cost a thread-local
  * counter update (the membarrier system call moves the fences to the rare
  * grace period), and no quiescent-state announcements are needed from the
- * runner, unlike QSBR.  Objects are retired with call_rcu and freed by
- * liburcu's call_rcu worker thread after a grace period, in batches; the
- * callbacks of the default worker run in the order they were queued, which
- * the sync map relies on (see syncmap.c).
+ * runner, unlike QSBR.  Objects are freed by liburcu's call_rcu worker
+ * thread after a grace period.  mb_reclaim_retire gathers a thread's objects
+ * into batches of MB_RECLAIM_BATCH and queues one callback per batch
+ * (cheaper, and a batch's grace period and freeing time are measurable);
+ * mb_reclaim_retire_now queues at once, and the callbacks of the default
+ * call_rcu worker run in the order they were queued, which the sync map
+ * relies on (see syncmap.c).
  *
  * Threads: a thread calls mb_reclaim_thread_online before its first read
  * section and mb_reclaim_thread_offline after its last (nesting is counted,
@@ -23,12 +26,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What one user (e.g. one sync map) has retired and what was freed. */
+/* What one user (e.g. one sync map) has retired and what was freed, and
+ * the reclamation batches that freed it. */
 struct mb_reclaim_counters {
 	atomic_uint_fast64_t retired_objects;
 	atomic_uint_fast64_t retired_bytes;
 	atomic_uint_fast64_t freed_objects;
 	atomic_uint_fast64_t freed_bytes;
+	atomic_uint_fast64_t batches;        /* batches freed */
+	atomic_uint_fast64_t grace_ns_total; /* queued-to-freed time, summed */
+	atomic_uint_fast64_t grace_ns_max;
+	atomic_uint_fast64_t free_ns_max;    /* the longest time freeing one batch */
 };
 
 /* Embedded in every object that may be retired.  The first member has the
@@ -49,12 +57,23 @@ void mb_reclaim_thread_offline(void);
 void mb_reclaim_read_lock(void);
 void mb_reclaim_read_unlock(void);
 
+#define MB_RECLAIM_BATCH 64
+
 /* Frees h (through free_fn) after a grace period, counting `bytes` in
- * counters (which must outlive the free: barrier before dropping them). */
+ * counters (which must outlive the free: barrier before dropping them).
+ * Batched: queued when the calling thread has MB_RECLAIM_BATCH objects
+ * waiting, goes offline, or calls mb_reclaim_flush / mb_reclaim_barrier. */
 void mb_reclaim_retire(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
 		       size_t bytes, struct mb_reclaim_counters *counters);
+/* The same, queued now, in order with every other retire_now. */
+void mb_reclaim_retire_now(struct mb_reclaim_head *h, void (*free_fn)(struct mb_reclaim_head *),
+			   size_t bytes, struct mb_reclaim_counters *counters);
+/* Queues the calling thread's waiting batch. */
+void mb_reclaim_flush(void);
 
-/* Waits until every object retired so far has been freed. */
+/* Waits until every object retired so far has been freed (the calling
+ * thread's batch is flushed first; other threads flush theirs when they go
+ * offline). */
 void mb_reclaim_barrier(void);
 
 /* Bytes and objects retired but not yet freed. */

@@ -205,7 +205,8 @@ static int publish(struct mb_syncmap *m, struct generation *g, bool amended)
 	atomic_store_explicit(&m->read, r, memory_order_release);
 	if (old) {
 		old->last = old->g != g;
-		mb_reclaim_retire(&old->head, free_readonly, sizeof *old, &m->reclaim);
+		/* now, not batched: generation callbacks must run in order */
+		mb_reclaim_retire_now(&old->head, free_readonly, sizeof *old, &m->reclaim);
 	}
 	return 0;
 }
@@ -739,6 +740,11 @@ void mb_syncmap_get_stats(struct mb_syncmap *m, struct mb_syncmap_stats *st)
 		.retired_pending_bytes = mb_reclaim_pending_bytes(&m->reclaim),
 		.retired_pending_objects = mb_reclaim_pending_objects(&m->reclaim),
 		.freed_objects = atomic_load(&m->reclaim.freed_objects),
+		.reclaim_batches = atomic_load(&m->reclaim.batches),
+		.reclaim_grace_max_ns = atomic_load(&m->reclaim.grace_ns_max),
+		.reclaim_grace_mean_ns = atomic_load(&m->reclaim.batches)
+			? atomic_load(&m->reclaim.grace_ns_total) / atomic_load(&m->reclaim.batches) : 0,
+		.reclaim_free_max_ns = atomic_load(&m->reclaim.free_ns_max),
 	};
 	pthread_mutex_unlock(&m->mu);
 }
@@ -904,6 +910,10 @@ static size_t sync_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 		{"retired_pending_bytes", st.retired_pending_bytes},
 		{"retired_pending_objects", st.retired_pending_objects},
 		{"reclaimed_objects", st.freed_objects},
+		{"reclaim_batches", st.reclaim_batches},
+		{"reclaim_grace_max_ns", st.reclaim_grace_max_ns},
+		{"reclaim_grace_mean_ns", st.reclaim_grace_mean_ns},
+		{"reclaim_free_max_ns", st.reclaim_free_max_ns},
 	};
 	size_t n = sizeof all / sizeof all[0];
 	if (n > max)

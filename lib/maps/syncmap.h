@@ -40,6 +40,10 @@ struct mb_syncmap_stats {
 	uint64_t retired_pending_bytes;
 	uint64_t retired_pending_objects;
 	uint64_t freed_objects;
+	uint64_t reclaim_batches;       /* reclamation batches freed */
+	uint64_t reclaim_grace_max_ns;  /* longest queued-to-freed time of a batch */
+	uint64_t reclaim_grace_mean_ns;
+	uint64_t reclaim_free_max_ns;   /* longest time freeing one batch */
 };
 
 /* NULL with errno set on failure.  cfg's hash seed seeds every inner map. */
