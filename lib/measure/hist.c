@@ -3,29 +3,49 @@
 #include <math.h>
 #include <string.h>
 
-/* Bucket index of v.  Values below MB_HIST_SUB_BUCKETS map to themselves
- * (exact).  Above, v's leading bit k >= MB_HIST_SUB_BITS selects a range of
- * MB_HIST_SUB_BUCKETS buckets [2^k, 2^(k+1)), each 2^(k-SUB_BITS) wide. */
-static unsigned bucket_of(uint64_t v)
+/* Values below 2^sub_bits map to themselves (exact).  Above, v's leading
+ * bit k >= sub_bits selects a range of 2^sub_bits buckets [2^k, 2^(k+1)),
+ * each 2^(k-sub_bits) wide. */
+unsigned mb_hist_bucket(uint64_t v, unsigned sub_bits)
 {
-	if (v < MB_HIST_SUB_BUCKETS)
+	const uint64_t sub = UINT64_C(1) << sub_bits;
+	if (v < sub)
 		return (unsigned)v;
 	unsigned k = 63u - (unsigned)__builtin_clzll(v);
-	unsigned shift = k - MB_HIST_SUB_BITS;
-	unsigned sub = (unsigned)(v >> shift) - MB_HIST_SUB_BUCKETS;
-	return (k - MB_HIST_SUB_BITS + 1) * MB_HIST_SUB_BUCKETS + sub;
+	unsigned shift = k - sub_bits;
+	unsigned within = (unsigned)((v >> shift) - sub);
+	return ((k - sub_bits + 1) << sub_bits) + within;
 }
 
-/* The highest value that maps to bucket b. */
+uint64_t mb_hist_bucket_top(unsigned b, unsigned sub_bits)
+{
+	const unsigned sub = 1u << sub_bits;
+	if (b < sub)
+		return b;
+	unsigned shift = (b >> sub_bits) - 1;
+	uint64_t low = (uint64_t)(sub + (b & (sub - 1))) << shift;
+	return low + ((UINT64_C(1) << shift) - 1);
+}
+
+uint64_t mb_hist_rank(double p, uint64_t count)
+{
+	double want = p / 100.0 * (double)count;
+	uint64_t rank = (uint64_t)want;
+	if ((double)rank < want)
+		rank++;
+	if (rank < 1)
+		rank = 1;
+	return rank > count ? count : rank;
+}
+
+static unsigned bucket_of(uint64_t v)
+{
+	return mb_hist_bucket(v, MB_HIST_SUB_BITS);
+}
+
 static uint64_t bucket_high(unsigned b)
 {
-	if (b < MB_HIST_SUB_BUCKETS)
-		return b;
-	unsigned range = b / MB_HIST_SUB_BUCKETS; /* >= 1 */
-	unsigned sub = b % MB_HIST_SUB_BUCKETS;
-	unsigned shift = range - 1;
-	uint64_t low = (uint64_t)(MB_HIST_SUB_BUCKETS + sub) << shift;
-	return low + ((UINT64_C(1) << shift) - 1);
+	return mb_hist_bucket_top(b, MB_HIST_SUB_BITS);
 }
 
 void mb_hist_init(struct mb_hist *h)
@@ -69,16 +89,7 @@ uint64_t mb_hist_percentile(const struct mb_hist *h, double p)
 		return 0;
 	if (p <= 0)
 		return h->min;
-	/* rank of the value asked for: ceil(p/100 * count), at least 1 */
-	double want = p / 100.0 * (double)h->count;
-	uint64_t rank = (uint64_t)want;
-	if ((double)rank < want)
-		rank++;
-	if (rank < 1)
-		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
-	uint64_t seen = 0;
+	uint64_t rank = mb_hist_rank(p, h->count), seen = 0;
 	for (unsigned b = 0; b < MB_HIST_NBUCKETS; b++) {
 		seen += h->buckets[b];
 		if (seen >= rank) {

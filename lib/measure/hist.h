@@ -30,6 +30,13 @@ struct mb_hist {
 	uint64_t buckets[MB_HIST_NBUCKETS];
 };
 
+/* The log-linear layout itself, for histograms of other precisions: the
+ * bucket of v with 2^sub_bits buckets per power of two, the highest value of
+ * bucket b, and the rank (1..count) of percentile p among count values. */
+unsigned mb_hist_bucket(uint64_t v, unsigned sub_bits);
+uint64_t mb_hist_bucket_top(unsigned b, unsigned sub_bits);
+uint64_t mb_hist_rank(double p, uint64_t count);
+
 void mb_hist_init(struct mb_hist *h);
 /* Records one value; values above MB_HIST_MAX_NS are clamped to it. */
 void mb_hist_record(struct mb_hist *h, uint64_t ns);

@@ -1,5 +1,7 @@
 #include "run/timeseries.h"
 
+#include "measure/hist.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,24 +47,8 @@ struct mb_ts_window *mb_ts_window_at(struct mb_timeseries *ts, uint64_t t)
 
 static unsigned bucket_of(uint64_t v)
 {
-	const unsigned sub = 1u << MB_TS_SUB_BITS;
-	if (v < sub)
-		return (unsigned)v;
-	unsigned k = 63u - (unsigned)__builtin_clzll(v);
-	if (k >= MB_TS_MAX_BITS)
-		return MB_TS_NBUCKETS - 1;
-	unsigned shift = k - MB_TS_SUB_BITS;
-	return ((k - MB_TS_SUB_BITS + 1) << MB_TS_SUB_BITS) + ((unsigned)(v >> shift) - sub);
-}
-
-static uint64_t bucket_high(unsigned b)
-{
-	const unsigned sub = 1u << MB_TS_SUB_BITS;
-	if (b < sub)
-		return b;
-	unsigned range = b >> MB_TS_SUB_BITS, shift = range - 1;
-	uint64_t low = (uint64_t)(sub + (b & (sub - 1))) << shift;
-	return low + ((UINT64_C(1) << shift) - 1);
+	const uint64_t max = (UINT64_C(1) << MB_TS_MAX_BITS) - 1;
+	return mb_hist_bucket(v > max ? max : v, MB_TS_SUB_BITS);
 }
 
 void mb_ts_record_latency(struct mb_ts_window *w, uint64_t ns)
@@ -93,17 +79,11 @@ uint64_t mb_ts_percentile(const struct mb_ts_window *w, double p)
 {
 	if (!w->lat_count)
 		return 0;
-	double want = p / 100.0 * (double)w->lat_count;
-	uint64_t rank = (uint64_t)want;
-	if ((double)rank < want)
-		rank++;
-	if (rank < 1)
-		rank = 1;
-	uint64_t seen = 0;
+	uint64_t rank = mb_hist_rank(p, w->lat_count), seen = 0;
 	for (unsigned b = 0; b < MB_TS_NBUCKETS; b++) {
 		seen += w->lat[b];
 		if (seen >= rank)
-			return bucket_high(b);
+			return mb_hist_bucket_top(b, MB_TS_SUB_BITS);
 	}
-	return bucket_high(MB_TS_NBUCKETS - 1);
+	return mb_hist_bucket_top(MB_TS_NBUCKETS - 1, MB_TS_SUB_BITS);
 }
