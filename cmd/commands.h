@@ -13,8 +13,17 @@
 int mb_cmd_run(int argc, char **argv);
 int mb_cmd_list(int argc, char **argv);
 
-/* Prints "mapbench: WHAT: MESSAGE" on one line and exits with MB_EXIT_USAGE. */
+/* Prints "mapbench: WHAT: MESSAGE" on one line and exits with MB_EXIT_USAGE;
+ * while a workload file is read, "mapbench: FILE:LINE: WHAT: MESSAGE". */
 void mb_cmd_usage_error(const char *what, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
+
+/* Where the value being parsed comes from ("FILE:LINE"), or NULL for the
+ * command line. */
+extern const char *mb_cmd_location;
+
+/* The folders searched for a workload NAME: $MAPBENCH_WORKLOADS, then the
+ * installed ones; NULL-terminated, static. */
+const char *const *mb_cmd_workload_dirs(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "maps/registry.h"
 #include "measure/counters.h"
+#include "workload.h"
 
 #include <argp.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ static error_t parse_list(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->topic)
-			mb_cmd_usage_error("list", "expected a topic: maps or events");
+			mb_cmd_usage_error("list", "expected a topic: maps, events or workloads");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -66,7 +67,8 @@ int mb_cmd_list(int argc, char **argv)
 	const struct argp argp = {options, parse_list, "TOPIC",
 				  "List what mapbench knows.\vTopics:\n"
 				  "  maps     the map designs, for run --map\n"
-				  "  events   the libpfm4 events, for run -e, and whether they open here",
+				  "  events   the libpfm4 events, for run -e, and whether they open here\n"
+				  "  workloads the shipped workload files, for run -w",
 				  NULL, NULL, NULL};
 	struct list_args a = {0};
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
@@ -76,5 +78,7 @@ int mb_cmd_list(int argc, char **argv)
 	}
 	if (strcmp(a.topic, "events") == 0)
 		return list_events();
-	mb_cmd_usage_error("list", "unknown topic '%s' (expected maps or events)", a.topic);
+	if (strcmp(a.topic, "workloads") == 0)
+		return mb_workload_list();
+	mb_cmd_usage_error("list", "unknown topic '%s' (expected maps, events or workloads)", a.topic);
 }

@@ -53,10 +53,28 @@ static error_t parse_global(int key, char *arg, struct argp_state *state)
 	}
 }
 
+const char *mb_cmd_location;
+
+const char *const *mb_cmd_workload_dirs(void)
+{
+	static const char *dirs[4];
+	size_t n = 0;
+	const char *env = getenv("MAPBENCH_WORKLOADS");
+	if (env && *env)
+		dirs[n++] = env;
+	dirs[n++] = MB_WORKLOAD_DIR;     /* installed: $(pkgdatadir)/workloads */
+	dirs[n++] = MB_SRC_WORKLOAD_DIR; /* the source tree, for a build not installed */
+	dirs[n] = NULL;
+	return dirs;
+}
+
 void mb_cmd_usage_error(const char *what, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "mapbench: %s: ", what);
+	if (mb_cmd_location)
+		fprintf(stderr, "mapbench: %s: %s: ", mb_cmd_location, what);
+	else
+		fprintf(stderr, "mapbench: %s: ", what);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

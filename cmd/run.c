@@ -2,6 +2,7 @@
  * the table and write the JSON.  Every bad value is one line on stderr that
  * names the option, and exit status 2, before anything runs. */
 #include "commands.h"
+#include "workload.h"
 
 #include "maps/registry.h"
 #include "report/host.h"
@@ -51,6 +52,7 @@ static const char default_events[] =
 	"cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults";
 
 static const struct argp_option options[] = {
+	{"workload", 'w', "NAME|PATH", 0, "start from a workload file (mapbench list workloads); the other options override it", 0},
 	{"map", 'm', "LIST", 0, "map designs to run (mapbench list maps); default plain,locked,rwlocked", 0},
 	{"threads", 't', "LIST", 0, "concurrent logical tasks per run, 1 to 10M, e.g. 1,1k,1M; default 1,1k,1M", 0},
 	{"procs", 'p', "N", 0, "worker OS threads that run the tasks, 1 to 1024; default: online CPUs (1 for maps not safe for concurrent use)", 0},
@@ -94,6 +96,8 @@ struct run_args {
 	bool gctrace;
 	unsigned format;
 	bool ops_given, duration_given, keys_given;
+	bool in_file;          /* parsing a workload file's lines */
+	bool length_from_file; /* --ops or --duration came from a file */
 };
 
 static const char *const grow_names[] = {"incremental", "stw", NULL};
@@ -173,6 +177,19 @@ static void parse_threads(struct mb_sweep *sw, const char *arg)
 	free(copy);
 }
 
+/* A run's length given on the command line replaces a workload file's,
+ * whichever of --ops and --duration each used. */
+static void take_length(struct run_args *a)
+{
+	if (a->in_file) {
+		a->length_from_file = true;
+	} else if (a->length_from_file) {
+		a->length_from_file = false;
+		a->ops_given = a->duration_given = false;
+		a->sw.ops = a->sw.duration_ns = 0;
+	}
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct run_args *a = state->input;
@@ -208,10 +225,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		sw->prefill_explicit = true;
 		return 0;
 	case 'n':
+		take_length(a);
 		sw->ops = count_arg("--ops", arg, 1, UINT64_C(1) << 62);
 		a->ops_given = true;
 		return 0;
 	case 'd':
+		take_length(a);
 		duration_arg("--duration", arg, 0, &sw->duration_ns);
 		a->duration_given = true;
 		return 0;
@@ -253,6 +272,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'e':
 		a->events = arg;
 		return 0;
+	case 'w':
+		return 0; /* applied before the command line: see apply_workloads */
 	case OPT_GCTRACE:
 		a->gctrace = true;
 		return 0;
@@ -462,12 +483,46 @@ static int emit_csv(const struct run_args *a, const struct mb_result *res)
 	return rc ? 1 : 0;
 }
 
+/* A workload line goes through the command line's own parser. */
+static void apply_line(int key, const char *opt, char *value, void *arg)
+{
+	(void)opt;
+	struct argp_state state;
+	memset(&state, 0, sizeof state);
+	state.input = arg;
+	parse_opt(key, value, &state);
+}
+
+/* Every -w/--workload, in order, before the rest of the command line, so
+ * that the command line overrides the files. */
+static void apply_workloads(int argc, char **argv, struct run_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *name = NULL;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-w") == 0 || strcmp(argv[i], "--workload") == 0) && i + 1 < argc)
+			name = argv[++i];
+		else if (strncmp(argv[i], "--workload=", 11) == 0)
+			name = argv[i] + 11;
+		else if (strncmp(argv[i], "-w", 2) == 0 && argv[i][2])
+			name = argv[i] + 2;
+		if (name) {
+			a->in_file = true;
+			mb_workload_apply(name, options, apply_line, a);
+			a->in_file = false;
+			a->sw.workload = name;
+		}
+	}
+}
+
 int mb_cmd_run(int argc, char **argv)
 {
 	const struct argp argp = {options, parse_opt, NULL, doc, NULL, NULL, NULL};
 	struct run_args a;
 	memset(&a, 0, sizeof a);
 	set_defaults(&a);
+	apply_workloads(argc, argv, &a);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	resolve(&a);
 

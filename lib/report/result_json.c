@@ -39,7 +39,7 @@ static json_t *config_json(const struct mb_sweep *sw)
 	for (size_t i = 0; i < mb_counters_count(sw->counters); i++)
 		json_array_append_new(events, json_string(mb_counters_name(sw->counters, i)));
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o}",
+			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o, s:o}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -60,7 +60,8 @@ static json_t *config_json(const struct mb_sweep *sw)
 						     : json_integer((json_int_t)sw->pause_threshold_ns),
 		"max_events", (json_int_t)sw->max_events,
 		"window_ns", (json_int_t)sw->window_ns,
-		"events", events);
+		"events", events,
+		"workload", sw->workload ? json_string(sw->workload) : json_null());
 }
 
 static json_t *host_json(const struct mb_host *h)

@@ -36,6 +36,7 @@ struct mb_sweep {
 	const struct mb_counters *counters; /* -e, resolved */
 	size_t max_events;
 	uint64_t window_ns;       /* heatmap time window (reporting only) */
+	const char *workload;     /* the last -w given, or NULL */
 };
 
 /* Number of runs: nmaps * nthreads * count. */
