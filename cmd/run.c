@@ -16,6 +16,8 @@
 #include "util/parse.h"
 
 #include <argp.h>
+#include <pthread.h>
+#include <time.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -45,6 +47,7 @@ enum {
 	OPT_MAX_EVENTS,
 	OPT_WINDOW,
 	OPT_GCTRACE,
+	OPT_QUIET,
 };
 
 /* -e's default: what perf stat shows first, where the machine allows. */
@@ -72,6 +75,7 @@ static const struct argp_option options[] = {
 	{"window", OPT_WINDOW, "TIME", 0, "time window of the pause heatmap; default 1s", 0},
 	{"events", 'e', "LIST", 0, "count these libpfm4 events on each worker during the timed phase (mapbench list events), or none; default cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults", 0},
 	{"gctrace", OPT_GCTRACE, NULL, 0, "one stderr line per growth or promotion cycle, like GODEBUG=gctrace=1 (see mapbench-run(1))", 0},
+	{"quiet", 'q', NULL, 0, "no live progress line on stderr (it is shown only when stderr is a terminal)", 0},
 	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
 	{0},
@@ -94,6 +98,7 @@ struct run_args {
 	const char *csv;
 	const char *events;
 	bool gctrace;
+	bool quiet;
 	unsigned format;
 	bool ops_given, duration_given, keys_given;
 	bool in_file;          /* parsing a workload file's lines */
@@ -276,6 +281,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0; /* applied before the command line: see apply_workloads */
 	case OPT_GCTRACE:
 		a->gctrace = true;
+		return 0;
+	case 'q':
+		a->quiet = true;
 		return 0;
 	case OPT_PAUSE_THRESHOLD:
 		sw->pauses_off = strcmp(arg, "off") == 0;
@@ -483,6 +491,50 @@ static int emit_csv(const struct run_args *a, const struct mb_result *res)
 	return rc ? 1 : 0;
 }
 
+/* The live progress line: on stderr when it is a terminal, redrawn a few
+ * times a second from its own thread while a run executes. */
+struct progress {
+	pthread_t thread;
+	atomic_bool done;
+	atomic_uint_fast64_t ops;
+	atomic_uint_fast64_t start_ns;
+	size_t run, nruns;
+	uint64_t budget_ops, duration_ns;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *progress_main(void *arg)
+{
+	struct progress *p = arg;
+	uint64_t last_ops = 0, last_ns = mono_ns();
+	double rate = 0;
+	while (!atomic_load(&p->done)) {
+		struct timespec ts = {0, 200000000};
+		nanosleep(&ts, NULL);
+		uint64_t start = atomic_load_explicit(&p->start_ns, memory_order_relaxed);
+		uint64_t ops = atomic_load_explicit(&p->ops, memory_order_relaxed), now = mono_ns();
+		if (!start)
+			continue; /* still prefilling */
+		if (now > last_ns)
+			rate = (double)(ops - last_ops) / ((double)(now - last_ns) / 1e9);
+		last_ops = ops;
+		last_ns = now;
+		double elapsed = (double)(now - start) / 1e9;
+		double pct = p->budget_ops ? 100.0 * (double)ops / (double)p->budget_ops
+					   : 100.0 * elapsed * 1e9 / (double)p->duration_ns;
+		fprintf(stderr, "\r\033[Krun %zu/%zu  %.1fs  %5.1f%%  %.2f Mops/s", p->run, p->nruns,
+			elapsed, pct > 100 ? 100 : pct, rate / 1e6);
+	}
+	fputs("\r\033[K", stderr);
+	return NULL;
+}
+
 /* A workload line goes through the command line's own parser. */
 static void apply_line(int key, const char *opt, char *value, void *arg)
 {
@@ -547,7 +599,23 @@ int mb_cmd_run(int argc, char **argv)
 			r->cfg.trace = gctrace_line;
 			r->cfg.trace_arg = &trace;
 		}
+		struct progress progress = {
+			.run = i + 1,
+			.nruns = n,
+			.budget_ops = r->cfg.ops,
+			.duration_ns = r->cfg.duration_ns,
+		};
+		bool show = !a.quiet && isatty(STDERR_FILENO) &&
+			    pthread_create(&progress.thread, NULL, progress_main, &progress) == 0;
+		if (show) {
+			r->cfg.progress_ops = &progress.ops;
+			r->cfg.progress_start_ns = &progress.start_ns;
+		}
 		int rc = mb_run_execute(&r->cfg, &r->res, &interrupted);
+		if (show) {
+			atomic_store(&progress.done, true);
+			pthread_join(progress.thread, NULL);
+		}
 		if (rc) {
 			fprintf(stderr, "mapbench: run %zu (%s, %llu threads): %s\n", i + 1,
 				r->cfg.map->name, (unsigned long long)r->cfg.threads,

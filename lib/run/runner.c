@@ -178,11 +178,15 @@ static bool should_stop(struct worker *w, uint64_t deadline, uint64_t now)
 static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last, uint64_t now)
 {
 	struct mb_ts_window *win = mb_ts_window_at(&w->series, now - w->run->origin_ns);
+	uint64_t done = 0;
 	for (int k = 0; k < MB_OP_NKINDS; k++) {
+		done += by_kind[k] - last[k];
 		if (win)
 			win->ops[k] += by_kind[k] - last[k];
 		last[k] = by_kind[k];
 	}
+	if (w->run->cfg->progress_ops)
+		atomic_fetch_add_explicit(w->run->cfg->progress_ops, done, memory_order_relaxed);
 }
 
 static void *worker_main(void *arg)
@@ -529,6 +533,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	getrusage(RUSAGE_SELF, &ru0);
 	pthread_mutex_lock(&run.gate_mu);
 	run.origin_ns = now_ns();
+	if (cfg->progress_start_ns)
+		atomic_store_explicit(cfg->progress_start_ns, run.origin_ns, memory_order_relaxed);
 	res->pauses.origin_ns = run.origin_ns;
 	run.gate_open = true;
 	pthread_cond_broadcast(&run.gate_cv);

@@ -78,6 +78,11 @@ struct mb_run_config {
 	uint64_t window_ns;       /* time series window; 0 for 1 s */
 	mb_pause_tap_fn trace;    /* called for every growth/promotion cycle, or NULL */
 	void *trace_arg;
+	/* If set, workers add the ops they complete (every ~1024) and the
+	 * runner stores the timed start in progress_start_ns, so another thread
+	 * can show progress.  Relaxed atomics: a display, not a result. */
+	atomic_uint_fast64_t *progress_ops;
+	atomic_uint_fast64_t *progress_start_ns;
 	size_t max_events;        /* pause events kept (per worker, and in all) */
 };
 
