@@ -205,6 +205,41 @@ static void latency_modes(void)
 	}
 }
 
+static void fairness_and_digest(void)
+{
+	/* 10 ops over 3 tasks: budgets 4, 3, 3 */
+	struct mb_run_config cfg = base_config(&mb_null_ops);
+	cfg.threads = 3, cfg.procs = 1, cfg.ops = 10;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(r->task_ops_min == 3 && r->task_ops_median == 3 && r->task_ops_max == 4,
+	      "tasks did %llu..%llu (median %llu)", (unsigned long long)r->task_ops_min,
+	      (unsigned long long)r->task_ops_max, (unsigned long long)r->task_ops_median);
+	CHECK(r->fairness > 0.97 && r->fairness < 1.0, "Jain %.4f (100/102 = 0.980)", r->fairness);
+	uint64_t d1 = r->op_digest;
+	mb_run_result_free(r);
+	free(r);
+	/* many tasks: median among 1001 uneven budgets */
+	cfg.threads = 1001, cfg.ops = 1001 * 5 + 500;
+	r = run(&cfg, &rc, NULL);
+	CHECK(r->task_ops_min == 5 && r->task_ops_max == 6 && r->task_ops_median == 5,
+	      "1001 tasks: %llu/%llu/%llu", (unsigned long long)r->task_ops_min,
+	      (unsigned long long)r->task_ops_median, (unsigned long long)r->task_ops_max);
+	mb_run_result_free(r);
+	free(r);
+	/* the digest follows the op stream */
+	cfg.threads = 3, cfg.ops = 10;
+	r = run(&cfg, &rc, NULL);
+	CHECK(r->op_digest == d1, "same seed, same digest");
+	mb_run_result_free(r);
+	free(r);
+	cfg.seed = 99;
+	r = run(&cfg, &rc, NULL);
+	CHECK(r->op_digest != d1, "another seed, another digest");
+	mb_run_result_free(r);
+	free(r);
+}
+
 static void duration(void)
 {
 	struct mb_run_config cfg = base_config(&mb_null_ops);
@@ -353,6 +388,7 @@ int main(void)
 	op_budgets();
 	mixes();
 	duration();
+	fairness_and_digest();
 	latency_modes();
 	fatal();
 	interrupt();

@@ -285,6 +285,14 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 		"peak_rss_bytes", (json_int_t)r->peak_rss_bytes,
 		"minor_faults", (json_int_t)r->minor_faults,
 		"major_faults", (json_int_t)r->major_faults));
+	json_object_set_new(o, "fairness", json_pack("{s:I, s:I, s:I, s:o}",
+		"task_ops_min", (json_int_t)r->task_ops_min,
+		"task_ops_median", (json_int_t)r->task_ops_median,
+		"task_ops_max", (json_int_t)r->task_ops_max,
+		"jain_index", real_or_null(r->fairness)));
+	char digest[17];
+	snprintf(digest, sizeof digest, "%016llx", (unsigned long long)r->op_digest);
+	json_object_set_new(o, "op_digest", json_string(digest));
 	json_object_set_new(o, "prefill_s", real_or_null(r->prefill_s));
 	json_object_set_new(o, "spawn_s", real_or_null(r->spawn_s));
 	json_object_set_new(o, "task_bytes", json_integer((json_int_t)r->task_bytes));

@@ -51,6 +51,7 @@ struct worker {
 	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 	struct mb_timeseries series;
+	uint64_t digest;
 } __attribute__((aligned(64))); /* no false sharing between workers */
 
 _Static_assert(MB_TS_KINDS == MB_OP_NKINDS, "the time series counts every op kind");
@@ -209,6 +210,7 @@ static void *worker_main(void *arg)
 	uint32_t check_left = check_every;
 	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0};
 	uint64_t last_checkpoint[MB_OP_NKINDS] = {0};
+	uint64_t digest = 0;
 	int rc = 0;
 
 	mb_map_thread_online(map);
@@ -240,6 +242,9 @@ static void *worker_main(void *arg)
 			uint32_t r32 = (uint32_t)r;
 			int64_t key = (int64_t)mb_rng_below(r, keys);
 			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
+			/* one multiply-add per op: order-sensitive, cheap */
+			digest = digest * UINT64_C(0x100000001b3) +
+				 ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
 			bool timed = --sample_left == 0 && cfg->latency_every;
 			uint64_t t0 = 0, events_before = 0;
 			if (timed) {
@@ -285,6 +290,7 @@ failed:
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 done:
 	w->end_ns = now_ns();
+	w->digest = digest;
 	checkpoint(w, by_kind, last_checkpoint, w->end_ns);
 	mb_counters_stop(&counters);
 	mb_counters_read(&counters, w->counter_values);
@@ -352,6 +358,67 @@ static int spawn_tasks(struct run *run)
 	return 0;
 }
 
+/* The k-th smallest of v[0..n-1] (quickselect; reorders v). */
+static uint64_t select_kth(uint64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint64_t t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/* Ops per task: min, median, max and Jain's fairness index. */
+static int fairness(struct run *run, struct mb_run_result *res)
+{
+	uint64_t n = run->cfg->threads;
+	uint64_t *done = malloc(n * sizeof *done);
+	if (!done)
+		return -ENOMEM;
+	size_t k = 0;
+	double sum = 0, sum_sq = 0;
+	for (unsigned w = 0; w < run->cfg->procs; w++)
+		for (uint64_t j = 0; j < run->workers[w].ntasks; j++) {
+			uint64_t x = run->workers[w].tasks[j].done;
+			done[k++] = x;
+			sum += (double)x;
+			sum_sq += (double)x * (double)x;
+		}
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < k; i++) {
+		lo = done[i] < lo ? done[i] : lo;
+		hi = done[i] > hi ? done[i] : hi;
+	}
+	res->task_ops_min = k ? lo : 0;
+	res->task_ops_max = hi;
+	res->task_ops_median = k ? select_kth(done, k, k / 2) : 0;
+	res->fairness = sum_sq > 0 ? sum * sum / ((double)k * sum_sq) : 1.0;
+	free(done);
+	return 0;
+}
+
 /* Merges the workers' histograms, one kind at a time, into summaries (a
  * result keeps no histogram: they are large).  Returns 0 or -ENOMEM. */
 static int summarize_latency(struct run *run, struct mb_run_result *res)
@@ -404,6 +471,11 @@ static int collect(struct run *run, struct mb_run_result *res)
 			end = wk->end_ns;
 	}
 	mb_pause_sort(&res->pauses);
+	for (unsigned w = 0; w < cfg->procs; w++)
+		res->op_digest = res->op_digest * UINT64_C(0x9e3779b97f4a7c15) + run->workers[w].digest;
+	int frc = fairness(run, res);
+	if (frc)
+		return frc;
 	res->load_hits = res->hits_by_kind[MB_OP_LOAD];
 	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
 	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;

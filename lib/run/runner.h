@@ -116,6 +116,15 @@ struct mb_run_result {
 	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
 	struct mb_alloc_stats alloc; /* what the workers allocated while timed */
 	struct mb_timeseries series; /* per window, from the timed start; owned */
+	/* Fairness over the tasks: ops done per task, and Jain's index
+	 * (sum x)^2 / (n sum x^2): 1 when every task did as much, 1/n when one
+	 * did everything. */
+	uint64_t task_ops_min, task_ops_median, task_ops_max;
+	double fairness;
+	/* A digest of the op stream (task, kind, key of every op, in each
+	 * worker's order): with one worker, the same seed gives the same digest
+	 * exactly when the same ops ran. */
+	uint64_t op_digest;
 	uint64_t peak_rss_bytes;  /* the process's peak resident set so far */
 	uint64_t minor_faults;    /* page faults of the process during the run */
 	uint64_t major_faults;

@@ -43,8 +43,8 @@ for i in 1 2; do
 	"$MAPBENCH" run --map plain --threads 3 $small --mix 50:30:20 --seed 9 \
 		--hash-seed 1 --format json > "$TMP/d$i.json" || fail "determinism run $i"
 done
-a=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len]' "$TMP/d1.json")
-b=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len]' "$TMP/d2.json")
+a=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len, .op_digest]' "$TMP/d1.json")
+b=$(jq -c '.runs[0] | [.ops_by_kind, .load_hits, .final_len, .op_digest]' "$TMP/d2.json")
 [ "$a" = "$b" ] || fail "same seeds, different runs: $a vs $b"
 
 # Every sync.Map operation by name, on every map; sync reports its counters.
