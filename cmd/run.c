@@ -366,6 +366,44 @@ static void warn_unsupported(const struct mb_run_config *cfg, const struct mb_ru
 	}
 }
 
+/* The memory guard: refuse a run that cannot fit in the memory available,
+ * instead of being killed by the OOM killer halfway.  MemAvailable from
+ * /proc/meminfo; no guard when it cannot be read. */
+static uint64_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return 0;
+	char line[256];
+	unsigned long long kib = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kib * 1024;
+}
+
+static void check_memory(const struct run_args *a)
+{
+	uint64_t avail = mem_available();
+	if (!avail)
+		return;
+	for (size_t i = 0; i < mb_sweep_count(&a->sw); i++) {
+		struct mb_run_config cfg;
+		mb_sweep_run_config(&a->sw, i, &cfg, NULL);
+		uint64_t need = mb_run_estimate_bytes(&cfg);
+		if (need <= avail)
+			continue;
+		uint64_t tasks = cfg.threads * 32;
+		mb_cmd_usage_error(tasks * 2 > need ? "--threads" : "--keys",
+				   "the run of %s with %llu tasks and up to %llu keys needs about %.1f GiB, "
+				   "more than the %.1f GiB available",
+				   cfg.map->name, (unsigned long long)cfg.threads,
+				   (unsigned long long)cfg.keys, (double)need / (1 << 30),
+				   (double)avail / (1 << 30));
+	}
+}
+
 /* The defaults, then the rules between options. */
 static void resolve(struct run_args *a)
 {
@@ -388,6 +426,7 @@ static void resolve(struct run_args *a)
 			mb_cmd_usage_error("--output", "cannot write '%s': %s", a->output,
 					   strerror(-rc));
 	}
+	check_memory(a);
 	resolve_events(a);
 	if (a->csv) {
 		int rc = mb_atomic_check(a->csv);

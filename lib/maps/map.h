@@ -85,6 +85,9 @@ struct mb_map_ops {
 	const char *name;    /* as given to --map */
 	const char *summary; /* one line for `mapbench list maps` */
 	unsigned flags;      /* MB_MAP_F_* */
+	/* Rough bytes per live entry, growth slack included: the memory guard's
+	 * estimate, not a measurement (alloc reports those). */
+	unsigned bytes_per_entry;
 	/* Returns a new instance, or NULL with errno set. */
 	struct mb_map *(*create)(const struct mb_map_config *cfg);
 	void (*destroy)(struct mb_map *m);

@@ -926,6 +926,9 @@ const struct mb_map_ops mb_syncmap_ops = {
 	.name = "sync",
 	.summary = "Go 1.19 sync.Map: lock-free reads of promoted keys, dirty map under a mutex, RCU reclamation",
 	.flags = MB_MAP_F_CONCURRENT,
+	/* entry + value box (64 B each with malloc's rounding), a slot in
+	 * read and one in dirty, and a dirty copy during a rebuild */
+	.bytes_per_entry = 256,
 	.create = sync_create,
 	.destroy = sync_destroy,
 	.load = sync_load,

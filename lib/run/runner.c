@@ -494,6 +494,22 @@ static void free_workers(struct run *run, unsigned procs)
 	free(run->workers);
 }
 
+uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
+{
+	/* ops that can insert a key: the map may hold the whole key space */
+	bool inserts = cfg->mix[MB_OP_STORE] || cfg->mix[MB_OP_LOAD_OR_STORE] ||
+		       cfg->mix[MB_OP_SWAP];
+	uint64_t entries = inserts ? cfg->keys : cfg->prefill;
+	unsigned kinds = 0;
+	for (int k = 0; k < MB_OP_NKINDS; k++)
+		kinds += cfg->mix[k] != 0;
+	uint64_t per_worker = sizeof(struct worker) +
+		(cfg->latency_every ? kinds * sizeof(struct mb_hist) : 0) +
+		(uint64_t)cfg->max_events * sizeof(struct mb_pause_event);
+	return cfg->threads * sizeof(struct task) + cfg->procs * per_worker +
+	       entries * cfg->map->bytes_per_entry;
+}
+
 void mb_run_result_free(struct mb_run_result *res)
 {
 	mb_pause_log_free(&res->pauses);

@@ -134,6 +134,10 @@ struct mb_run_result {
 	int64_t final_len;        /* map length after the run (-1 if unknown) */
 };
 
+/* A rough upper estimate of the memory a run needs (tasks, per-worker
+ * buffers, the map at its largest), for refusing a run that cannot fit. */
+uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg);
+
 /* Frees what a result owns (its pause events).  Safe on a zeroed result. */
 void mb_run_result_free(struct mb_run_result *res);
 
