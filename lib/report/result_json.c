@@ -35,11 +35,13 @@ static json_t *config_json(const struct mb_sweep *sw)
 		snprintf(latency_mode, sizeof latency_mode, "all");
 	else
 		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
+	char dist[64];
+	mb_keydist_format(&sw->dist, dist, sizeof dist);
 	json_t *events = json_array();
 	for (size_t i = 0; i < mb_counters_count(sw->counters); i++)
 		json_array_append_new(events, json_string(mb_counters_name(sw->counters, i)));
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o, s:o}",
+			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o, s:o, s:s}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -61,7 +63,8 @@ static json_t *config_json(const struct mb_sweep *sw)
 		"max_events", (json_int_t)sw->max_events,
 		"window_ns", (json_int_t)sw->window_ns,
 		"events", events,
-		"workload", sw->workload ? json_string(sw->workload) : json_null());
+		"workload", sw->workload ? json_string(sw->workload) : json_null(),
+		"dist", dist);
 }
 
 static json_t *host_json(const struct mb_host *h)

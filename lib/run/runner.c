@@ -75,6 +75,7 @@ struct run {
 	/* Op kind of each percent: kind_of[32 random bits scaled to 0..99],
 	 * one load and no branch to choose. */
 	uint8_t kind_of[100];
+	struct mb_keydist dist; /* cfg's, prepared for cfg->keys */
 };
 
 const char *const mb_op_kind_names[MB_OP_NKINDS + 1] = {
@@ -197,6 +198,14 @@ static void *worker_main(void *arg)
 	const struct mb_run_config *cfg = run->cfg;
 	struct mb_map *map = run->map;
 	const uint64_t keys = cfg->keys;
+	const struct mb_keydist *dist = &run->dist;
+	const uint64_t windex = (uint64_t)(w - run->workers);
+	/* hotspot: the first hot_keys keys get the share hot_below / 2^24 */
+	const uint64_t hot_keys = dist->kind == MB_DIST_HOTSPOT
+		? (uint64_t)(dist->hot_fraction * (double)keys) + 1 : 0;
+	const uint64_t hot_below = (uint64_t)(dist->hot_probability * (double)(1 << 24));
+	/* sequential: task g walks keys from g * stride */
+	const uint64_t stride = keys / cfg->threads ? keys / cfg->threads : 1;
 	/* A local copy: the map call in between would force reloads. */
 	uint8_t kind_of[100];
 	memcpy(kind_of, run->kind_of, sizeof kind_of);
@@ -240,7 +249,25 @@ static void *worker_main(void *arg)
 			t->done++;
 			uint64_t r = mb_rng_next(&t->rng);
 			uint32_t r32 = (uint32_t)r;
-			int64_t key = (int64_t)mb_rng_below(r, keys);
+			int64_t key;
+			switch (dist->kind) {
+			case MB_DIST_UNIFORM:
+				key = (int64_t)mb_rng_below(r, keys);
+				break;
+			case MB_DIST_ZIPF:
+				key = (int64_t)mb_keydist_zipf(dist, &t->rng) - 1;
+				break;
+			case MB_DIST_SEQUENTIAL:
+				key = (int64_t)(((windex + i * cfg->procs) * stride + t->done - 1) % keys);
+				break;
+			default: { /* hotspot: high bits pick hot or cold, a remix the key */
+				uint64_t r2 = mb_rng_mix(r);
+				key = (r >> 40) < hot_below
+					? (int64_t)mb_rng_below(r2, hot_keys < keys ? hot_keys : keys)
+					: (int64_t)(hot_keys + mb_rng_below(r2, keys > hot_keys ? keys - hot_keys : 1)) %
+						  (int64_t)keys;
+			}
+			}
 			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
 			/* one multiply-add per op: order-sensitive, cheap */
 			digest = digest * UINT64_C(0x100000001b3) +
@@ -536,6 +563,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	atomic_init(&run.stop, 0);
 	atomic_init(&run.fatal_rc, 0);
 	set_kind_table(&run, cfg->mix);
+	run.dist = cfg->dist;
+	mb_keydist_prepare(&run.dist, cfg->keys);
 
 	struct mb_map_config mcfg = {
 		.hash_seed = cfg->hash_seed,

@@ -25,6 +25,7 @@
 #define MB_RUN_RUNNER_H
 
 #include "maps/map.h"
+#include "run/keydist.h"
 #include "run/timeseries.h"
 #include "measure/alloc.h"
 #include "measure/counters.h"
@@ -64,6 +65,7 @@ struct mb_run_config {
 	unsigned procs;           /* OS worker threads, >= 1 */
 	unsigned mix[MB_OP_NKINDS]; /* percent per op kind, sums to 100 */
 	uint64_t keys;            /* key space: keys are drawn from [0, keys) */
+	struct mb_keydist dist;   /* how (zeroed: uniform); prepared by the runner */
 	uint64_t prefill;         /* keys 0..prefill-1 stored before timing */
 	uint64_t ops;             /* total op budget, or 0 when duration_ns is set */
 	uint64_t duration_ns;     /* run length, or 0 when ops is set */

@@ -34,6 +34,7 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.pauses_off = sw->pauses_off,
 		.counters = sw->counters,
 		.window_ns = sw->window_ns,
+		.dist = sw->dist,
 		.max_events = sw->max_events,
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)

@@ -37,6 +37,7 @@ struct mb_sweep {
 	size_t max_events;
 	uint64_t window_ns;       /* heatmap time window (reporting only) */
 	const char *workload;     /* the last -w given, or NULL */
+	struct mb_keydist dist;   /* --dist */
 };
 
 /* Number of runs: nmaps * nthreads * count. */

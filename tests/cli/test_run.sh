@@ -142,6 +142,19 @@ grep -c '^gctrace: run 1 plain grow @[0-9.]*s worker 0 len [0-9]* [0-9.]*ms$' "$
 sed -n 's/.* len \([0-9]*\) .*/\1/p' "$TMP/err" | head -3 | tr '\n' ' ' > "$TMP/lens"
 [ "$(cat "$TMP/lens")" = "8 13 26 " ] || fail "gctrace: first grows at $(cat "$TMP/lens")"
 
+# Key distributions: 100k stores on 100k keys by 4 tasks.
+dist_len() {
+	"$MAPBENCH" run --map plain --threads 4 --procs 1 --keys 100k --prefill 0 --mix write \
+		--ops 100k --dist "$1" -e none --format json | jq -r '.runs[0].final_len'
+}
+[ "$(dist_len sequential)" -eq 100000 ] || fail "sequential: every key once"
+u=$(dist_len uniform)
+[ "$u" -gt 60000 ] && [ "$u" -lt 66000 ] || fail "uniform: $u distinct keys, want about 63200"
+[ "$(dist_len zipf:1.5)" -lt 10000 ] || fail "zipf:1.5 spreads too much"
+[ "$(dist_len hotspot:0.01:0.99)" -lt 3000 ] || fail "hotspot:0.01:0.99 spreads too much"
+expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 100 --keys 10 --dist zipf:0.99 --format json -e none
+json_check "$TMP/out" '.config.dist == "zipf:0.99"'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
