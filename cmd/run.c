@@ -49,6 +49,7 @@ enum {
 	OPT_GCTRACE,
 	OPT_QUIET,
 	OPT_DIST,
+	OPT_WARMUP,
 };
 
 /* -e's default: what perf stat shows first, where the machine allows. */
@@ -67,6 +68,7 @@ static const struct argp_option options[] = {
 	{"ops", 'n', "N", 0, "operations per run, split over the tasks (excludes --duration)", 0},
 	{"duration", 'd', "TIME", 0, "length of each run, e.g. 500ms, 2s, 1m; default 1s (excludes --ops)", 0},
 	{"count", OPT_COUNT, "N", 0, "run each configuration N times, each recorded separately (like go test -count); default 1", 0},
+	{"warmup", OPT_WARMUP, "TIME|OPS", 0, "run this long (e.g. 500ms) or this many ops (e.g. 1M) before each timed phase, unmeasured", 0},
 	{"seed", OPT_SEED, "N", 0, "seed of the workload's random streams; default 1", 0},
 	{"hash-seed", OPT_HASH_SEED, "N", 0, "fix the maps' hash seed (Go's hash0); default random", 0},
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
@@ -286,6 +288,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'q':
 		a->quiet = true;
+		return 0;
+	case OPT_WARMUP:
+		sw->warmup_ops = sw->warmup_ns = 0;
+		if (mb_parse_duration(arg, 1, &sw->warmup_ns) != 0 &&
+		    mb_parse_count(arg, 0, UINT64_C(1) << 62, &sw->warmup_ops) != 0)
+			mb_cmd_usage_error("--warmup", "expected a time like 500ms or an op count like 1M, got '%s'", arg);
 		return 0;
 	case OPT_DIST:
 		rc = mb_keydist_parse(arg, &sw->dist);

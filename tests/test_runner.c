@@ -240,6 +240,34 @@ static void fairness_and_digest(void)
 	free(r);
 }
 
+static void warmup(void)
+{
+	/* warm-up ops are not counted; the timed phase does its budget */
+	struct mb_run_config cfg = base_config(&mb_locked_ops);
+	cfg.warmup_ops = 50000;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_OK && r->ops == cfg.ops, "warm-up by ops: %llu ops",
+	      (unsigned long long)r->ops);
+	mb_run_result_free(r);
+	free(r);
+	cfg.warmup_ops = 0;
+	cfg.warmup_ns = 20000000;
+	r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->ops == cfg.ops, "warm-up by time");
+	mb_run_result_free(r);
+	free(r);
+	/* a fatal error while warming up ends the run as fatal */
+	cfg = base_config(&fatal_ops);
+	cfg.prefill = 0;
+	cfg.warmup_ops = 100000;
+	r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_FATAL && r->ops < cfg.ops, "fatal in warm-up: %d, %llu ops",
+	      r->outcome, (unsigned long long)r->ops);
+	mb_run_result_free(r);
+	free(r);
+}
+
 static void duration(void)
 {
 	struct mb_run_config cfg = base_config(&mb_null_ops);
@@ -388,6 +416,7 @@ int main(void)
 	op_budgets();
 	mixes();
 	duration();
+	warmup();
 	fairness_and_digest();
 	latency_modes();
 	fatal();

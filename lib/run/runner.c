@@ -65,7 +65,11 @@ struct run {
 	pthread_mutex_t gate_mu;
 	pthread_cond_t gate_cv;
 	bool gate_open;
-	uint64_t origin_ns;   /* when the gate opened: pause times count from it */
+	uint64_t origin_ns;   /* when the timed phase began: pause times count from it */
+	/* After a warm-up, the started workers meet once more (under gate_mu);
+	 * the last to arrive restarts the clock. */
+	unsigned nstarted, warm_arrived;
+	bool warm_done;
 	/* Set by the first worker that must stop everyone (fatal or error);
 	 * relaxed loads suffice: it only asks others to stop early, and the
 	 * results they publish are read after pthread_join. */
@@ -191,21 +195,116 @@ static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last
 		atomic_fetch_add_explicit(w->run->cfg->progress_ops, done, memory_order_relaxed);
 }
 
+/* How a worker turns random bits into a key (see keydist.h). */
+struct keygen {
+	const struct mb_keydist *dist;
+	uint64_t keys;
+	uint64_t hot_keys, hot_below; /* hotspot: first hot_keys get hot_below/2^24 */
+	uint64_t stride;              /* sequential: task g walks keys from g * stride */
+};
+
+static void keygen_init(struct keygen *g, const struct run *run)
+{
+	const struct mb_run_config *cfg = run->cfg;
+	g->dist = &run->dist;
+	g->keys = cfg->keys;
+	g->hot_keys = g->dist->kind == MB_DIST_HOTSPOT
+		? (uint64_t)(g->dist->hot_fraction * (double)cfg->keys) + 1 : 0;
+	g->hot_below = (uint64_t)(g->dist->hot_probability * (double)(1 << 24));
+	g->stride = cfg->keys / cfg->threads ? cfg->keys / cfg->threads : 1;
+}
+
+/* The key of task t (global index gi) for random bits r. */
+static inline int64_t next_key(const struct keygen *g, struct task *t, uint64_t r, uint64_t gi)
+{
+	switch (g->dist->kind) {
+	case MB_DIST_UNIFORM:
+		return (int64_t)mb_rng_below(r, g->keys);
+	case MB_DIST_ZIPF:
+		return (int64_t)mb_keydist_zipf(g->dist, &t->rng) - 1;
+	case MB_DIST_SEQUENTIAL:
+		return (int64_t)((gi * g->stride + t->done) % g->keys);
+	default: { /* hotspot: the high bits pick hot or cold, a remix the key */
+		uint64_t r2 = mb_rng_mix(r), hot = g->hot_keys < g->keys ? g->hot_keys : g->keys;
+		if ((r >> 40) < g->hot_below)
+			return (int64_t)mb_rng_below(r2, hot);
+		return (int64_t)((hot + mb_rng_below(r2, g->keys > hot ? g->keys - hot : 1)) % g->keys);
+	}
+	}
+}
+
+/* After the warm-up: wait for every started worker; the last one restarts
+ * the clock, so the timed phase begins for all at once. */
+static void warm_meet(struct run *run)
+{
+	pthread_mutex_lock(&run->gate_mu);
+	if (++run->warm_arrived == run->nstarted) {
+		run->origin_ns = now_ns();
+		if (run->cfg->progress_start_ns)
+			atomic_store_explicit(run->cfg->progress_start_ns, run->origin_ns,
+					      memory_order_relaxed);
+		run->warm_done = true;
+		pthread_cond_broadcast(&run->gate_cv);
+	}
+	while (!run->warm_done)
+		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
+	pthread_mutex_unlock(&run->gate_mu);
+}
+
+/* An op failed: a fatal code ends the run as Go's fatal error does (the
+ * first one wins), anything else is this worker's error; everyone stops. */
+static void stop_for(struct worker *w, int rc)
+{
+	struct run *run = w->run;
+	if (mb_map_is_fatal(rc)) {
+		int expected = 0;
+		atomic_compare_exchange_strong_explicit(&run->fatal_rc, &expected, rc,
+			memory_order_relaxed, memory_order_relaxed);
+	} else {
+		w->error = rc;
+	}
+	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
+}
+
+/* Ops that nothing measures, round-robin like the timed phase, to bring the
+ * map (and caches) to a steady state.  Returns 0, or what an op returned
+ * that ends the run (after raising the stop flag). */
+static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind_of)
+{
+	struct run *run = w->run;
+	const struct mb_run_config *cfg = run->cfg;
+	uint64_t budget = cfg->warmup_ops / cfg->procs + (w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
+	uint64_t deadline = cfg->warmup_ns ? now_ns() + cfg->warmup_ns : 0;
+	uint64_t done = 0, range_entries = 0;
+	if (!w->ntasks || (!budget && !deadline))
+		return 0;
+	for (uint64_t i = 0;; i = i + 1 < w->ntasks ? i + 1 : 0) {
+		struct task *t = &w->tasks[i];
+		uint64_t r = mb_rng_next(&t->rng);
+		unsigned kind = kind_of[((uint64_t)(uint32_t)r * 100) >> 32];
+		int64_t key = next_key(g, t, r, (uint64_t)(w - run->workers) + i * cfg->procs);
+		int rc = do_op(run->map, kind, key, r, &range_entries);
+		if (rc < 0)
+			return rc;
+		if (++done == budget)
+			return 0;
+		if ((done & (CHECK_EVERY - 1)) == 0 &&
+		    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
+		     (run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed)) ||
+		     (deadline && now_ns() >= deadline)))
+			return 0;
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
 	struct mb_map *map = run->map;
-	const uint64_t keys = cfg->keys;
-	const struct mb_keydist *dist = &run->dist;
 	const uint64_t windex = (uint64_t)(w - run->workers);
-	/* hotspot: the first hot_keys keys get the share hot_below / 2^24 */
-	const uint64_t hot_keys = dist->kind == MB_DIST_HOTSPOT
-		? (uint64_t)(dist->hot_fraction * (double)keys) + 1 : 0;
-	const uint64_t hot_below = (uint64_t)(dist->hot_probability * (double)(1 << 24));
-	/* sequential: task g walks keys from g * stride */
-	const uint64_t stride = keys / cfg->threads ? keys / cfg->threads : 1;
+	struct keygen keygen;
+	keygen_init(&keygen, run);
 	/* A local copy: the map call in between would force reloads. */
 	uint8_t kind_of[100];
 	memcpy(kind_of, run->kind_of, sizeof kind_of);
@@ -228,8 +327,14 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&run->gate_mu);
 	while (!run->gate_open)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
-	w->log.origin_ns = run->origin_ns;
 	pthread_mutex_unlock(&run->gate_mu);
+	if (cfg->warmup_ops || cfg->warmup_ns) {
+		int wrc = warm_up(w, &keygen, kind_of);
+		if (wrc < 0)
+			stop_for(w, wrc);
+		warm_meet(run);
+	}
+	w->log.origin_ns = run->origin_ns;
 	if (!cfg->pauses_off || cfg->trace)
 		mb_pause_attach(&w->log);
 	struct mb_alloc_stats alloc0, alloc1;
@@ -246,28 +351,10 @@ static void *worker_main(void *arg)
 				continue;
 			active = true;
 			t->budget--;
-			t->done++;
 			uint64_t r = mb_rng_next(&t->rng);
 			uint32_t r32 = (uint32_t)r;
-			int64_t key;
-			switch (dist->kind) {
-			case MB_DIST_UNIFORM:
-				key = (int64_t)mb_rng_below(r, keys);
-				break;
-			case MB_DIST_ZIPF:
-				key = (int64_t)mb_keydist_zipf(dist, &t->rng) - 1;
-				break;
-			case MB_DIST_SEQUENTIAL:
-				key = (int64_t)(((windex + i * cfg->procs) * stride + t->done - 1) % keys);
-				break;
-			default: { /* hotspot: high bits pick hot or cold, a remix the key */
-				uint64_t r2 = mb_rng_mix(r);
-				key = (r >> 40) < hot_below
-					? (int64_t)mb_rng_below(r2, hot_keys < keys ? hot_keys : keys)
-					: (int64_t)(hot_keys + mb_rng_below(r2, keys > hot_keys ? keys - hot_keys : 1)) %
-						  (int64_t)keys;
-			}
-			}
+			int64_t key = next_key(&keygen, t, r, windex + i * cfg->procs);
+			t->done++;
 			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
 			/* one multiply-add per op: order-sensitive, cheap */
 			digest = digest * UINT64_C(0x100000001b3) +
@@ -307,14 +394,7 @@ static void *worker_main(void *arg)
 	goto done;
 
 failed:
-	if (mb_map_is_fatal(rc)) {
-		int expected = 0;
-		atomic_compare_exchange_strong_explicit(&run->fatal_rc, &expected, rc,
-			memory_order_relaxed, memory_order_relaxed);
-	} else {
-		w->error = rc;
-	}
-	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
+	stop_for(w, rc);
 done:
 	w->end_ns = now_ns();
 	w->digest = digest;
@@ -498,6 +578,7 @@ static int collect(struct run *run, struct mb_run_result *res)
 			end = wk->end_ns;
 	}
 	mb_pause_sort(&res->pauses);
+	res->pauses.origin_ns = run->origin_ns;
 	for (unsigned w = 0; w < cfg->procs; w++)
 		res->op_digest = res->op_digest * UINT64_C(0x9e3779b97f4a7c15) + run->workers[w].digest;
 	int frc = fairness(run, res);
@@ -649,6 +730,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	struct rusage ru0, ru1;
 	getrusage(RUSAGE_SELF, &ru0);
 	pthread_mutex_lock(&run.gate_mu);
+	run.nstarted = started;
 	run.origin_ns = now_ns();
 	if (cfg->progress_start_ns)
 		atomic_store_explicit(cfg->progress_start_ns, run.origin_ns, memory_order_relaxed);

@@ -3,9 +3,10 @@
  *
  * How a run goes: create the map; prefill keys 0..prefill-1 from one thread;
  * allocate and seed the task records (timed: spawn_s); start the workers;
- * all workers wait at a start gate, then run their tasks round-robin, one op
- * per task per turn, until the op budget is spent, the duration passes, a map
- * returns a fatal code, or *interrupt becomes non-zero.
+ * all workers wait at a start gate, warm up if asked (ops that nothing
+ * measures, then all workers meet again), then run their tasks round-robin,
+ * one op per task per turn, until the op budget is spent, the duration
+ * passes, a map returns a fatal code, or *interrupt becomes non-zero.
  *
  * Tasks are small records (RNG stream, op budget, counters), never threads
  * or stacks: task i runs on worker i % procs.
@@ -69,6 +70,8 @@ struct mb_run_config {
 	uint64_t prefill;         /* keys 0..prefill-1 stored before timing */
 	uint64_t ops;             /* total op budget, or 0 when duration_ns is set */
 	uint64_t duration_ns;     /* run length, or 0 when ops is set */
+	uint64_t warmup_ops;      /* ops run before the timed phase, not measured */
+	uint64_t warmup_ns;       /* or a warm-up time (at most one of the two) */
 	uint64_t seed;            /* workload RNG seed */
 	uint64_t hash_seed;       /* map hash0 when hash_seed_set */
 	bool hash_seed_set;

@@ -25,6 +25,8 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.prefill = sw->prefill,
 		.ops = sw->ops,
 		.duration_ns = sw->duration_ns,
+		.warmup_ops = sw->warmup_ops,
+		.warmup_ns = sw->warmup_ns,
 		.seed = sw->seed,
 		.hash_seed = sw->hash_seed,
 		.hash_seed_set = sw->hash_seed_set,

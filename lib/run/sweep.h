@@ -25,6 +25,7 @@ struct mb_sweep {
 	uint64_t keys, prefill;
 	bool prefill_explicit;
 	uint64_t ops, duration_ns;
+	uint64_t warmup_ops, warmup_ns; /* --warmup, at most one set */
 	uint64_t seed;
 	uint64_t hash_seed;
 	bool hash_seed_set;

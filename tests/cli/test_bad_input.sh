@@ -54,6 +54,8 @@ expect_usage --dist run --dist zipf:0
 expect_usage --dist run --dist zipf:abc
 expect_usage --dist run --dist hotspot:0.5
 expect_usage --dist run --dist hotspot:2:0.5
+expect_usage --warmup run --warmup soon
+expect_usage --warmup run --warmup 1x
 expect_usage --count run --count 0
 expect_usage --count run --count 257
 expect_usage --count run --count x

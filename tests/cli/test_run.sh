@@ -155,6 +155,14 @@ u=$(dist_len uniform)
 expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 100 --keys 10 --dist zipf:0.99 --format json -e none
 json_check "$TMP/out" '.config.dist == "zipf:0.99"'
 
+# --warmup: not measured, and the map is warm when timing starts.
+expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --procs 1 --keys 100k --prefill 0 --mix write \
+	--warmup 200k --ops 1000 -e none --format json
+json_check "$TMP/out" '.config.warmup_ops == 200000 and .runs[0].ops == 1000 and .runs[0].final_len > 80000'
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --procs 2 --keys 1k --warmup 100ms --ops 1000 \
+	-e none --format json
+json_check "$TMP/out" '.config.warmup_ns == 100000000 and .runs[0].ops == 1000 and .runs[0].elapsed_s < 0.1'
+
 # --duration and --grow stw.
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
