@@ -62,7 +62,7 @@ static const struct argp_option options[] = {
 	{"threads", 't', "LIST", 0, "concurrent logical tasks per run, 1 to 10M, e.g. 1,1k,1M; default 1,1k,1M", 0},
 	{"procs", 'p', "N", 0, "worker OS threads that run the tasks, 1 to 1024; default: online CPUs (1 for maps not safe for concurrent use)", 0},
 	{"mix", OPT_MIX, "MIX", 0, "op mix in percent: R:W[:D] (load:store:delete), read, write, mixed, or op=P,... with ops load, store, delete, load_or_store, load_and_delete, swap, cas, cad, range; default 90:10", 0},
-	{"dist", OPT_DIST, "DIST", 0, "key distribution: uniform (default), zipf:S, sequential, hotspot:F:P", 0},
+	{"dist", OPT_DIST, "DIST", 0, "key distribution: uniform (default), zipf:S, sequential, hotspot:F:P, latest", 0},
 	{"keys", OPT_KEYS, "N", 0, "key space: keys are drawn from [0, N); default 1M", 0},
 	{"prefill", OPT_PREFILL, "N", 0, "keys stored before timing, at most --keys; default keys/2", 0},
 	{"ops", 'n', "N", 0, "operations per run, split over the tasks (excludes --duration)", 0},
@@ -300,7 +300,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (rc == -ERANGE)
 			mb_cmd_usage_error("--dist", "zipf's S must be in (0, 100], hotspot's F and P in (0, 1); got '%s'", arg);
 		if (rc)
-			mb_cmd_usage_error("--dist", "expected uniform, zipf:S, sequential or hotspot:F:P, got '%s'", arg);
+			mb_cmd_usage_error("--dist", "expected uniform, zipf:S, sequential, hotspot:F:P or latest, got '%s'", arg);
 		return 0;
 	case OPT_PAUSE_THRESHOLD:
 		sw->pauses_off = strcmp(arg, "off") == 0;

@@ -51,6 +51,8 @@ int main(void)
 			     "hotspot:0.2:", "hotspot::0.8", "normal", "zipf:-1"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK(mb_keydist_parse(bad[i], &d) == -EINVAL, "'%s' refused as a form", bad[i]);
+	CHECK(mb_keydist_parse("latest", &d) == 0 && d.kind == MB_DIST_LATEST && d.s == 0.99,
+	      "latest: YCSB's constant");
 	CHECK(mb_keydist_parse("zipf:0", &d) == -ERANGE, "zipf:0 out of range");
 	CHECK(mb_keydist_parse("hotspot:1:0.5", &d) == -ERANGE, "F = 1 out of range");
 	CHECK(mb_keydist_parse("hotspot:0.5:0", &d) == -ERANGE, "P = 0 out of range");

@@ -29,6 +29,11 @@ int mb_keydist_parse(const char *s, struct mb_keydist *d)
 		d->kind = MB_DIST_SEQUENTIAL;
 		return 0;
 	}
+	if (strcmp(s, "latest") == 0) {
+		d->kind = MB_DIST_LATEST;
+		d->s = 0.99; /* YCSB's zipfian constant */
+		return 0;
+	}
 	if (strncmp(s, "zipf:", 5) == 0) {
 		d->kind = MB_DIST_ZIPF;
 		if (number(s + 5, &end, &d->s) || *end)
@@ -82,7 +87,7 @@ static double h(const struct mb_keydist *d, double x)
 void mb_keydist_prepare(struct mb_keydist *d, uint64_t n)
 {
 	d->n = n;
-	if (d->kind != MB_DIST_ZIPF)
+	if (d->kind != MB_DIST_ZIPF && d->kind != MB_DIST_LATEST)
 		return;
 	d->h_x1 = H(d, 1.5) - 1;
 	d->h_n = H(d, (double)n + 0.5);
@@ -117,6 +122,9 @@ void mb_keydist_format(const struct mb_keydist *d, char *buf, unsigned long size
 		break;
 	case MB_DIST_HOTSPOT:
 		snprintf(buf, size, "hotspot:%g:%g", d->hot_fraction, d->hot_probability);
+		break;
+	case MB_DIST_LATEST:
+		snprintf(buf, size, "latest");
 		break;
 	default:
 		snprintf(buf, size, "uniform");

@@ -6,6 +6,10 @@
  *                  per draw, no table, any key count
  *   sequential     each task walks its own slice of the key space in order
  *   hotspot:F:P    the first fraction F of the keys get fraction P of the ops
+ *   latest         YCSB's: writes insert the next new key (a counter shared
+ *                  by all tasks, from the prefill on, wrapping at the key
+ *                  space); other ops read keys zipf-distributed (S = 0.99)
+ *                  by how recently they were inserted
  *
  * Draws use the task's own stream, so a run stays reproducible from its
  * seed.  A parsed distribution is read-only: share it between threads.
@@ -15,7 +19,13 @@
 
 #include <stdint.h>
 
-enum mb_dist_kind { MB_DIST_UNIFORM = 0, MB_DIST_ZIPF, MB_DIST_SEQUENTIAL, MB_DIST_HOTSPOT };
+enum mb_dist_kind {
+	MB_DIST_UNIFORM = 0,
+	MB_DIST_ZIPF,
+	MB_DIST_SEQUENTIAL,
+	MB_DIST_HOTSPOT,
+	MB_DIST_LATEST,
+};
 
 struct mb_keydist {
 	enum mb_dist_kind kind;
@@ -27,7 +37,7 @@ struct mb_keydist {
 	double h_x1, h_n, s_val;
 };
 
-/* Parses "uniform", "zipf:S", "sequential", "hotspot:F:P".  Returns 0 or
+/* Parses "uniform", "zipf:S", "sequential", "hotspot:F:P", "latest".  Returns 0 or
  * -EINVAL (form) / -ERANGE (S <= 0 or > 100, F or P outside (0, 1)). */
 int mb_keydist_parse(const char *s, struct mb_keydist *d);
 

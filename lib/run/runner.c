@@ -80,6 +80,8 @@ struct run {
 	 * one load and no branch to choose. */
 	uint8_t kind_of[100];
 	struct mb_keydist dist; /* cfg's, prepared for cfg->keys */
+	/* latest: keys inserted so far (relaxed: only a position, never data) */
+	atomic_uint_fast64_t inserted;
 };
 
 const char *const mb_op_kind_names[MB_OP_NKINDS + 1] = {
@@ -198,15 +200,17 @@ static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last
 /* How a worker turns random bits into a key (see keydist.h). */
 struct keygen {
 	const struct mb_keydist *dist;
+	atomic_uint_fast64_t *inserted; /* latest: the run's insert counter */
 	uint64_t keys;
 	uint64_t hot_keys, hot_below; /* hotspot: first hot_keys get hot_below/2^24 */
 	uint64_t stride;              /* sequential: task g walks keys from g * stride */
 };
 
-static void keygen_init(struct keygen *g, const struct run *run)
+static void keygen_init(struct keygen *g, struct run *run)
 {
 	const struct mb_run_config *cfg = run->cfg;
 	g->dist = &run->dist;
+	g->inserted = &run->inserted;
 	g->keys = cfg->keys;
 	g->hot_keys = g->dist->kind == MB_DIST_HOTSPOT
 		? (uint64_t)(g->dist->hot_fraction * (double)cfg->keys) + 1 : 0;
@@ -214,10 +218,29 @@ static void keygen_init(struct keygen *g, const struct run *run)
 	g->stride = cfg->keys / cfg->threads ? cfg->keys / cfg->threads : 1;
 }
 
-/* The key of task t (global index gi) for random bits r. */
-static inline int64_t next_key(const struct keygen *g, struct task *t, uint64_t r, uint64_t gi)
+/* Ops that can insert a key (what `latest` turns into inserts). */
+static inline bool inserts(unsigned kind)
+{
+	return kind == MB_OP_STORE || kind == MB_OP_LOAD_OR_STORE || kind == MB_OP_SWAP;
+}
+
+/* The key of task t (global index gi) for random bits r and op kind. */
+static inline int64_t next_key(const struct keygen *g, struct task *t, uint64_t r, uint64_t gi,
+			       unsigned kind)
 {
 	switch (g->dist->kind) {
+	case MB_DIST_LATEST: {
+		if (inserts(kind)) /* the next new key */
+			return (int64_t)(atomic_fetch_add_explicit(g->inserted, 1,
+								   memory_order_relaxed) % g->keys);
+		uint64_t n = atomic_load_explicit(g->inserted, memory_order_relaxed);
+		uint64_t back = mb_keydist_zipf(g->dist, &t->rng) - 1; /* 0: the newest */
+		if (n == 0)
+			return 0;
+		if (back >= n)
+			back %= n;
+		return (int64_t)((n - 1 - back) % g->keys);
+	}
 	case MB_DIST_UNIFORM:
 		return (int64_t)mb_rng_below(r, g->keys);
 	case MB_DIST_ZIPF:
@@ -282,7 +305,7 @@ static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind
 		struct task *t = &w->tasks[i];
 		uint64_t r = mb_rng_next(&t->rng);
 		unsigned kind = kind_of[((uint64_t)(uint32_t)r * 100) >> 32];
-		int64_t key = next_key(g, t, r, (uint64_t)(w - run->workers) + i * cfg->procs);
+		int64_t key = next_key(g, t, r, (uint64_t)(w - run->workers) + i * cfg->procs, kind);
 		int rc = do_op(run->map, kind, key, r, &range_entries);
 		if (rc < 0)
 			return rc;
@@ -353,9 +376,9 @@ static void *worker_main(void *arg)
 			t->budget--;
 			uint64_t r = mb_rng_next(&t->rng);
 			uint32_t r32 = (uint32_t)r;
-			int64_t key = next_key(&keygen, t, r, windex + i * cfg->procs);
-			t->done++;
 			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
+			int64_t key = next_key(&keygen, t, r, windex + i * cfg->procs, kind);
+			t->done++;
 			/* one multiply-add per op: order-sensitive, cheap */
 			digest = digest * UINT64_C(0x100000001b3) +
 				 ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
@@ -646,6 +669,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	set_kind_table(&run, cfg->mix);
 	run.dist = cfg->dist;
 	mb_keydist_prepare(&run.dist, cfg->keys);
+	atomic_init(&run.inserted, cfg->prefill);
 
 	struct mb_map_config mcfg = {
 		.hash_seed = cfg->hash_seed,

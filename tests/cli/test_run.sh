@@ -152,6 +152,10 @@ u=$(dist_len uniform)
 [ "$u" -gt 60000 ] && [ "$u" -lt 66000 ] || fail "uniform: $u distinct keys, want about 63200"
 [ "$(dist_len zipf:1.5)" -lt 10000 ] || fail "zipf:1.5 spreads too much"
 [ "$(dist_len hotspot:0.01:0.99)" -lt 3000 ] || fail "hotspot:0.01:0.99 spreads too much"
+# latest: stores insert new keys, loads read inserted ones (so all hit)
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --procs 1 --keys 1M --prefill 1000 --mix 95:5 \
+	--dist latest --ops 100k -e none --format json
+json_check "$TMP/out" '.runs[0] | .load_hits == .ops_by_kind.load and .final_len == 1000 + .ops_by_kind.store'
 expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 100 --keys 10 --dist zipf:0.99 --format json -e none
 json_check "$TMP/out" '.config.dist == "zipf:0.99"'
 
