@@ -15,7 +15,8 @@ static const char doc[] =
 	"\v"
 	"Commands:\n"
 	"  run        run map benchmarks (see mapbench run --help)\n"
-	"  list maps  list the map designs\n"
+	"  list maps|events|workloads\n"
+	"             list the map designs, the libpfm4 events, the shipped workloads\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal\n"
 	"(a map detected concurrent misuse), 130/143 interrupted.";
