@@ -217,9 +217,9 @@ static size_t array_bytes(const struct barray *a)
 static void free_ovflist(struct mb_gomap *h, struct ovflist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
+		mb_free(MB_ALLOC_OVERFLOW, l->v[i]);
 	h->bucket_bytes -= l->n * sizeof(struct bmap);
-	free(l->v);
+	mb_free(MB_ALLOC_OTHER, l->v);
 	*l = (struct ovflist){0};
 }
 
@@ -229,10 +229,10 @@ static void free_retired(struct mb_gomap *h, struct retired *r)
 		struct retired *next = r->next;
 		if (r->array) {
 			h->bucket_bytes -= array_bytes(r->array);
-			free(r->array);
+			mb_free(MB_ALLOC_BUCKETS, r->array);
 		}
 		free_ovflist(h, &r->ovf);
-		free(r);
+		mb_free(MB_ALLOC_OTHER, r);
 		r = next;
 	}
 }
@@ -246,7 +246,7 @@ static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist 
 	if (!keep) {
 		if (a) {
 			h->bucket_bytes -= array_bytes(a);
-			free(a);
+			mb_free(MB_ALLOC_BUCKETS, a);
 		}
 		free_ovflist(h, ovf);
 		return 0;
@@ -522,7 +522,7 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	if (B != 0) {
 		struct barray *a = make_bucket_array(h, B);
 		if (!a) {
-			free(h);
+			mb_free(MB_ALLOC_OTHER, h);
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -536,11 +536,11 @@ void mb_gomap_destroy(struct mb_gomap *h)
 	if (!h)
 		return;
 	free_retired(h, h->retired);
-	free(h->buckets);
-	free(h->oldbuckets);
+	mb_free(MB_ALLOC_BUCKETS, h->buckets);
+	mb_free(MB_ALLOC_BUCKETS, h->oldbuckets);
 	free_ovflist(h, &h->overflow);
 	free_ovflist(h, &h->oldoverflow);
-	free(h);
+	mb_free(MB_ALLOC_OTHER, h);
 }
 
 void mb_gomap_set_grow_observer(struct mb_gomap *h, mb_gomap_grow_fn fn, void *arg)

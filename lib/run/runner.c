@@ -46,6 +46,7 @@ struct worker {
 	uint64_t start_ns, end_ns;
 	int error;             /* a negative errno from the map, or 0 */
 	struct mb_alloc_stats alloc; /* allocations during the timed phase */
+	int64_t live_peak;           /* largest live total seen at a checkpoint */
 	uint64_t counter_values[MB_COUNTERS_MAX];
 	int counter_errors[MB_COUNTERS_MAX];
 	struct mb_pause_log log; /* this worker's pause events */
@@ -185,7 +186,9 @@ static bool should_stop(struct worker *w, uint64_t deadline, uint64_t now)
 	return deadline && now >= deadline;
 }
 
-/* Adds the ops done since the last checkpoint to the window of `now`. */
+/* Adds the ops done since the last checkpoint to the window of `now`, with
+ * a sample of the live bytes (a walk over a few per-thread slots: cheap
+ * next to the CHECK_EVERY ops between two checkpoints). */
 static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last, uint64_t now)
 {
 	struct mb_ts_window *win = mb_ts_window_at(&w->series, now - w->run->origin_ns);
@@ -196,6 +199,13 @@ static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last
 			win->ops[k] += by_kind[k] - last[k];
 		last[k] = by_kind[k];
 	}
+	struct mb_alloc_live live;
+	mb_alloc_live(&live);
+	if (win)
+		mb_ts_record_live(win, now - w->run->origin_ns, &live);
+	int64_t total = mb_alloc_live_total(&live);
+	if (total > w->live_peak)
+		w->live_peak = total;
 	if (w->run->cfg->progress_ops)
 		atomic_fetch_add_explicit(w->run->cfg->progress_ops, done, memory_order_relaxed);
 }
@@ -595,6 +605,8 @@ static int collect(struct run *run, struct mb_run_result *res)
 		if (mb_ts_merge(&res->series, &wk->series))
 			return -ENOMEM;
 		mb_alloc_add(&res->alloc, &wk->alloc);
+		if (wk->live_peak > res->live_peak)
+			res->live_peak = wk->live_peak;
 		for (size_t i = 0; i < res->ncounters; i++) {
 			res->counter_values[i] += wk->counter_values[i];
 			if (wk->counter_errors[i] && !res->counter_errors[i])
@@ -790,6 +802,11 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	} else if (interrupt && atomic_load_explicit(interrupt, memory_order_relaxed)) {
 		res->outcome = MB_RUN_INTERRUPTED;
 	}
+	/* Retired memory a grace period has not freed yet still counts: the
+	 * process holds it. */
+	mb_alloc_live(&res->live_end);
+	if (mb_alloc_live_total(&res->live_end) > res->live_peak)
+		res->live_peak = mb_alloc_live_total(&res->live_end);
 	rc = 0;
 	for (unsigned w = 0; w < cfg->procs; w++)
 		if (run.workers[w].error)
