@@ -74,11 +74,11 @@ static const struct argp_option options[] = {
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
 	{"latency", OPT_LATENCY, "MODE", 0, "time ops: sample:N (1 op in N per worker, default sample:64), all, or off", 0},
 	{"output", 'o', "FILE", 0, "write the JSON result to FILE (atomically)", 0},
-	{"pause-threshold", OPT_PAUSE_THRESHOLD, "TIME", 0, "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, slow-op); 0ns records all, off records none; default 10us", 0},
+	{"pause-threshold", OPT_PAUSE_THRESHOLD, "TIME", 0, "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, reclaim, slow-op); 0ns records all, off records none; default 10us", 0},
 	{"max-events", OPT_MAX_EVENTS, "N", 0, "pause events kept per run (more are counted as dropped); default 100k", 0},
 	{"window", OPT_WINDOW, "TIME", 0, "time window of the pause heatmap; default 1s", 0},
 	{"events", 'e', "LIST", 0, "count these libpfm4 events on each worker during the timed phase (mapbench list events), or none; default cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults", 0},
-	{"gctrace", OPT_GCTRACE, NULL, 0, "one stderr line per growth or promotion cycle, like GODEBUG=gctrace=1 (see mapbench-run(1))", 0},
+	{"gctrace", OPT_GCTRACE, NULL, 0, "one stderr line per growth, promotion or reclamation cycle, like GODEBUG=gctrace=1 (see mapbench-run(1))", 0},
 	{"quiet", 'q', NULL, 0, "no live progress line on stderr (it is shown only when stderr is a terminal)", 0},
 	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
@@ -358,6 +358,12 @@ struct trace_ctx {
 static void gctrace_line(void *arg, const struct mb_pause_event *e)
 {
 	const struct trace_ctx *t = arg;
+	if (e->kind == MB_PAUSE_RECLAIM) {
+		fprintf(stderr, "gctrace: run %zu %s reclaim @%.3fs grace %.3fms %u objects %llu B %.3fms\n",
+			t->run, t->map, (double)e->at_ns / 1e9, (double)e->grace_ns / 1e6,
+			e->objects, (unsigned long long)e->bytes, (double)e->dur_ns / 1e6);
+		return;
+	}
 	fprintf(stderr, "gctrace: run %zu %s %s @%.3fs worker %u len %lld %.3fms\n", t->run,
 		t->map, mb_pause_kind_name(e->kind), (double)e->at_ns / 1e9, e->worker,
 		(long long)e->map_len, (double)e->dur_ns / 1e6);

@@ -6,6 +6,8 @@
 #include "maps/map.h"
 #include "maps/null.h"
 #include "maps/gomap.h"
+#include "maps/reclaim.h"
+#include "maps/syncmap.h"
 #include "run/runner.h"
 #include "run/sweep.h"
 
@@ -444,9 +446,42 @@ static void live_bytes(void)
 	free(r);
 }
 
+/* A sync run that retires memory records its reclamation batches as pause
+ * events of no worker, with what they freed. */
+static void reclaim_events(void)
+{
+	struct mb_run_config cfg = base_config(&mb_syncmap_ops);
+	cfg.ops = 0;
+	cfg.duration_ns = 150000000; /* long enough for grace periods to end */
+	cfg.mix[MB_OP_LOAD] = 50;
+	cfg.mix[MB_OP_STORE] = 50;
+	cfg.pause_threshold_ns = 0;
+	cfg.max_events = 1000000;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_OK, "rc %d", rc);
+	size_t n = 0;
+	bool ok = true;
+	for (size_t i = 0; i < r->pauses.n; i++) {
+		const struct mb_pause_event *e = &r->pauses.events[i];
+		if (e->kind != MB_PAUSE_RECLAIM)
+			continue;
+		n++;
+		ok &= e->worker == MB_PAUSE_NO_WORKER && e->objects > 0 &&
+		      e->objects <= MB_RECLAIM_BATCH && e->bytes > 0;
+	}
+	CHECK(n > 0 && n == r->pauses.by_kind[MB_PAUSE_RECLAIM].count,
+	      "%zu reclaim events, %llu counted", n,
+	      (unsigned long long)r->pauses.by_kind[MB_PAUSE_RECLAIM].count);
+	CHECK(ok, "reclaim events carry no worker, objects and bytes");
+	mb_run_result_free(r);
+	free(r);
+}
+
 int main(void)
 {
 	live_bytes();
+	reclaim_events();
 	op_budgets();
 	mixes();
 	duration();

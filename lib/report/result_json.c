@@ -150,10 +150,18 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mb_pause_event *e = &p->events[i];
-		json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:i, s:I}",
+		json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:I}",
 			"at_ns", (json_int_t)e->at_ns, "dur_ns", (json_int_t)e->dur_ns,
-			"kind", mb_pause_kind_name(e->kind), "worker", (int)e->worker,
-			"map_len", (json_int_t)e->map_len));
+			"kind", mb_pause_kind_name(e->kind),
+			"worker", e->worker == MB_PAUSE_NO_WORKER ? json_null()
+								  : json_integer((json_int_t)e->worker),
+			"map_len", (json_int_t)e->map_len);
+		if (o && e->kind == MB_PAUSE_RECLAIM) {
+			json_object_set_new(o, "grace_ns", json_integer((json_int_t)e->grace_ns));
+			json_object_set_new(o, "objects", json_integer((json_int_t)e->objects));
+			json_object_set_new(o, "bytes", json_integer((json_int_t)e->bytes));
+		}
+		json_array_append_new(events, o);
 	}
 	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}",
 		"threshold_ns", (json_int_t)p->threshold_ns,

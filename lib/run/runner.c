@@ -9,6 +9,7 @@
 #include "run/runner.h"
 
 #include "run/rng.h"
+#include "maps/reclaim.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -69,6 +70,9 @@ struct run {
 	pthread_cond_t gate_cv;
 	bool gate_open;
 	unsigned ready;       /* workers waiting at the gate */
+	/* Reclamation batches of the timed phase, recorded by liburcu's
+	 * call_rcu thread through mb_reclaim_observe (which serialises it). */
+	struct mb_pause_log reclaim_log;
 	uint64_t origin_ns;   /* when the timed phase began: pause times count from it */
 	/* After a warm-up, the started workers meet once more (under gate_mu);
 	 * the last to arrive restarts the clock. */
@@ -269,6 +273,21 @@ static inline int64_t next_key(const struct keygen *g, struct task *t, uint64_t 
 	}
 }
 
+static void on_reclaim(void *arg, const struct mb_reclaim_batch_info *b)
+{
+	mb_pause_record_reclaim(arg, b->start_ns, b->end_ns - b->start_ns,
+				b->start_ns - b->queued_ns, b->objects, b->bytes);
+}
+
+/* The timed phase starts now (origin_ns is final): reclamation batches
+ * count from here. */
+static void observe_reclaim(struct run *run)
+{
+	run->reclaim_log.origin_ns = run->origin_ns;
+	if (!run->cfg->pauses_off || run->cfg->trace)
+		mb_reclaim_observe(on_reclaim, &run->reclaim_log);
+}
+
 /* After the warm-up: wait for every started worker; the last one restarts
  * the clock, so the timed phase begins for all at once. */
 static void warm_meet(struct run *run)
@@ -276,6 +295,7 @@ static void warm_meet(struct run *run)
 	pthread_mutex_lock(&run->gate_mu);
 	if (++run->warm_arrived == run->nstarted) {
 		run->origin_ns = now_ns();
+		observe_reclaim(run);
 		if (run->cfg->progress_start_ns)
 			atomic_store_explicit(run->cfg->progress_start_ns, run->origin_ns,
 					      memory_order_relaxed);
@@ -602,6 +622,8 @@ static int collect(struct run *run, struct mb_run_result *res)
 		}
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
+		if (w == 0)
+			mb_pause_merge(&res->pauses, &run->reclaim_log);
 		if (mb_ts_merge(&res->series, &wk->series))
 			return -ENOMEM;
 		mb_alloc_add(&res->alloc, &wk->alloc);
@@ -640,6 +662,7 @@ static void free_workers(struct run *run, unsigned procs)
 			free(run->workers[w].hist[k]);
 	}
 	free(run->workers);
+	mb_pause_log_free(&run->reclaim_log);
 }
 
 uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
@@ -716,6 +739,13 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
 	if (rc)
 		goto out_workers;
+	rc = mb_pause_log_init(&run.reclaim_log, 0,
+			       cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns,
+			       MB_PAUSE_NO_WORKER, cfg->max_events);
+	if (rc)
+		goto out_workers;
+	run.reclaim_log.tap = cfg->trace;
+	run.reclaim_log.tap_arg = cfg->trace_arg;
 	for (unsigned w = 0; w < cfg->procs; w++) {
 		run.workers[w].run = &run;
 		mb_ts_init(&run.workers[w].series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
@@ -727,6 +757,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 			goto out_workers;
 		run.workers[w].log.tap = cfg->trace;
 		run.workers[w].log.tap_arg = cfg->trace_arg;
+
 		/* histograms only for the kinds the mix has */
 		for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
 			if (!cfg->mix[k])
@@ -778,11 +809,14 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	if (cfg->progress_start_ns)
 		atomic_store_explicit(cfg->progress_start_ns, run.origin_ns, memory_order_relaxed);
 	res->pauses.origin_ns = run.origin_ns;
+	if (!cfg->warmup_ops && !cfg->warmup_ns)
+		observe_reclaim(&run);
 	run.gate_open = true;
 	pthread_cond_broadcast(&run.gate_cv);
 	pthread_mutex_unlock(&run.gate_mu);
 	for (unsigned w = 0; w < started; w++)
 		pthread_join(run.workers[w].thread, NULL);
+	mb_reclaim_observe(NULL, NULL);
 	getrusage(RUSAGE_SELF, &ru1);
 	res->peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024; /* Linux reports KiB */
 	res->minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
