@@ -309,6 +309,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "map_stats", stats);
 	json_object_set_new(o, "latency_ns", latency_json(&r->latency));
 	json_object_set_new(o, "latency_ns_by_kind", by_kind);
+	json_object_set_new(o, "timer", r->timer ? json_string(r->timer) : json_null());
 	json_object_set_new(o, "timer_overhead_ns", real_or_null(r->timer_overhead_ns));
 	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns));
 	json_object_set_new(o, "timeseries", timeseries_json(c, r));

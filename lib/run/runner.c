@@ -9,6 +9,7 @@
 #include "run/runner.h"
 
 #include "run/rng.h"
+#include "measure/timer.h"
 #include "maps/reclaim.h"
 
 #include <errno.h>
@@ -173,8 +174,8 @@ static double timer_overhead_ns(void)
 	enum { N = 1001 };
 	uint64_t d[N];
 	for (int i = 0; i < N; i++) {
-		uint64_t t0 = now_ns();
-		d[i] = now_ns() - t0;
+		uint64_t t0 = mb_timer_ticks();
+		d[i] = mb_timer_ns(mb_timer_ticks() - t0);
 	}
 	qsort(d, N, sizeof d[0], cmp_u64);
 	return (double)d[N / 2];
@@ -422,19 +423,20 @@ static void *worker_main(void *arg)
 			if (timed) {
 				sample_left = sample_period;
 				events_before = w->log.recorded;
-				t0 = now_ns();
+				t0 = mb_timer_ticks();
 			}
 			rc = do_op(map, kind, key, r, &w->range_entries);
 			if (timed) {
-				uint64_t ns = now_ns() - t0;
+				uint64_t ns = mb_timer_ns(mb_timer_ticks() - t0);
 				mb_hist_record(w->hist[kind], ns);
-				struct mb_ts_window *win =
-					mb_ts_window_at(&w->series, t0 - run->origin_ns);
+				uint64_t start = mb_timer_to_monotonic(t0);
+				struct mb_ts_window *win = mb_ts_window_at(&w->series,
+					start > run->origin_ns ? start - run->origin_ns : 0);
 				if (win)
 					mb_ts_record_latency(win, ns);
 				/* slow, and no instrumented cause inside it */
 				if (w->log.recorded == events_before && !cfg->pauses_off)
-					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, t0, ns, -1);
+					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, start, ns, -1);
 			}
 			by_kind[kind]++;
 			hits[kind] += rc == 1;
@@ -694,6 +696,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	int rc = validate(cfg);
 	if (rc)
 		return rc;
+	mb_timer_init();
+	res->timer = mb_timer_source();
 	res->timer_overhead_ns = timer_overhead_ns();
 	res->ncounters = mb_counters_count(cfg->counters);
 	res->final_len = -1;
