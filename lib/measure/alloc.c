@@ -80,6 +80,11 @@ static struct slot *take_slot(void)
 
 static void live_add(enum mb_alloc_cat c, int64_t bytes)
 {
+#ifdef MB_NO_INSTRUMENT
+	(void)c;
+	(void)bytes;
+	return;
+#endif
 	if (!mine && !(mine = take_slot()))
 		return; /* out of memory for the slot itself: the sum misses this */
 	int64_t v = atomic_load_explicit(&mine->live[c], memory_order_relaxed);
@@ -88,6 +93,11 @@ static void live_add(enum mb_alloc_cat c, int64_t bytes)
 
 static void *counted(enum mb_alloc_cat c, void *p, size_t bytes)
 {
+#ifdef MB_NO_INSTRUMENT
+	(void)c;
+	(void)bytes;
+	return p;
+#endif
 	if (p) {
 		counts.allocs[c]++;
 		counts.bytes[c] += bytes;
@@ -117,9 +127,11 @@ void *mb_realloc(enum mb_alloc_cat c, void *p, size_t size)
 
 void mb_free(enum mb_alloc_cat c, void *p)
 {
-	if (!p)
-		return;
-	live_add(c, -(int64_t)malloc_usable_size(p));
+	(void)c;
+#ifndef MB_NO_INSTRUMENT
+	if (p)
+		live_add(c, -(int64_t)malloc_usable_size(p));
+#endif
 	free(p);
 }
 

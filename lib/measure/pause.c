@@ -98,6 +98,7 @@ void mb_pause_record_reclaim(struct mb_pause_log *log, uint64_t t0, uint64_t dur
 	});
 }
 
+#undef mb_pause_end
 void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len)
 {
 	struct mb_pause_log *log = current;

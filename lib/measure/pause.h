@@ -87,14 +87,23 @@ struct mb_pause_log *mb_pause_current(void);
 /* CLOCK_MONOTONIC in ns. */
 uint64_t mb_pause_now(void);
 
-/* Start of a timed section: a timestamp, or 0 when the thread has no log. */
+/* Start of a timed section: a timestamp, or 0 when the thread has no log.
+ * Built with MB_NO_INSTRUMENT (make bench's baseline binary, which measures
+ * what the instrumentation costs when it is off), always 0. */
 static inline uint64_t mb_pause_begin(void)
 {
+#ifdef MB_NO_INSTRUMENT
+	return 0;
+#else
 	return mb_pause_current() ? mb_pause_now() : 0;
+#endif
 }
 
 /* End of a section begun with mb_pause_begin (t0 may be 0: nothing). */
 void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len);
+#ifdef MB_NO_INSTRUMENT
+#define mb_pause_end(kind, t0, map_len) ((void)(kind), (void)(t0), (void)(map_len))
+#endif
 
 /* Records an event measured elsewhere (start t0, duration dur). */
 void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
