@@ -112,9 +112,10 @@ static void *version_reader(void *p)
 	return NULL;
 }
 
-static void check_versions(const struct mb_map_ops *ops)
+static void check_versions(const struct mb_map_ops *ops, size_t vsize)
 {
-	struct mb_map *m = ops->create(NULL);
+	struct mb_map_config cfg = {.value_size = vsize};
+	struct mb_map *m = ops->create(&cfg);
 	atomic_int left = WRITERS;
 	pthread_t w[WRITERS], r[2];
 	struct version_arg wa[WRITERS], ra[2];
@@ -208,7 +209,10 @@ int main(void)
 	const struct mb_map_ops *designs[] = {&mb_locked_ops, &mb_rwlocked_ops};
 	for (int i = 0; i < 2; i++) {
 		check_disjoint_writers(designs[i]);
-		check_versions(designs[i]);
+		check_versions(designs[i], 0);
+		/* value blobs: freed by writers under the write lock while
+		 * readers read them under the read lock */
+		check_versions(designs[i], 64);
 	}
 	check_writer_preference();
 	CHECK_DONE();

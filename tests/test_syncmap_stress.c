@@ -7,7 +7,8 @@
  *    dirty rebuilds happen all the time;
  *  - a reader holds the read map across many promotions and value
  *    replacements and keeps reading it (under ASan a premature free is a
- *    use-after-free). */
+ *    use-after-free).
+ * Both run with int64 boxes and again with 256-byte value blobs. */
 #include "check.h"
 
 #include "maps/reclaim.h"
@@ -16,6 +17,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define THREADS 8
 #define HOT 64
@@ -137,9 +139,10 @@ static void *hold_reader(void *arg)
 	return NULL;
 }
 
-static void across_promotions(void)
+static void across_promotions(const struct mb_map_config *cfg)
 {
-	m = mb_syncmap_create(NULL);
+	atomic_store(&phase, 0);
+	m = mb_syncmap_create(cfg);
 	mb_reclaim_thread_online();
 	for (int64_t k = 0; k < 2000; k++)
 		mb_syncmap_store(m, k, k);
@@ -170,10 +173,13 @@ static void across_promotions(void)
 	mb_reclaim_thread_offline();
 }
 
-int main(void)
+/* The whole stress, with int64 boxes (value_size 0) or with value blobs. */
+static void stress_all(size_t vsize)
 {
-	m = mb_syncmap_create(NULL);
+	struct mb_map_config cfg = {.value_size = vsize};
+	m = mb_syncmap_create(&cfg);
 	static struct worker w[THREADS];
+	memset(w, 0, sizeof w);
 	pthread_t t[THREADS];
 	for (int i = 0; i < THREADS; i++) {
 		w[i].id = i;
@@ -195,6 +201,12 @@ int main(void)
 	      (unsigned long long)st.promotions, (unsigned long long)st.dirty_rebuilds);
 	mb_syncmap_destroy(m);
 	mb_reclaim_thread_offline();
-	across_promotions();
+	across_promotions(&cfg);
+}
+
+int main(void)
+{
+	stress_all(0);
+	stress_all(256); /* blobs written by one thread, read by others */
 	CHECK_DONE();
 }

@@ -115,6 +115,11 @@ struct mb_gomap {
 	atomic_uint_fast64_t iter_seq; /* iteration start randomiser */
 	atomic_int active_iters;
 	struct retired *retired;    /* written by the writer only */
+	/* Value blobs (value_size > 0) replaced or deleted while someone may
+	 * still read them; freed with the retired list. */
+	void **retired_blobs;
+	size_t nretired_blobs, capretired_blobs;
+	size_t vsize;               /* 0: values inline, else blob bytes */
 	bool shared;
 	enum mb_map_grow_mode grow;
 	mb_gomap_grow_fn on_grow;
@@ -259,6 +264,42 @@ static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist 
 	*ovf = (struct ovflist){0};
 	r->next = h->retired;
 	h->retired = r;
+	return 0;
+}
+
+/* The int64 value a slot holds: inline, or the first word of its blob. */
+static inline int64_t slot_value(const struct mb_gomap *h, int64_t raw)
+{
+	return h->vsize ? mb_map_blob_value((const void *)(intptr_t)raw) : raw;
+}
+
+static void free_retired_blobs(struct mb_gomap *h)
+{
+	for (size_t i = 0; i < h->nretired_blobs; i++)
+		free(h->retired_blobs[i]);
+	h->nretired_blobs = 0;
+}
+
+/* A blob that left the map (replaced or deleted): freed now, or kept until
+ * no iterator (or, when shared, no racing thread) can still read it. */
+static int drop_blob(struct mb_gomap *h, int64_t raw)
+{
+	void *blob = (void *)(intptr_t)raw;
+	bool keep = h->shared ||
+		    atomic_load_explicit(&h->active_iters, memory_order_acquire) > 0;
+	if (!keep) {
+		free(blob);
+		return 0;
+	}
+	if (h->nretired_blobs == h->capretired_blobs) {
+		size_t cap = h->capretired_blobs ? h->capretired_blobs * 2 : 64;
+		void **v = mb_realloc(MB_ALLOC_OTHER, h->retired_blobs, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		h->retired_blobs = v;
+		h->capretired_blobs = cap;
+	}
+	h->retired_blobs[h->nretired_blobs++] = blob;
 	return 0;
 }
 
@@ -501,6 +542,7 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	h->base.ops = &mb_gomap_ops;
 	h->shared = cfg->shared;
 	h->grow = cfg->grow;
+	h->vsize = cfg->value_size;
 	if (cfg->hash_seed_set) {
 		h->hash0 = cfg->hash_seed;
 	} else if (getrandom(&h->hash0, sizeof h->hash0, 0) != sizeof h->hash0) {
@@ -531,10 +573,50 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	return h;
 }
 
+/* Frees the blobs of the live slots of array a: those holding an entry
+ * (an evacuated old slot's entry lives in the new array). */
+static void free_live_blobs(struct barray *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < ((size_t)1 << a->B); i++)
+		for (struct bmap *b = &a->b[i]; b; b = b->overflow)
+			for (unsigned j = 0; j < BUCKET_CNT; j++)
+				if (b->tophash[j] >= MB_GOMAP_MIN_TOP_HASH)
+					free((void *)(intptr_t)b->vals[j]);
+}
+
+static int64_t bad_blobs(const struct barray *a, size_t vsize)
+{
+	int64_t bad = 0;
+	if (!a)
+		return 0;
+	for (size_t i = 0; i < ((size_t)1 << a->B); i++)
+		for (const struct bmap *b = &a->b[i]; b; b = b->overflow)
+			for (unsigned j = 0; j < BUCKET_CNT; j++)
+				if (b->tophash[j] >= MB_GOMAP_MIN_TOP_HASH &&
+				    !mb_map_blob_check((const void *)(intptr_t)b->vals[j], vsize))
+					bad++;
+	return bad;
+}
+
+int64_t mb_gomap_check_values(const struct mb_gomap *h)
+{
+	if (!h->vsize)
+		return 0;
+	return bad_blobs(h->buckets, h->vsize) + bad_blobs(h->oldbuckets, h->vsize);
+}
+
 void mb_gomap_destroy(struct mb_gomap *h)
 {
 	if (!h)
 		return;
+	if (h->vsize) {
+		free_live_blobs(h->buckets);
+		free_live_blobs(h->oldbuckets);
+		free_retired_blobs(h);
+	}
+	free(h->retired_blobs);
 	free_retired(h, h->retired);
 	free(h->buckets);
 	free(h->oldbuckets);
@@ -593,13 +675,15 @@ int mb_gomap_load(struct mb_gomap *h, int64_t key, int64_t *val)
 	struct bmap *b = lookup(h, key, &i);
 	if (!b)
 		return 0;
-	*val = b->vals[i];
+	*val = slot_value(h, b->vals[i]);
 	return 1;
 }
 
 /* ---- insert ------------------------------------------------------------------ */
 
-static int assign(struct mb_gomap *h, int64_t key, int64_t val)
+/* mapassign: val is the slot's contents (a blob's address when vsize).
+ * *old is set to the contents it replaced, if any. */
+static int assign(struct mb_gomap *h, int64_t key, int64_t val, int64_t *old, bool *replaced)
 {
 	uint64_t hash = hash_key(h, key);
 	int rc;
@@ -631,7 +715,9 @@ again:;
 			}
 			if (b->keys[i] != key)
 				continue;
-			b->vals[i] = val; /* already present: update */
+			*old = b->vals[i]; /* already present: update */
+			*replaced = true;
+			b->vals[i] = val;
 			return 0;
 		}
 		if (!b->overflow)
@@ -668,9 +754,28 @@ not_found:
 
 int mb_gomap_store(struct mb_gomap *h, int64_t key, int64_t val)
 {
-	if (!begin_write(h))
+	int64_t raw = val, old = 0;
+	bool replaced = false;
+	if (h->vsize) {
+		/* Boxed before the map is touched, as Go converts a value to
+		 * an interface before mapassign. */
+		void *blob = mb_map_blob_new(h->vsize, val);
+		if (!blob)
+			return -ENOMEM;
+		raw = (int64_t)(intptr_t)blob;
+	}
+	if (!begin_write(h)) {
+		if (h->vsize)
+			free((void *)(intptr_t)raw);
 		return MB_MAP_FATAL_WRITES;
-	int rc = assign(h, key, val);
+	}
+	int rc = assign(h, key, raw, &old, &replaced);
+	if (h->vsize) {
+		if (rc < 0)
+			free((void *)(intptr_t)raw);
+		else if (replaced)
+			rc = drop_blob(h, old);
+	}
 	if (!end_write(h))
 		return MB_MAP_FATAL_WRITES;
 	return rc;
@@ -690,6 +795,8 @@ static int remove_key(struct mb_gomap *h, int64_t key)
 		for (unsigned i = 0; i < BUCKET_CNT; i++) {
 			if (b->keys[i] != key || is_empty(b->tophash[i]))
 				continue;
+			if (h->vsize && (rc = drop_blob(h, b->vals[i])) != 0)
+				return rc;
 			b->tophash[i] = MB_GOMAP_EMPTY_ONE;
 			/* If the chain now ends in empty slots, turn that run of
 			 * EMPTY_ONE into EMPTY_REST so searches stop early. */
@@ -876,7 +983,7 @@ static int iterate(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 				continue; /* belongs to the other half of the grow */
 			int64_t val;
 			if (top != MB_GOMAP_EVACUATED_X && top != MB_GOMAP_EVACUATED_Y) {
-				val = b->vals[off];
+				val = slot_value(h, b->vals[off]);
 			} else {
 				/* Moved since: the current value (or none if deleted)
 				 * is wherever a lookup finds it now. */
@@ -884,7 +991,7 @@ static int iterate(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 				struct bmap *cur = h->count ? lookup(h, key, &j) : NULL;
 				if (!cur)
 					continue;
-				val = cur->vals[j];
+				val = slot_value(h, cur->vals[j]);
 			}
 			if (!fn(key, val, arg))
 				return 0;
@@ -912,6 +1019,9 @@ int mb_gomap_range(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 		h->retired = NULL;
 		free_retired(h, r);
 	}
+	if (!h->shared && h->nretired_blobs &&
+	    atomic_load_explicit(&h->active_iters, memory_order_acquire) == 0 && !writing(h))
+		free_retired_blobs(h);
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 /* mb_gomap: Go 1.19's runtime map (runtime/map.go, map_fast64.go) in C, for
- * int64 keys and int64 values.
+ * int64 keys and int64 values, inline or (cfg->value_size > 0) as heap
+ * blobs that the map allocates on store and frees when replaced or deleted
+ * (map.h).
  *
  * Faithful to Go: hmap header with count, flags, B, noverflow, hash0,
  * buckets, oldbuckets, nevacuate; 8-slot buckets with tophash, keys packed,
@@ -14,7 +16,7 @@
  * not a lock: a writer that finds a write in progress returns
  * MB_MAP_FATAL_WRITES, a reader that does returns MB_MAP_FATAL_READ_WRITE,
  * range returns MB_MAP_FATAL_ITER_WRITE.  With cfg->shared the map frees no
- * retired bucket array or overflow bucket before mb_gomap_destroy, so racing
+ * retired bucket array, overflow bucket or value blob before mb_gomap_destroy, so racing
  * threads read stale but valid memory (C has no GC to do this for us).
  *
  * The struct mb_map base makes a *mb_gomap usable as the `plain` design
@@ -92,6 +94,10 @@ int mb_gomap_compare_and_swap(struct mb_gomap *m, int64_t key, int64_t old, int6
 int mb_gomap_compare_and_delete(struct mb_gomap *m, int64_t key, int64_t old);
 int mb_gomap_range(struct mb_gomap *m, mb_map_range_fn fn, void *arg);
 void mb_gomap_get_stats(const struct mb_gomap *m, struct mb_gomap_stats *st);
+/* With value blobs (cfg->value_size > 0): the number of live entries whose
+ * blob does not hold what mb_map_blob_fill writes for its value (0 when
+ * all are right, and always 0 for inline values).  Not thread-safe. */
+int64_t mb_gomap_check_values(const struct mb_gomap *m);
 
 /* Go's growth predicates, exported so tests compare against the rule. */
 bool mb_gomap_over_load_factor(int64_t count, uint8_t B);

@@ -6,7 +6,19 @@
  * first member of its own state, so the base pointer and the design's pointer
  * are the same address.
  *
- * Keys and values are int64 for now.  The operations are sync.Map's (Go
+ * Keys are int64.  Values are int64 at the interface; inside a map they are
+ * inline int64 (cfg->value_size 0), or, with value_size N > 0, one heap blob
+ * of N bytes per stored value, the C analogue of Go boxing a value into an
+ * interface{}: every store (and every swap, load_or_store that stores, and
+ * compare_and_swap that swaps) allocates a fresh blob through mb_alloc in
+ * the MB_ALLOC_VALUES category, and every load reads the value back out of
+ * the blob (its first word), so the blob is really touched.  A blob's
+ * contents follow from its value (mb_map_blob_fill), so tests can check
+ * them.  A replaced or deleted blob is freed once no reader can hold it:
+ * plain at once (in the shared misuse mode, at destroy), locked and
+ * rwlocked under the write lock (readers copy the value out under the read
+ * lock), sync through its RCU reclamation (its value box is the blob).
+ * The null design ignores value_size.  The operations are sync.Map's (Go
  * 1.19, plus Go 1.20's Swap, CompareAndSwap, CompareAndDelete); every design
  * implements all of them, under its lock where it has one, and `plain` as a
  * Go program would write them with two map accesses.  Return conventions:
@@ -38,6 +50,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Go's fatal errors, as negative codes outside the errno range. */
 enum {
@@ -64,7 +77,15 @@ struct mb_map_config {
 	int64_t size_hint;       /* like make(map[K]V, hint); 0 for none */
 	bool shared;             /* several OS threads will use it (see above) */
 	enum mb_map_grow_mode grow;
+	/* 0: int64 values inline; else MB_MAP_VALUE_SIZE_MIN..MAX bytes per
+	 * value, one heap blob each (see above). */
+	size_t value_size;
 };
+
+/* Bounds of a blob's size: it holds at least the int64 value, and at most
+ * 64 KiB (a benchmark of bigger values measures memcpy, not the map). */
+#define MB_MAP_VALUE_SIZE_MIN 8
+#define MB_MAP_VALUE_SIZE_MAX 65536
 
 struct mb_map {
 	const struct mb_map_ops *ops;
@@ -193,5 +214,24 @@ static inline bool mb_map_is_fatal(int rc)
 
 /* Go's exact message for a MB_MAP_FATAL_* code; NULL for any other code. */
 const char *mb_map_fatal_message(int rc);
+
+/* Writes value blob contents for val into the size bytes at p (size >=
+ * MB_MAP_VALUE_SIZE_MIN): val in the first 8 bytes (native order), then
+ * the byte (uint8_t)val ^ 0xa5 repeated, cheap to write and to check. */
+void mb_map_blob_fill(void *p, size_t size, int64_t val);
+/* True when the size bytes at p are exactly what mb_map_blob_fill wrote for
+ * the value in their first word. */
+bool mb_map_blob_check(const void *p, size_t size);
+/* A new blob of size bytes for val, counted in MB_ALLOC_VALUES; NULL when
+ * out of memory.  Released with free(). */
+void *mb_map_blob_new(size_t size, int64_t val);
+
+/* The value a blob holds: its first word. */
+static inline int64_t mb_map_blob_value(const void *p)
+{
+	int64_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
 
 #endif

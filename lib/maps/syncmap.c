@@ -48,12 +48,15 @@
 #include "measure/pause.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* A value box: Go's interface{} data word.  With value_size N the box's
+ * payload is the N-byte value blob (map.h), v being its first word. */
 struct box {
 	struct mb_reclaim_head head; /* first: retired through it */
 	int64_t v;
@@ -97,7 +100,9 @@ struct mb_syncmap {
 	struct mb_gomap *dirty; /* under mu */
 	int64_t misses;         /* under mu */
 	uint64_t next_gen;      /* under mu */
-	struct mb_map_config cfg;
+	struct mb_map_config cfg; /* for the inner maps: value_size 0 */
+	size_t box_bytes;         /* a box with its payload */
+	size_t vsize;             /* value blob bytes, 0 for a bare int64 */
 	struct mb_reclaim_counters reclaim;
 	/* statistics, under mu */
 	uint64_t promotions, rebuilds, rebuild_entries, rebuild_max_ns;
@@ -127,10 +132,16 @@ static void free_entry(struct mb_reclaim_head *h)
 	free(h);
 }
 
-static struct box *new_box(int64_t v)
+/* Filled before it is published (the release CAS or exchange that stores
+ * it pairs with the acquire loads of readers). */
+static struct box *new_box(struct mb_syncmap *m, int64_t v)
 {
-	struct box *b = mb_malloc(MB_ALLOC_VALUES, sizeof *b);
-	if (b)
+	struct box *b = mb_malloc(MB_ALLOC_VALUES, m->box_bytes);
+	if (!b)
+		return NULL;
+	if (m->vsize)
+		mb_map_blob_fill(&b->v, m->vsize, v);
+	else
 		b->v = v;
 	return b;
 }
@@ -138,7 +149,7 @@ static struct box *new_box(int64_t v)
 static void retire_box(struct mb_syncmap *m, struct box *b)
 {
 	if (b && b != EXPUNGED)
-		mb_reclaim_retire(&b->head, free_box, sizeof *b, &m->reclaim);
+		mb_reclaim_retire(&b->head, free_box, m->box_bytes, &m->reclaim);
 }
 
 static void retire_entry(struct mb_syncmap *m, struct entry *e)
@@ -478,7 +489,7 @@ int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
 
 int mb_syncmap_swap(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *prev)
 {
-	struct box *b = new_box(val), *old = NULL;
+	struct box *b = new_box(m, val), *old = NULL;
 	if (!b)
 		return -ENOMEM;
 	int rc = 0;
@@ -533,7 +544,7 @@ int mb_syncmap_load_or_store(struct mb_syncmap *m, int64_t key, int64_t val, int
 			return 1;
 		}
 	}
-	struct box *b = new_box(val);
+	struct box *b = new_box(m, val);
 	if (!b) {
 		mb_reclaim_read_unlock();
 		return -ENOMEM;
@@ -601,7 +612,7 @@ int mb_syncmap_compare_and_swap(struct mb_syncmap *m, int64_t key, int64_t old, 
 	struct entry *e = find(r->g->m, key);
 	if (!e && !r->amended)
 		goto done;
-	if (!(b = new_box(val))) {
+	if (!(b = new_box(m, val))) {
 		rc = -ENOMEM;
 		goto done;
 	}
@@ -761,6 +772,10 @@ struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 	m->base.ops = &mb_syncmap_ops;
 	if (cfg)
 		m->cfg = *cfg;
+	m->vsize = m->cfg.value_size;
+	m->box_bytes = offsetof(struct box, v) + (m->vsize ? m->vsize : sizeof(int64_t));
+	/* Inner maps map keys to entry pointers, inline. */
+	m->cfg.value_size = 0;
 	/* Inner maps are only ever written under mu: never "shared" racily. */
 	m->cfg.shared = false;
 	m->cfg.size_hint = 0;

@@ -10,6 +10,10 @@
  * be the read map (a pointer swap).  The next store of a new key rebuilds
  * dirty by copying the read map's live entries under the mutex: O(len).
  *
+ * Values are always boxed, as Go's interface{} values are: with
+ * cfg->value_size N the box's payload is the N-byte value blob of map.h
+ * (after the box's reclamation header), else a bare int64.
+ *
  * C has no garbage collector, so everything the map unlinks (an old read
  * record and its map, a replaced value box, an entry no map holds any more)
  * is retired through mb_reclaim and freed after every reader moved on.

@@ -637,8 +637,10 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	uint64_t per_worker = sizeof(struct worker) +
 		(cfg->latency_every ? kinds * sizeof(struct mb_hist) : 0) +
 		(uint64_t)cfg->max_events * sizeof(struct mb_pause_event);
+	/* a value blob per entry, with malloc's 16-byte header and rounding */
+	uint64_t blob = cfg->value_size ? (cfg->value_size + 16 + 15) / 16 * 16 : 0;
 	return cfg->threads * sizeof(struct task) + cfg->procs * per_worker +
-	       entries * cfg->map->bytes_per_entry;
+	       entries * (cfg->map->bytes_per_entry + blob);
 }
 
 void mb_run_result_free(struct mb_run_result *res)
@@ -676,6 +678,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		.hash_seed_set = cfg->hash_seed_set,
 		.shared = cfg->procs > 1 && !(cfg->map->flags & MB_MAP_F_CONCURRENT),
 		.grow = cfg->grow,
+		.value_size = cfg->value_size,
 	};
 	run.map = cfg->map->create(&mcfg);
 	if (!run.map)

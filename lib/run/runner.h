@@ -76,6 +76,7 @@ struct mb_run_config {
 	uint64_t hash_seed;       /* map hash0 when hash_seed_set */
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
+	size_t value_size;        /* 0 inline int64 values, else blob bytes (map.h) */
 	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
 	uint64_t pause_threshold_ns; /* record stalls at least this long */
 	bool pauses_off;          /* no pause log at all: no clock reads for it */
