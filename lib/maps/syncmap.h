@@ -57,14 +57,14 @@ void mb_syncmap_destroy(struct mb_syncmap *m);
 
 /* Return conventions as in map.h; -ENOMEM when a value box or an entry
  * cannot be allocated. */
-int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val);
-int mb_syncmap_store(struct mb_syncmap *m, int64_t key, int64_t val);
-int mb_syncmap_delete(struct mb_syncmap *m, int64_t key);
-int mb_syncmap_load_or_store(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *actual);
-int mb_syncmap_load_and_delete(struct mb_syncmap *m, int64_t key, int64_t *val);
-int mb_syncmap_swap(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *prev);
-int mb_syncmap_compare_and_swap(struct mb_syncmap *m, int64_t key, int64_t old, int64_t val);
-int mb_syncmap_compare_and_delete(struct mb_syncmap *m, int64_t key, int64_t old);
+int mb_syncmap_load(struct mb_syncmap *m, struct mb_key key, int64_t *val);
+int mb_syncmap_store(struct mb_syncmap *m, struct mb_key key, int64_t val);
+int mb_syncmap_delete(struct mb_syncmap *m, struct mb_key key);
+int mb_syncmap_load_or_store(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_t *actual);
+int mb_syncmap_load_and_delete(struct mb_syncmap *m, struct mb_key key, int64_t *val);
+int mb_syncmap_swap(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_t *prev);
+int mb_syncmap_compare_and_swap(struct mb_syncmap *m, struct mb_key key, int64_t old, int64_t val);
+int mb_syncmap_compare_and_delete(struct mb_syncmap *m, struct mb_key key, int64_t old);
 /* Go's Range: promotes dirty first if amended, then iterates the read map
  * without the lock; each key at most once. */
 int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg);

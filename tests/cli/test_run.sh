@@ -179,7 +179,7 @@ expect_exit 0 "$MAPBENCH" run --map plain,locked,rwlocked,sync --threads 2 --mix
 json_check "$TMP/v.json" '.config.value_size_bytes == 128'
 json_check "$TMP/v.json" '[.runs[] | select(.map != "sync") | .alloc.by_category.values] | all(.allocs == 10000 and .bytes == 1280000)'
 json_check "$TMP/v.json" '.runs[] | select(.map == "sync") | .alloc.by_category.values | .allocs >= 10000 and .bytes == .allocs * 168'
-awk -F, 'NR > 1 && $NF != 128 { exit 1 }' "$TMP/v.csv" || fail "csv value_size_bytes column"
+awk -F, 'NR > 1 && $(NF - 1) != 128 { exit 1 }' "$TMP/v.csv" || fail "csv value_size_bytes column"
 expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --mix write $small --format json
 json_check "$TMP/out" '.config.value_size_bytes == 0 and .runs[0].alloc.by_category.values.bytes == 0'
 # Every op on blobs, every design, with a workload file's key = value too.
@@ -188,4 +188,20 @@ expect_exit 0 "$MAPBENCH" run -w "$TMP/v.conf" --map plain,locked,rwlocked,sync,
 	--keys 200 --prefill 100 --ops 20000 --format json
 json_check "$TMP/out" '.config.value_size_bytes == 24 and (.runs | all(.outcome == "ok"))'
 json_check "$TMP/out" '[.runs[] | select(.map != "null") | .alloc.by_category.values.allocs > 0] | all'
+# --key-type: string keys on every design with every op; the same op
+# stream on int and string keys ends in the same map.
+expect_exit 0 "$MAPBENCH" run --map plain,locked,rwlocked,sync,null --threads 4 --key-type string:8-24 \
+	--mix "$mix" --keys 500 --prefill 250 --ops 20000 --value-size 16 -o "$TMP/s.json" --csv "$TMP/s.csv"
+json_check "$TMP/s.json" '.config.key_type == "string:8-24" and .config.value_size_bytes == 16'
+json_check "$TMP/s.json" '.runs | all(.outcome == "ok" and (.ops_by_kind | add) == .ops)'
+json_check "$TMP/s.json" '[.runs[] | select(.map != "null") | .hits_by_kind.load > 0 and .range_entries > 0] | all'
+awk -F, 'NR > 1 && $NF != "string:8-24" { exit 1 }' "$TMP/s.csv" || fail "csv key_type column"
+for kt in int string:12; do
+	"$MAPBENCH" run --map plain --threads 3 $small --mix 50:30:20 --seed 9 --key-type $kt \
+		--format json > "$TMP/k-$kt.json" || fail "key type $kt run"
+done
+a=$(jq -c '.runs[0] | [.ops_by_kind, .hits_by_kind, .final_len, .op_digest]' "$TMP/k-int.json")
+b=$(jq -c '.runs[0] | [.ops_by_kind, .hits_by_kind, .final_len, .op_digest]' "$TMP/k-string:12.json")
+[ "$a" = "$b" ] || fail "int and string keys, same ops, different maps: $a vs $b"
+json_check "$TMP/k-string:12.json" '.config.key_type == "string:12"'
 finish
