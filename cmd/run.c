@@ -50,6 +50,8 @@ enum {
 	OPT_QUIET,
 	OPT_DIST,
 	OPT_WARMUP,
+	OPT_VALUE_SIZE,
+	OPT_KEY_TYPE,
 };
 
 /* -e's default: what perf stat shows first, where the machine allows. */
@@ -64,6 +66,8 @@ static const struct argp_option options[] = {
 	{"mix", OPT_MIX, "MIX", 0, "op mix in percent: R:W[:D] (load:store:delete), read, write, mixed, or op=P,... with ops load, store, delete, load_or_store, load_and_delete, swap, cas, cad, range; default 90:10", 0},
 	{"dist", OPT_DIST, "DIST", 0, "key distribution: uniform (default), zipf:S, sequential, hotspot:F:P, latest", 0},
 	{"keys", OPT_KEYS, "N", 0, "key space: keys are drawn from [0, N); default 1M", 0},
+	{"key-type", OPT_KEY_TYPE, "TYPE", 0, "int (default), string:LEN or string:MIN-MAX: string keys of LEN (or MIN to MAX) bytes, 1 to 1024, built before the run", 0},
+	{"value-size", OPT_VALUE_SIZE, "N", 0, "0: int64 values inline (default); N from 8 to 65536: every stored value is a heap blob of N bytes, like a Go interface{} box", 0},
 	{"prefill", OPT_PREFILL, "N", 0, "keys stored before timing, at most --keys; default keys/2", 0},
 	{"ops", 'n', "N", 0, "operations per run, split over the tasks (excludes --duration)", 0},
 	{"duration", 'd', "TIME", 0, "length of each run, e.g. 500ms, 2s, 1m; default 1s (excludes --ops)", 0},
@@ -228,6 +232,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_KEYS:
 		sw->keys = count_arg("--keys", arg, 1, UINT64_C(1) << 62);
 		a->keys_given = true;
+		return 0;
+	case OPT_KEY_TYPE:
+		rc = mb_keyspec_parse(arg, &sw->key_type);
+		if (rc == -ERANGE)
+			mb_cmd_usage_error("--key-type", "string lengths must be from 1 to %d bytes, MIN <= MAX; got '%s'",
+					   MB_KEY_LEN_MAX, arg);
+		if (rc)
+			mb_cmd_usage_error("--key-type", "expected int, string:LEN or string:MIN-MAX, got '%s'", arg);
+		return 0;
+	case OPT_VALUE_SIZE:
+		if (mb_parse_count(arg, 0, MB_MAP_VALUE_SIZE_MAX, &n) != 0 ||
+		    (n != 0 && n < MB_MAP_VALUE_SIZE_MIN))
+			mb_cmd_usage_error("--value-size", "expected 0 or a size in bytes from %d to %d, got '%s'",
+					   MB_MAP_VALUE_SIZE_MIN, MB_MAP_VALUE_SIZE_MAX, arg);
+		sw->value_size = (size_t)n;
 		return 0;
 	case OPT_PREFILL:
 		sw->prefill = count_arg("--prefill", arg, 0, UINT64_C(1) << 62);
@@ -443,6 +462,13 @@ static void resolve(struct run_args *a)
 	if (sw->prefill > sw->keys)
 		mb_cmd_usage_error("--prefill", "must be at most --keys (%llu), got %llu",
 				   (unsigned long long)sw->keys, (unsigned long long)sw->prefill);
+	if (sw->keys > mb_keyspec_distinct(&sw->key_type)) {
+		char kt[64];
+		mb_keyspec_format(&sw->key_type, kt, sizeof kt);
+		mb_cmd_usage_error("--key-type", "%s names at most %llu distinct keys, fewer than --keys %llu",
+				   kt, (unsigned long long)mb_keyspec_distinct(&sw->key_type),
+				   (unsigned long long)sw->keys);
+	}
 	if (a->output) {
 		int rc = mb_atomic_check(a->output);
 		if (rc)

@@ -4,6 +4,7 @@
 #include "maps/gomap.h"
 #include "measure/alloc.h"
 #include "measure/pause.h"
+#include "run/keys.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,21 @@ static struct mb_gomap *new_map(uint64_t seed, enum mb_map_grow_mode grow, int64
 
 #define REF_KEYS 50000
 
-static void random_ops(uint64_t seed, enum mb_map_grow_mode grow, int ops)
+/* Key k of a run: the int k, or the k-th string of strkeys when given. */
+static const struct mb_keyset no_strings;
+static const struct mb_keyset *strkeys = &no_strings;
+
+static struct mb_key K(int64_t k)
 {
-	struct mb_gomap *m = new_map(seed, grow, 0);
+	return mb_keyset_key(strkeys, (uint64_t)k);
+}
+
+static void random_ops(uint64_t seed, enum mb_map_grow_mode grow, int ops, size_t vsize)
+{
+	struct mb_map_config cfg = {.hash_seed = seed, .hash_seed_set = true,
+				    .grow = grow, .value_size = vsize,
+				    .key_type = strkeys->keys ? MB_KEY_STRING : MB_KEY_INT};
+	struct mb_gomap *m = mb_gomap_create(&cfg);
 	bool *present = calloc(REF_KEYS, sizeof *present);
 	int64_t *vals = calloc(REF_KEYS, sizeof *vals);
 	int64_t len = 0;
@@ -42,18 +55,18 @@ static void random_ops(uint64_t seed, enum mb_map_grow_mode grow, int ops)
 		int64_t key = (int64_t)((r >> 20) % REF_KEYS);
 		unsigned store_pct = phase == 0 ? 60 : phase == 1 ? 35 : phase == 2 ? 5 : 45;
 		if (pct < store_pct) {
-			CHECK(mb_gomap_store(m, key, (int64_t)r) == 0, "store");
+			CHECK(mb_gomap_store_key(m, K(key), (int64_t)r) == 0, "store");
 			len += !present[key];
 			present[key] = true;
 			vals[key] = (int64_t)r;
 		} else if (pct < 70) {
-			int rc = mb_gomap_delete(m, key);
+			int rc = mb_gomap_delete_key(m, K(key));
 			CHECK(rc == present[key], "delete %lld: rc %d", (long long)key, rc);
 			len -= present[key];
 			present[key] = false;
 		} else {
 			int64_t v = -1;
-			int rc = mb_gomap_load(m, key, &v);
+			int rc = mb_gomap_load_key(m, K(key), &v);
 			CHECK(rc == present[key] && (!rc || v == vals[key]),
 			      "load %lld: rc %d", (long long)key, rc);
 		}
@@ -67,7 +80,7 @@ static void random_ops(uint64_t seed, enum mb_map_grow_mode grow, int ops)
 	      (long long)len);
 	for (int64_t k = 0; k < REF_KEYS; k++) {
 		int64_t v;
-		if (mb_gomap_load(m, k, &v) != present[k]) {
+		if (mb_gomap_load_key(m, K(k), &v) != present[k]) {
 			CHECK(0, "final state of key %lld", (long long)k);
 			break;
 		}
@@ -75,6 +88,7 @@ static void random_ops(uint64_t seed, enum mb_map_grow_mode grow, int ops)
 	struct mb_gomap_stats st;
 	mb_gomap_get_stats(m, &st);
 	CHECK(st.grows > 0, "seed %llu: the sequence grew the map", (unsigned long long)seed);
+	CHECK(mb_gomap_check_values(m) == 0, "value blobs hold their values (size %zu)", vsize);
 	free(present);
 	free(vals);
 	mb_gomap_destroy(m);
@@ -101,8 +115,12 @@ static int64_t grow_count_for(uint8_t B)
 	return B == 0 ? 8 : (int64_t)13 << (B - 1);
 }
 
+static void growth_rules(enum mb_key_type type);
+
 static void growth_thresholds(void)
 {
+	growth_rules(MB_KEY_INT);
+	growth_rules(MB_KEY_STRING);
 	CHECK(!mb_gomap_over_load_factor(8, 0) && mb_gomap_over_load_factor(9, 0), "B=0: 9th");
 	CHECK(!mb_gomap_over_load_factor(13, 1) && mb_gomap_over_load_factor(14, 1), "B=1: 14th");
 	CHECK(!mb_gomap_over_load_factor(26, 2) && mb_gomap_over_load_factor(27, 2), "B=2");
@@ -113,67 +131,9 @@ static void growth_thresholds(void)
 	CHECK(!mb_gomap_too_many_overflow(32767, 20) && mb_gomap_too_many_overflow(32768, 20),
 	      "ovf B>15 is capped at 2^15");
 
-	struct mb_gomap *m = new_map(99, MB_MAP_GROW_INCREMENTAL, 0);
+	struct mb_gomap *m;
 	struct grow_log log = {0};
-	mb_gomap_set_grow_observer(m, log_grow, &log);
-	struct mb_alloc_stats alloc0, alloc1, alloc;
-	mb_alloc_snapshot(&alloc0);
-	struct mb_pause_log pauses; /* threshold 0: every grow is an event */
-	mb_pause_log_init(&pauses, 0, 0, 0, 1000000);
-	mb_pause_attach(&pauses);
-	const int64_t n = 300000;
-	uint64_t rng = 5;
-	for (int64_t i = 0; i < n; i++) {
-		/* distinct keys in a scrambled order */
-		int64_t key = (int64_t)(next(&rng) & ~0xfffffULL) | i;
-		mb_gomap_store(m, key, i);
-	}
-	CHECK(log.n == 16, "grows for %lld inserts: %d", (long long)n, log.n);
-	for (int i = 0; i < log.n; i++) {
-		struct mb_gomap_grow_info *g = &log.g[i];
-		CHECK(!g->same_size, "grow %d is a doubling", i);
-		CHECK(g->old_B == i && g->new_B == i + 1, "grow %d: B %u -> %u", i, g->old_B,
-		      g->new_B);
-		CHECK(g->count == grow_count_for(g->old_B),
-		      "grow %d from B=%u started at count %lld, Go's rule says %lld", i, g->old_B,
-		      (long long)g->count, (long long)grow_count_for(g->old_B));
-	}
-	mb_pause_attach(NULL);
-	mb_alloc_snapshot(&alloc1);
-	mb_alloc_diff(&alloc1, &alloc0, &alloc);
-	/* The bucket arithmetic: one array per B from 0 to 16, each 2^B
-	 * buckets plus 2^(B-4) preallocated overflow ones from B = 4, a bucket
-	 * being 8 tophash bytes, 8 keys, 8 values and a pointer (144 bytes on
-	 * LP64), after a 24-byte array header. */
-	if (sizeof(void *) == 8) {
-		uint64_t want = 0;
-		for (unsigned b = 0; b <= 16; b++)
-			want += 24 + ((UINT64_C(1) << b) + (b >= 4 ? UINT64_C(1) << (b - 4) : 0)) * 144;
-		CHECK(alloc.allocs[MB_ALLOC_BUCKETS] == 17 && alloc.bytes[MB_ALLOC_BUCKETS] == want,
-		      "bucket arrays: %llu allocs, %llu bytes, want 17 and %llu",
-		      (unsigned long long)alloc.allocs[MB_ALLOC_BUCKETS],
-		      (unsigned long long)alloc.bytes[MB_ALLOC_BUCKETS], (unsigned long long)want);
-	}
-	CHECK(alloc.bytes[MB_ALLOC_OVERFLOW] % 144 == 0, "overflow buckets are whole buckets");
-	int grow_events = 0;
-	for (size_t i = 0; i < pauses.n; i++) {
-		if (pauses.events[i].kind != MB_PAUSE_GROW)
-			continue;
-		/* the event carries the count the grow started at */
-		CHECK(pauses.events[i].map_len == grow_count_for((uint8_t)grow_events),
-		      "grow event %d at len %lld, Go's rule says %lld", grow_events,
-		      (long long)pauses.events[i].map_len,
-		      (long long)grow_count_for((uint8_t)grow_events));
-		grow_events++;
-	}
-	CHECK(grow_events == 16 && pauses.dropped == 0, "grow events: %d", grow_events);
-	CHECK(pauses.by_kind[MB_PAUSE_EVACUATE].count > 0, "evacuation steps were events");
-	mb_pause_log_free(&pauses);
 	struct mb_gomap_stats st;
-	mb_gomap_get_stats(m, &st);
-	CHECK(st.B == 16 && st.count == n && st.grows == 16 && st.same_size_grows == 0,
-	      "final B %u count %lld", st.B, (long long)st.count);
-	mb_gomap_destroy(m);
 
 	/* Size hints pick the smallest B that does not overload (makemap). */
 	const int64_t hints[] = {0, 1, 8, 9, 13, 14, 26, 27, 100, 1000000};
@@ -194,14 +154,107 @@ static void growth_thresholds(void)
 	}
 }
 
+/* Go's growth rules hold whatever the key: the same grows at the same
+ * counts, and buckets of 208 bytes for strings (8 tophash bytes, 8 string
+ * headers of 16, 8 values, a pointer) against 144 for int64. */
+static void growth_rules(enum mb_key_type type)
+{
+	const int64_t n = 300000;
+	struct mb_keyset ks = {0};
+	struct mb_keyspec spec = {.type = type, .min_len = 4, .max_len = 40};
+	CHECK(mb_keyset_build(&ks, &spec, (uint64_t)n) == 0, "key set");
+	struct mb_map_config cfg = {.hash_seed = 99, .hash_seed_set = true, .key_type = type};
+	struct mb_gomap *m = mb_gomap_create(&cfg);
+	struct grow_log log = {0};
+	mb_gomap_set_grow_observer(m, log_grow, &log);
+	const uint64_t bucket = type == MB_KEY_STRING ? 208 : 144;
+	struct mb_alloc_stats alloc0, alloc1, alloc;
+	mb_alloc_snapshot(&alloc0);
+	struct mb_pause_log pauses; /* threshold 0: every grow is an event */
+	mb_pause_log_init(&pauses, 0, 0, 0, 1000000);
+	mb_pause_attach(&pauses);
+	uint64_t rng = 5;
+	for (int64_t i = 0; i < n; i++) {
+		/* distinct keys in a scrambled order */
+		int64_t key = (int64_t)(next(&rng) & ~0xfffffULL) | i;
+		mb_gomap_store_key(m, type == MB_KEY_STRING ? ks.keys[i] : mb_key_int(key), i);
+	}
+	CHECK(log.n == 16, "grows for %lld inserts: %d", (long long)n, log.n);
+	for (int i = 0; i < log.n; i++) {
+		struct mb_gomap_grow_info *g = &log.g[i];
+		CHECK(!g->same_size, "grow %d is a doubling", i);
+		CHECK(g->old_B == i && g->new_B == i + 1, "grow %d: B %u -> %u", i, g->old_B,
+		      g->new_B);
+		CHECK(g->count == grow_count_for(g->old_B),
+		      "grow %d from B=%u started at count %lld, Go's rule says %lld", i, g->old_B,
+		      (long long)g->count, (long long)grow_count_for(g->old_B));
+	}
+	mb_pause_attach(NULL);
+	mb_alloc_snapshot(&alloc1);
+	mb_alloc_diff(&alloc1, &alloc0, &alloc);
+	/* The bucket arithmetic: one array per B from 0 to 16, each 2^B
+	 * buckets plus 2^(B-4) preallocated overflow ones from B = 4, a bucket
+	 * being 8 tophash bytes, 8 keys, 8 values and a pointer (144 bytes on
+	 * LP64, 208 with string keys), after a 24-byte array header. */
+	if (sizeof(void *) == 8) {
+		uint64_t want = 0;
+		for (unsigned b = 0; b <= 16; b++)
+			want += 24 + ((UINT64_C(1) << b) + (b >= 4 ? UINT64_C(1) << (b - 4) : 0)) * bucket;
+		CHECK(alloc.allocs[MB_ALLOC_BUCKETS] == 17 && alloc.bytes[MB_ALLOC_BUCKETS] == want,
+		      "bucket arrays: %llu allocs, %llu bytes, want 17 and %llu",
+		      (unsigned long long)alloc.allocs[MB_ALLOC_BUCKETS],
+		      (unsigned long long)alloc.bytes[MB_ALLOC_BUCKETS], (unsigned long long)want);
+	}
+	CHECK(alloc.bytes[MB_ALLOC_OVERFLOW] % bucket == 0, "overflow buckets are whole buckets");
+	int grow_events = 0;
+	for (size_t i = 0; i < pauses.n; i++) {
+		if (pauses.events[i].kind != MB_PAUSE_GROW)
+			continue;
+		/* the event carries the count the grow started at */
+		CHECK(pauses.events[i].map_len == grow_count_for((uint8_t)grow_events),
+		      "grow event %d at len %lld, Go's rule says %lld", grow_events,
+		      (long long)pauses.events[i].map_len,
+		      (long long)grow_count_for((uint8_t)grow_events));
+		grow_events++;
+	}
+	CHECK(grow_events == 16 && pauses.dropped == 0, "grow events: %d", grow_events);
+	CHECK(pauses.by_kind[MB_PAUSE_EVACUATE].count > 0, "evacuation steps were events");
+	mb_pause_log_free(&pauses);
+	struct mb_gomap_stats st;
+	mb_gomap_get_stats(m, &st);
+	CHECK(st.B == 16 && st.count == n && st.grows == 16 && st.same_size_grows == 0,
+	      "final B %u count %lld", st.B, (long long)st.count);
+	if (type == MB_KEY_STRING) {
+		/* found by bytes: look every key up through a copy */
+		char copy[64];
+		int64_t v = -1, misses = 0;
+		for (int64_t i = 0; i < n; i++) {
+			memcpy(copy, ks.keys[i].str, (size_t)ks.keys[i].len);
+			if (mb_gomap_load_key(m, mb_key_str(copy, ks.keys[i].len), &v) != 1 || v != i)
+				misses++;
+		}
+		CHECK(misses == 0, "%lld string keys not found through a copy", (long long)misses);
+		CHECK(mb_gomap_load_key(m, mb_key_str("no such key", 11), &v) == 0, "a miss");
+	}
+	mb_gomap_destroy(m);
+	mb_keyset_free(&ks);
+}
+
 /* ---- same-size grow after churn ------------------------------------------------- */
 
-static void same_size_grow(void)
+static void same_size_grow(enum mb_key_type type)
 {
-	struct mb_gomap *m = new_map(7, MB_MAP_GROW_INCREMENTAL, 0);
+	/* string keys: a key set as long as the int keys may run */
+	struct mb_keyset ks = {0};
+	struct mb_keyspec spec = {.type = type, .min_len = 12, .max_len = 12};
+	const int64_t limit = type == MB_KEY_STRING ? 400000 : 2000000;
+	CHECK(mb_keyset_build(&ks, &spec, (uint64_t)limit) == 0, "key set");
+	strkeys = &ks;
+	struct mb_map_config cfg = {.hash_seed = 7, .hash_seed_set = true, .key_type = type};
+	struct mb_gomap *m = mb_gomap_create(&cfg);
 	const int64_t window = 1600; /* B=8 holds up to 1664 */
 	for (int64_t k = 0; k < window; k++)
-		mb_gomap_store(m, k, k);
+		mb_gomap_store_key(m, K(k), k);
 	struct mb_gomap_stats st;
 	mb_gomap_get_stats(m, &st);
 	uint8_t B = st.B;
@@ -209,11 +262,11 @@ static void same_size_grow(void)
 	struct grow_log log = {0};
 	mb_gomap_set_grow_observer(m, log_grow, &log);
 	int64_t k = window;
-	for (; k < 2000000 && log.n == 0; k++) {
-		mb_gomap_store(m, k, k);
-		mb_gomap_delete(m, k - window);
+	for (; k < limit && log.n == 0; k++) {
+		mb_gomap_store_key(m, K(k), k);
+		mb_gomap_delete_key(m, K(k - window));
 	}
-	CHECK(log.n >= 1 && log.g[0].same_size, "churn led to a same-size grow (%d grows)", log.n);
+	CHECK(log.n >= 1 && log.g[0].same_size, "churn led to a same-size grow (%d grows, key type %d)", log.n, type);
 	if (log.n)
 		CHECK(log.g[0].old_B == B && log.g[0].new_B == B &&
 		      mb_gomap_too_many_overflow(log.g[0].noverflow, B),
@@ -224,12 +277,14 @@ static void same_size_grow(void)
 	      (long long)st.count);
 	for (int64_t j = k - window; j < k; j++) {
 		int64_t v;
-		if (mb_gomap_load(m, j, &v) != 1 || v != j) {
+		if (mb_gomap_load_key(m, K(j), &v) != 1 || v != j) {
 			CHECK(0, "key %lld lost in the same-size grow", (long long)j);
 			break;
 		}
 	}
 	mb_gomap_destroy(m);
+	mb_keyset_free(&ks);
+	strkeys = &no_strings;
 }
 
 /* ---- iteration -------------------------------------------------------------------- */
@@ -418,14 +473,96 @@ static void empty_rest(void)
 	mb_gomap_destroy(m);
 }
 
+/* ---- value blobs -------------------------------------------------------- */
+
+static bool delete_while_ranging(int64_t key, int64_t val, void *arg)
+{
+	struct mb_gomap *m = arg;
+	CHECK(val == key * 3, "range sees key %lld's value %lld", (long long)key, (long long)val);
+	mb_gomap_delete(m, key ^ 1); /* Go allows deletes during range */
+	return true;
+}
+
+static void value_blobs(void)
+{
+	/* Every store allocates one blob of exactly value_size bytes in the
+	 * values category, an update too; a delete allocates nothing. */
+	struct mb_map_config cfg = {.hash_seed = 9, .hash_seed_set = true, .value_size = 40};
+	struct mb_gomap *m = mb_gomap_create(&cfg);
+	struct mb_alloc_stats a, b, d;
+	mb_alloc_snapshot(&a);
+	for (int64_t k = 0; k < 1000; k++)
+		mb_gomap_store(m, k, k * 3);
+	for (int64_t k = 0; k < 1000; k += 2)
+		mb_gomap_store(m, k, k * 3); /* updates: the old blob is freed */
+	for (int64_t k = 0; k < 1000; k += 4)
+		mb_gomap_delete(m, k);
+	mb_alloc_snapshot(&b);
+	mb_alloc_diff(&b, &a, &d);
+	CHECK(d.allocs[MB_ALLOC_VALUES] == 1500 && d.bytes[MB_ALLOC_VALUES] == 1500 * 40,
+	      "values: %llu allocs, %llu bytes; want 1500, 60000",
+	      (unsigned long long)d.allocs[MB_ALLOC_VALUES],
+	      (unsigned long long)d.bytes[MB_ALLOC_VALUES]);
+	int64_t v = -1;
+	CHECK(mb_gomap_load(m, 6, &v) == 1 && v == 18, "load reads the blob: %lld", (long long)v);
+	CHECK(mb_gomap_check_values(m) == 0, "blob contents");
+	/* Deleting during range retires blobs until the iteration ends (ASan
+	 * would see a use after free otherwise; LSan a leak). */
+	mb_gomap_range(m, delete_while_ranging, m);
+	CHECK(mb_gomap_check_values(m) == 0, "blob contents after range");
+	mb_gomap_destroy(m);
+
+	/* Shared (misuse) mode keeps every replaced blob until destroy; LSan
+	 * checks that destroy frees them all. */
+	cfg.shared = true;
+	m = mb_gomap_create(&cfg);
+	for (int i = 0; i < 5000; i++)
+		mb_gomap_store(m, i % 300, i);
+	for (int64_t k = 0; k < 300; k += 3)
+		mb_gomap_delete(m, k);
+	CHECK(mb_gomap_len(m) == 200, "shared: len %lld", (long long)mb_gomap_len(m));
+	CHECK(mb_gomap_check_values(m) == 0, "shared: blob contents");
+	mb_gomap_destroy(m);
+
+	/* Destroy in the middle of a grow frees the blobs in both arrays. */
+	cfg.shared = false;
+	m = mb_gomap_create(&cfg);
+	bool mid_grow = false;
+	for (int64_t k = 0; k < 100000 && !mid_grow; k++) {
+		mb_gomap_store(m, k, k);
+		struct mb_gomap_stats st;
+		mb_gomap_get_stats(m, &st);
+		mid_grow = st.growing && st.B >= 8 && st.nevacuate > 4;
+	}
+	CHECK(mid_grow, "reached the middle of a grow");
+	CHECK(mb_gomap_check_values(m) == 0, "mid-grow blob contents");
+	mb_gomap_destroy(m);
+	CHECK(mb_map_blob_check((int64_t[2]){7, 0}, 16) == false, "a wrong fill is caught");
+}
+
 int main(void)
 {
 	const uint64_t seeds[] = {1, 2, 3};
 	for (size_t i = 0; i < 3; i++)
-		random_ops(seeds[i], MB_MAP_GROW_INCREMENTAL, 1000000);
-	random_ops(4, MB_MAP_GROW_STW, 400000);
+		random_ops(seeds[i], MB_MAP_GROW_INCREMENTAL, 1000000, 0);
+	random_ops(4, MB_MAP_GROW_STW, 400000, 0);
+	random_ops(5, MB_MAP_GROW_INCREMENTAL, 300000, 8);
+	random_ops(6, MB_MAP_GROW_INCREMENTAL, 200000, 100);
+	random_ops(7, MB_MAP_GROW_STW, 100000, 24);
+	/* string keys, 1 to 24 bytes: many share their first bytes */
+	struct mb_keyset ks;
+	struct mb_keyspec spec = {.type = MB_KEY_STRING, .min_len = 3, .max_len = 24};
+	CHECK(mb_keyset_build(&ks, &spec, REF_KEYS) == 0, "key set");
+	strkeys = &ks;
+	random_ops(8, MB_MAP_GROW_INCREMENTAL, 600000, 0);
+	random_ops(9, MB_MAP_GROW_STW, 200000, 0);
+	random_ops(10, MB_MAP_GROW_INCREMENTAL, 200000, 40);
+	strkeys = &no_strings;
+	mb_keyset_free(&ks);
+	value_blobs();
 	growth_thresholds();
-	same_size_grow();
+	same_size_grow(MB_KEY_INT);
+	same_size_grow(MB_KEY_STRING);
 	iteration();
 	empty_rest();
 	CHECK_DONE();

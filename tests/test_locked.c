@@ -31,10 +31,10 @@ static void *disjoint_writer(void *p)
 	struct writer_arg *a = p;
 	int64_t base = (int64_t)a->id * KEYS_PER_WRITER;
 	for (int64_t k = base; k < base + KEYS_PER_WRITER; k++)
-		if (mb_map_store(a->m, k, k * 3) != 0)
+		if (mb_map_store(a->m, mb_key_int(k), k * 3) != 0)
 			a->errors++;
 	for (int64_t k = base; k < base + KEYS_PER_WRITER; k += 3)
-		if (mb_map_delete(a->m, k) != 1)
+		if (mb_map_delete(a->m, mb_key_int(k)) != 1)
 			a->errors++;
 	return NULL;
 }
@@ -55,7 +55,7 @@ static void check_disjoint_writers(const struct mb_map_ops *ops)
 	int64_t want = 0;
 	for (int64_t k = 0; k < (int64_t)WRITERS * KEYS_PER_WRITER; k++) {
 		int64_t v = -1;
-		int rc = mb_map_load(m, k, &v);
+		int rc = mb_map_load(m, mb_key_int(k), &v);
 		bool deleted = (k % KEYS_PER_WRITER) % 3 == 0;
 		if (!deleted)
 			want++;
@@ -82,7 +82,7 @@ static void *version_writer(void *p)
 	struct version_arg *a = p;
 	for (int64_t v = 1; v <= VERSIONS; v++)
 		for (int64_t k = a->id * 100; k < a->id * 100 + 100; k++)
-			mb_map_store(a->m, k, v);
+			mb_map_store(a->m, mb_key_int(k), v);
 	/* release: pairs with the readers' acquire load, so a reader that sees
 	 * 0 writers left also sees every final store. */
 	atomic_fetch_sub_explicit(a->writers_left, 1, memory_order_release);
@@ -97,7 +97,7 @@ static void *version_reader(void *p)
 		bool done = atomic_load_explicit(a->writers_left, memory_order_acquire) == 0;
 		for (int64_t k = 0; k < WRITERS * 100; k++) {
 			int64_t v = 0;
-			if (mb_map_load(a->m, k, &v) == 1) {
+			if (mb_map_load(a->m, mb_key_int(k), &v) == 1) {
 				if (v < last[k])
 					a->regressions++;
 				last[k] = v;
@@ -112,9 +112,10 @@ static void *version_reader(void *p)
 	return NULL;
 }
 
-static void check_versions(const struct mb_map_ops *ops)
+static void check_versions(const struct mb_map_ops *ops, size_t vsize)
 {
-	struct mb_map *m = ops->create(NULL);
+	struct mb_map_config cfg = {.value_size = vsize};
+	struct mb_map *m = ops->create(&cfg);
 	atomic_int left = WRITERS;
 	pthread_t w[WRITERS], r[2];
 	struct version_arg wa[WRITERS], ra[2];
@@ -150,7 +151,7 @@ struct pref {
 static void *pref_writer(void *p)
 {
 	struct pref *s = p;
-	mb_map_store(s->m, 2, 2);
+	mb_map_store(s->m, mb_key_int(2), 2);
 	atomic_store(&s->writer_done, true);
 	return NULL;
 }
@@ -159,7 +160,7 @@ static void *pref_reader(void *p)
 {
 	struct pref *s = p;
 	int64_t v;
-	mb_map_load(s->m, 1, &v);
+	mb_map_load(s->m, mb_key_int(1), &v);
 	atomic_store(&s->reader_done, true);
 	return NULL;
 }
@@ -170,8 +171,9 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static bool pref_visit(int64_t key, int64_t val, void *arg)
+static bool pref_visit(struct mb_key k, int64_t val, void *arg)
 {
+	int64_t key = k.i;
 	(void)key, (void)val;
 	struct pref *s = arg;
 	if (s->ran)
@@ -194,7 +196,7 @@ static void check_writer_preference(void)
 	struct pref s = {.m = mb_rwlocked_ops.create(NULL)};
 	atomic_init(&s.writer_done, false);
 	atomic_init(&s.reader_done, false);
-	mb_map_store(s.m, 1, 1);
+	mb_map_store(s.m, mb_key_int(1), 1);
 	mb_map_range(s.m, pref_visit, &s);
 	CHECK(s.ran, "range visited the entry");
 	CHECK(!s.reader_overtook, "a new reader got past a waiting writer");
@@ -208,7 +210,10 @@ int main(void)
 	const struct mb_map_ops *designs[] = {&mb_locked_ops, &mb_rwlocked_ops};
 	for (int i = 0; i < 2; i++) {
 		check_disjoint_writers(designs[i]);
-		check_versions(designs[i]);
+		check_versions(designs[i], 0);
+		/* value blobs: freed by writers under the write lock while
+		 * readers read them under the read lock */
+		check_versions(designs[i], 64);
 	}
 	check_writer_preference();
 	CHECK_DONE();

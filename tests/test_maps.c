@@ -1,12 +1,15 @@
 /* Every registered design against a reference, single-threaded, with every
- * operation of map.h: the validation program that loops over the registry.  The null design is
+ * operation of map.h, int and string keys, inline values and value blobs:
+ * the validation program that loops over the registry.  The null design is
  * checked for doing nothing. */
 #include "check.h"
 
 #include "maps/map.h"
+#include "maps/reclaim.h"
 #include "maps/registry.h"
 #include "measure/alloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,17 +21,59 @@ struct ref {
 	int64_t len;
 };
 
+/* String key k: "k<decimal k>" and k % 37 x's (1 to 41 bytes), in two
+ * copies: a lookup through the other copy must find the same entry (keys
+ * compare by bytes, not by address). */
+#define NAME_MAX_LEN 48
+static char names[2][KEYS][NAME_MAX_LEN];
+static int name_len[KEYS];
+
+static void make_names(void)
+{
+	for (int k = 0; k < KEYS; k++) {
+		int n = snprintf(names[0][k], NAME_MAX_LEN, "k%d", k);
+		for (int j = 0; j < k % 37; j++)
+			names[0][k][n++] = 'x';
+		names[0][k][n] = 0;
+		name_len[k] = n;
+		memcpy(names[1][k], names[0][k], (size_t)n + 1);
+	}
+}
+
+static struct mb_key key_of(enum mb_key_type type, int64_t k, uint64_t r)
+{
+	if (type == MB_KEY_INT)
+		return mb_key_int(k);
+	return mb_key_str(names[(r >> 7) & 1][k], name_len[k]);
+}
+
+/* The index of a key the map gave back, or -1 if it is not one of ours. */
+static int64_t index_of(enum mb_key_type type, struct mb_key key)
+{
+	if (type == MB_KEY_INT)
+		return key.str == NULL && key.i >= 0 && key.i < KEYS ? key.i : -1;
+	if (!key.str || key.len < 2 || key.str[0] != 'k')
+		return -1;
+	int64_t k = strtol(key.str + 1, NULL, 10);
+	if (k < 0 || k >= KEYS || key.len != name_len[k] ||
+	    memcmp(key.str, names[0][k], (size_t)key.len) != 0)
+		return -1;
+	return k;
+}
+
 struct seen {
 	unsigned char hits[KEYS];
 	int64_t n;
 	bool bad_value;
 	const struct ref *ref;
+	enum mb_key_type type;
 };
 
-static bool count_visit(int64_t key, int64_t val, void *arg)
+static bool count_visit(struct mb_key k, int64_t val, void *arg)
 {
 	struct seen *s = arg;
-	if (key < 0 || key >= KEYS || !s->ref->present[key] || s->ref->val[key] != val)
+	int64_t key = index_of(s->type, k);
+	if (key < 0 || !s->ref->present[key] || s->ref->val[key] != val)
 		s->bad_value = true;
 	else
 		s->hits[key]++;
@@ -45,9 +90,10 @@ static uint64_t next(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-static void check_design(const struct mb_map_ops *ops)
+static void check_design(const struct mb_map_ops *ops, enum mb_key_type type, size_t vsize)
 {
-	struct mb_map_config cfg = {.hash_seed = 42, .hash_seed_set = true};
+	struct mb_map_config cfg = {.hash_seed = 42, .hash_seed_set = true, .value_size = vsize,
+				    .key_type = type};
 	struct mb_map *m = ops->create(&cfg);
 	CHECK(m != NULL, "%s: create failed", ops->name);
 	if (!m)
@@ -56,9 +102,10 @@ static void check_design(const struct mb_map_ops *ops)
 	CHECK(m->ops == ops, "%s: instance has the wrong ops", ops->name);
 	struct ref *ref = calloc(1, sizeof *ref);
 	uint64_t rng = 7;
-	for (int i = 0; i < 200000; i++) {
+	for (int i = 0; i < (vsize ? 60000 : 200000); i++) {
 		uint64_t r = next(&rng);
 		int64_t key = (int64_t)(r % KEYS);
+		struct mb_key kk = key_of(type, key, r);
 		int64_t got = -1;
 		int64_t v = (int64_t)(r >> 40), old = ref->val[key];
 		bool had = ref->present[key];
@@ -66,31 +113,31 @@ static void check_design(const struct mb_map_ops *ops)
 		switch ((r >> 32) % 9) {
 		case 0:
 		case 1:
-			rc = mb_map_store(m, key, v);
+			rc = mb_map_store(m, kk, v);
 			CHECK(rc == 0, "%s: store rc %d", ops->name, rc);
 			ref->present[key] = true;
 			ref->val[key] = v;
 			break;
 		case 2:
-			rc = mb_map_delete(m, key);
+			rc = mb_map_delete(m, kk);
 			CHECK(rc == had, "%s: delete %lld rc %d", ops->name, (long long)key, rc);
 			ref->present[key] = false;
 			break;
 		case 3:
-			rc = mb_map_load_or_store(m, key, v, &got);
+			rc = mb_map_load_or_store(m, kk, v, &got);
 			CHECK(rc == had && got == (had ? old : v), "%s: load_or_store rc %d",
 			      ops->name, rc);
 			if (!had)
 				ref->present[key] = true, ref->val[key] = v;
 			break;
 		case 4:
-			rc = mb_map_load_and_delete(m, key, &got);
+			rc = mb_map_load_and_delete(m, kk, &got);
 			CHECK(rc == had && (!had || got == old), "%s: load_and_delete rc %d",
 			      ops->name, rc);
 			ref->present[key] = false;
 			break;
 		case 5:
-			rc = mb_map_swap(m, key, v, &got);
+			rc = mb_map_swap(m, kk, v, &got);
 			CHECK(rc == had && (!had || got == old), "%s: swap rc %d", ops->name, rc);
 			ref->present[key] = true;
 			ref->val[key] = v;
@@ -98,7 +145,7 @@ static void check_design(const struct mb_map_ops *ops)
 		case 6: {
 			/* expect the current value half the time */
 			int64_t expect = (r & 1) ? old : old + 1;
-			rc = mb_map_compare_and_swap(m, key, expect, v);
+			rc = mb_map_compare_and_swap(m, kk, expect, v);
 			bool swap = had && expect == old;
 			CHECK(rc == swap, "%s: compare_and_swap rc %d", ops->name, rc);
 			if (swap)
@@ -107,7 +154,7 @@ static void check_design(const struct mb_map_ops *ops)
 		}
 		case 7: {
 			int64_t expect = (r & 1) ? old : old + 1;
-			rc = mb_map_compare_and_delete(m, key, expect);
+			rc = mb_map_compare_and_delete(m, kk, expect);
 			bool del = had && expect == old;
 			CHECK(rc == del, "%s: compare_and_delete rc %d", ops->name, rc);
 			if (del)
@@ -115,18 +162,21 @@ static void check_design(const struct mb_map_ops *ops)
 			break;
 		}
 		default:
-			rc = mb_map_load(m, key, &got);
+			rc = mb_map_load(m, kk, &got);
 			CHECK(rc == had && (!had || got == old), "%s: load %lld rc %d", ops->name,
 			      (long long)key, rc);
 		}
 		ref->len += (int64_t)ref->present[key] - (int64_t)had;
-		if (check_failures > 20)
+		if (check_failures > 20) {
+			fprintf(stderr, "%s: key type %d, value size %zu\n", ops->name, type, vsize);
 			break;
+		}
 	}
 	CHECK(mb_map_len(m) == ref->len, "%s: len %lld, want %lld", ops->name,
 	      (long long)mb_map_len(m), (long long)ref->len);
 	struct seen *s = calloc(1, sizeof *s);
 	s->ref = ref;
+	s->type = type;
 	CHECK(mb_map_range(m, count_visit, s) == 0, "%s: range failed", ops->name);
 	CHECK(!s->bad_value, "%s: range yielded a key or value not in the map", ops->name);
 	CHECK(s->n == ref->len, "%s: range visited %lld, want %lld", ops->name,
@@ -142,6 +192,52 @@ static void check_design(const struct mb_map_ops *ops)
 	mb_map_destroy(m);
 }
 
+/* B/op of value blobs: what one store of a new key, one update and one swap
+ * allocate in the values category.  plain, locked and rwlocked allocate
+ * the bare blob; sync's box is the blob behind its reclamation header. */
+static void check_value_bytes(const struct mb_map_ops *ops, size_t vsize)
+{
+	struct mb_map_config cfg = {.hash_seed = 1, .hash_seed_set = true, .value_size = vsize};
+	struct mb_map *m = ops->create(&cfg);
+	mb_map_thread_online(m);
+	bool boxed = strcmp(ops->name, "sync") == 0;
+	size_t want = vsize ? vsize : boxed ? 8 : 0;
+	size_t header = boxed ? sizeof(struct mb_reclaim_head) : 0;
+	struct mb_alloc_stats a, b, d;
+	int64_t prev;
+	struct mb_key five = mb_key_int(5);
+	mb_alloc_snapshot(&a);
+	mb_map_store(m, five, 10);           /* new key */
+	mb_map_store(m, five, 11);           /* update */
+	mb_map_swap(m, five, 12, &prev);     /* swap */
+	mb_map_compare_and_swap(m, five, 12, 13);
+	mb_alloc_snapshot(&b);
+	mb_alloc_diff(&b, &a, &d);
+	uint64_t n = want ? 4 : 0;
+	CHECK(d.allocs[MB_ALLOC_VALUES] == n && d.bytes[MB_ALLOC_VALUES] == n * (want + header),
+	      "%s, value size %zu: %llu value allocs of %llu bytes in all; want %llu of %zu",
+	      ops->name, vsize, (unsigned long long)d.allocs[MB_ALLOC_VALUES],
+	      (unsigned long long)d.bytes[MB_ALLOC_VALUES], (unsigned long long)n,
+	      (size_t)n * (want + header));
+	int64_t v = 0;
+	CHECK(mb_map_load(m, five, &v) == 1 && v == 13, "%s: load after cas: %lld", ops->name,
+	      (long long)v);
+	mb_map_thread_offline(m);
+	mb_map_destroy(m);
+}
+
+static void check_blob_helpers(void)
+{
+	for (size_t size = 2 * MB_MAP_VALUE_SIZE_MIN; size <= 4096; size *= 2) {
+		char *p = mb_map_blob_new(size, -12345);
+		CHECK(p && mb_map_blob_value(p) == -12345 && mb_map_blob_check(p, size),
+		      "blob of %zu bytes", size);
+		p[size - 1] ^= 1;
+		CHECK(!mb_map_blob_check(p, size), "a changed last byte is caught (%zu)", size);
+		mb_free(MB_ALLOC_VALUES, p);
+	}
+}
+
 static void check_null(void)
 {
 	const struct mb_map_ops *ops = mb_registry_find("null");
@@ -150,15 +246,16 @@ static void check_null(void)
 		return;
 	struct mb_map *m = ops->create(NULL);
 	int64_t v = 5;
-	CHECK(mb_map_store(m, 1, 2) == 0, "null store succeeds");
-	CHECK(mb_map_load(m, 1, &v) == 0 && v == 5, "null load misses and leaves *val");
-	CHECK(mb_map_delete(m, 1) == 0, "null delete misses");
+	CHECK(mb_map_store(m, mb_key_int(1), 2) == 0, "null store succeeds");
+	CHECK(mb_map_load(m, mb_key_int(1), &v) == 0 && v == 5, "null load misses and leaves *val");
+	CHECK(mb_map_delete(m, mb_key_str("a", 1)) == 0, "null delete misses");
 	CHECK(mb_map_len(m) == 0, "null len is 0");
 	mb_map_destroy(m);
 }
 
 int main(void)
 {
+	make_names();
 	size_t n = mb_registry_count();
 	CHECK(n >= 4, "registry has %zu designs", n);
 	const char *want[] = {"plain", "locked", "rwlocked", "null"};
@@ -178,13 +275,19 @@ int main(void)
 		 * counted in, by the time destroy returns. */
 		struct mb_alloc_live before, after;
 		mb_alloc_live(&before);
-		check_design(ops);
+		const size_t sizes[] = {0, 8, 100};
+		for (size_t j = 0; j < 3; j++) {
+			check_design(ops, MB_KEY_INT, sizes[j]);
+			check_design(ops, MB_KEY_STRING, sizes[j]);
+			check_value_bytes(ops, sizes[j]);
+		}
 		mb_alloc_live(&after);
 		for (int c = 0; c < MB_ALLOC_NCATS; c++)
 			CHECK(after.bytes[c] == before.bytes[c], "%s: %lld %s bytes live after destroy",
 			      ops->name, (long long)(after.bytes[c] - before.bytes[c]),
 			      mb_alloc_cat_name(c));
 	}
+	check_blob_helpers();
 	check_null();
 	CHECK(strcmp(mb_map_fatal_message(MB_MAP_FATAL_WRITES), "concurrent map writes") == 0,
 	      "writes message");

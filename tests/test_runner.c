@@ -46,19 +46,19 @@ static int fatal_op(struct mb_map *base)
 	return atomic_fetch_add(&m->ops, 1) >= 5000 ? MB_MAP_FATAL_WRITES : 0;
 }
 
-static int fatal_load(struct mb_map *m, int64_t k, int64_t *v)
+static int fatal_load(struct mb_map *m, struct mb_key k, int64_t *v)
 {
 	(void)k, (void)v;
 	return fatal_op(m);
 }
 
-static int fatal_store(struct mb_map *m, int64_t k, int64_t v)
+static int fatal_store(struct mb_map *m, struct mb_key k, int64_t v)
 {
 	(void)k, (void)v;
 	return fatal_op(m);
 }
 
-static int fatal_delete(struct mb_map *m, int64_t k)
+static int fatal_delete(struct mb_map *m, struct mb_key k)
 {
 	(void)k;
 	return fatal_op(m);

@@ -15,8 +15,9 @@ static struct mb_syncmap *new_map(void)
 	return mb_syncmap_create(&cfg);
 }
 
-static bool stop_after_one(int64_t key, int64_t val, void *arg)
+static bool stop_after_one(struct mb_key k, int64_t val, void *arg)
 {
+	int64_t key = k.i;
 	(void)key, (void)val;
 	++*(int *)arg;
 	return false;
@@ -27,8 +28,9 @@ struct seen {
 	int n;
 };
 
-static bool record(int64_t key, int64_t val, void *arg)
+static bool record(struct mb_key k, int64_t val, void *arg)
 {
+	int64_t key = k.i;
 	struct seen *s = arg;
 	if (key >= 0 && key < 100 && val == key * 10)
 		s->hits[key]++;
@@ -43,48 +45,48 @@ static void edge_cases(void)
 	bool loaded;
 	(void)loaded;
 
-	CHECK(mb_syncmap_load(m, 1, &v) == 0, "load from an empty map");
-	CHECK(mb_syncmap_load_or_store(m, 1, 10, &v) == 0 && v == 10,
+	CHECK(mb_syncmap_load(m, mb_key_int(1), &v) == 0, "load from an empty map");
+	CHECK(mb_syncmap_load_or_store(m, mb_key_int(1), 10, &v) == 0 && v == 10,
 	      "LoadOrStore of a new key stores it: loaded false, actual = value");
-	CHECK(mb_syncmap_load_or_store(m, 1, 11, &v) == 1 && v == 10,
+	CHECK(mb_syncmap_load_or_store(m, mb_key_int(1), 11, &v) == 1 && v == 10,
 	      "LoadOrStore of a present key: loaded true, actual = existing");
-	CHECK(mb_syncmap_compare_and_swap(m, 2, 0, 1) == 0, "CompareAndSwap on a missing key");
-	CHECK(mb_syncmap_compare_and_swap(m, 1, 11, 12) == 0, "CompareAndSwap with a wrong old");
-	CHECK(mb_syncmap_compare_and_swap(m, 1, 10, 12) == 1 && mb_syncmap_load(m, 1, &v) == 1 &&
+	CHECK(mb_syncmap_compare_and_swap(m, mb_key_int(2), 0, 1) == 0, "CompareAndSwap on a missing key");
+	CHECK(mb_syncmap_compare_and_swap(m, mb_key_int(1), 11, 12) == 0, "CompareAndSwap with a wrong old");
+	CHECK(mb_syncmap_compare_and_swap(m, mb_key_int(1), 10, 12) == 1 && mb_syncmap_load(m, mb_key_int(1), &v) == 1 &&
 	      v == 12, "CompareAndSwap with the right old");
-	CHECK(mb_syncmap_swap(m, 1, 13, &v) == 1 && v == 12, "Swap returns previous, loaded");
-	CHECK(mb_syncmap_swap(m, 3, 30, &v) == 0, "Swap of a new key: not loaded");
-	CHECK(mb_syncmap_delete(m, 1) == 1 && mb_syncmap_load(m, 1, &v) == 0, "Delete");
-	CHECK(mb_syncmap_delete(m, 1) == 0, "Delete of a missing key");
-	CHECK(mb_syncmap_store(m, 1, 14) == 0 && mb_syncmap_load(m, 1, &v) == 1 && v == 14,
+	CHECK(mb_syncmap_swap(m, mb_key_int(1), 13, &v) == 1 && v == 12, "Swap returns previous, loaded");
+	CHECK(mb_syncmap_swap(m, mb_key_int(3), 30, &v) == 0, "Swap of a new key: not loaded");
+	CHECK(mb_syncmap_delete(m, mb_key_int(1)) == 1 && mb_syncmap_load(m, mb_key_int(1), &v) == 0, "Delete");
+	CHECK(mb_syncmap_delete(m, mb_key_int(1)) == 0, "Delete of a missing key");
+	CHECK(mb_syncmap_store(m, mb_key_int(1), 14) == 0 && mb_syncmap_load(m, mb_key_int(1), &v) == 1 && v == 14,
 	      "Store after Delete");
-	CHECK(mb_syncmap_load_and_delete(m, 1, &v) == 1 && v == 14, "LoadAndDelete, loaded");
-	CHECK(mb_syncmap_load_and_delete(m, 1, &v) == 0, "LoadAndDelete, missing");
-	CHECK(mb_syncmap_compare_and_delete(m, 3, 31) == 0, "CompareAndDelete, wrong old");
-	CHECK(mb_syncmap_compare_and_delete(m, 3, 30) == 1 && mb_syncmap_load(m, 3, &v) == 0,
+	CHECK(mb_syncmap_load_and_delete(m, mb_key_int(1), &v) == 1 && v == 14, "LoadAndDelete, loaded");
+	CHECK(mb_syncmap_load_and_delete(m, mb_key_int(1), &v) == 0, "LoadAndDelete, missing");
+	CHECK(mb_syncmap_compare_and_delete(m, mb_key_int(3), 31) == 0, "CompareAndDelete, wrong old");
+	CHECK(mb_syncmap_compare_and_delete(m, mb_key_int(3), 30) == 1 && mb_syncmap_load(m, mb_key_int(3), &v) == 0,
 	      "CompareAndDelete, right old");
-	CHECK(mb_syncmap_compare_and_delete(m, 3, 30) == 0, "CompareAndDelete, deleted");
+	CHECK(mb_syncmap_compare_and_delete(m, mb_key_int(3), 30) == 0, "CompareAndDelete, deleted");
 
 	/* An expunged entry: in read, deleted, then a rebuild expunges it. */
 	mb_syncmap_destroy(m);
 	m = new_map();
-	mb_syncmap_store(m, 5, 50);
-	mb_syncmap_load(m, 5, &v); /* miss: promotes (misses 1 >= len 1) */
+	mb_syncmap_store(m, mb_key_int(5), 50);
+	mb_syncmap_load(m, mb_key_int(5), &v); /* miss: promotes (misses 1 >= len 1) */
 	struct mb_syncmap_stats st;
 	mb_syncmap_get_stats(m, &st);
 	CHECK(st.promotions == 1 && st.dirty_len == -1, "promoted: %llu, dirty %lld",
 	      (unsigned long long)st.promotions, (long long)st.dirty_len);
-	mb_syncmap_delete(m, 5);     /* read.m[5] = nil */
-	mb_syncmap_store(m, 6, 60);  /* new key: rebuild expunges 5 */
+	mb_syncmap_delete(m, mb_key_int(5));     /* read.m[5] = nil */
+	mb_syncmap_store(m, mb_key_int(6), 60);  /* new key: rebuild expunges 5 */
 	mb_syncmap_get_stats(m, &st);
 	/* two rebuilds: the first store's (of an empty read map) and this one */
 	CHECK(st.dirty_rebuilds == 2 && st.rebuild_entries == 0 && st.dirty_len == 1,
 	      "rebuild copied %llu, dirty %lld", (unsigned long long)st.rebuild_entries,
 	      (long long)st.dirty_len);
-	CHECK(mb_syncmap_compare_and_delete(m, 5, 50) == 0, "CompareAndDelete on expunged");
-	CHECK(mb_syncmap_compare_and_swap(m, 5, 50, 51) == 0, "CompareAndSwap on expunged");
-	CHECK(mb_syncmap_load(m, 5, &v) == 0, "expunged key reads as missing");
-	CHECK(mb_syncmap_store(m, 5, 52) == 0 && mb_syncmap_load(m, 5, &v) == 1 && v == 52,
+	CHECK(mb_syncmap_compare_and_delete(m, mb_key_int(5), 50) == 0, "CompareAndDelete on expunged");
+	CHECK(mb_syncmap_compare_and_swap(m, mb_key_int(5), 50, 51) == 0, "CompareAndSwap on expunged");
+	CHECK(mb_syncmap_load(m, mb_key_int(5), &v) == 0, "expunged key reads as missing");
+	CHECK(mb_syncmap_store(m, mb_key_int(5), 52) == 0 && mb_syncmap_load(m, mb_key_int(5), &v) == 1 && v == 52,
 	      "Store un-expunges");
 	mb_syncmap_get_stats(m, &st);
 	CHECK(st.dirty_len == 2, "the un-expunged entry is back in dirty: %lld",
@@ -95,7 +97,7 @@ static void edge_cases(void)
 	mb_syncmap_destroy(m);
 	m = new_map();
 	for (int64_t k = 0; k < 100; k++)
-		mb_syncmap_store(m, k, k * 10);
+		mb_syncmap_store(m, mb_key_int(k), k * 10);
 	struct seen s = {{0}, 0};
 	CHECK(mb_syncmap_range(m, record, &s) == 0 && s.n == 100, "range saw %d", s.n);
 	for (int k = 0; k < 100; k++)
@@ -116,32 +118,32 @@ static void promotion_rule(void)
 {
 	struct mb_syncmap *m = new_map();
 	int64_t v;
-	mb_syncmap_store(m, 0, 0);
-	mb_syncmap_load(m, 0, &v); /* promote the first key */
+	mb_syncmap_store(m, mb_key_int(0), 0);
+	mb_syncmap_load(m, mb_key_int(0), &v); /* promote the first key */
 	for (int64_t k = 1; k <= 50; k++)
-		mb_syncmap_store(m, k, k); /* dirty: keys 0..50 */
+		mb_syncmap_store(m, mb_key_int(k), k); /* dirty: keys 0..50 */
 	struct mb_syncmap_stats st;
 	mb_syncmap_get_stats(m, &st);
 	uint64_t p0 = st.promotions;
 	CHECK(st.dirty_len == 51 && st.misses == 0, "dirty %lld", (long long)st.dirty_len);
 	for (int i = 1; i <= 50; i++) {
-		mb_syncmap_load(m, 1000 + i, &v); /* in neither: a miss each */
+		mb_syncmap_load(m, mb_key_int(1000 + i), &v); /* in neither: a miss each */
 		mb_syncmap_get_stats(m, &st);
 		CHECK(st.promotions == p0 && st.misses == i, "miss %d: promotions %llu misses %lld",
 		      i, (unsigned long long)st.promotions, (long long)st.misses);
 	}
-	mb_syncmap_load(m, 50, &v); /* the 51st miss: misses == len(dirty) */
+	mb_syncmap_load(m, mb_key_int(50), &v); /* the 51st miss: misses == len(dirty) */
 	mb_syncmap_get_stats(m, &st);
 	CHECK(st.promotions == p0 + 1 && st.misses == 0 && st.dirty_len == -1,
 	      "promoted at the 51st miss: %llu", (unsigned long long)st.promotions);
 	CHECK(st.promotion_misses >= 51, "misses counted into promotions");
 	/* Now every key loads without the lock: no misses. */
 	for (int64_t k = 0; k <= 50; k++)
-		CHECK(mb_syncmap_load(m, k, &v) == 1 && v == k, "key %lld", (long long)k);
+		CHECK(mb_syncmap_load(m, mb_key_int(k), &v) == 1 && v == k, "key %lld", (long long)k);
 	mb_syncmap_get_stats(m, &st);
 	CHECK(st.misses == 0, "hits in read count no miss");
 	/* A new key rebuilds dirty from the 51 read entries. */
-	mb_syncmap_store(m, 99, 99);
+	mb_syncmap_store(m, mb_key_int(99), 99);
 	mb_syncmap_get_stats(m, &st);
 	CHECK(st.dirty_rebuilds >= 1 && st.dirty_len == 52, "rebuild: dirty %lld",
 	      (long long)st.dirty_len);
@@ -166,33 +168,33 @@ static void random_ops(void)
 		int rc;
 		switch ((r >> 12) % 10) {
 		case 0:
-			rc = mb_syncmap_store(m, key, val);
+			rc = mb_syncmap_store(m, mb_key_int(key), val);
 			present[key] = true, vals[key] = val;
 			break;
 		case 1:
-			rc = mb_syncmap_delete(m, key);
+			rc = mb_syncmap_delete(m, mb_key_int(key));
 			CHECK(rc == present[key], "delete");
 			present[key] = false;
 			break;
 		case 2:
-			rc = mb_syncmap_load_or_store(m, key, val, &v);
+			rc = mb_syncmap_load_or_store(m, mb_key_int(key), val, &v);
 			CHECK(rc == present[key] && v == (present[key] ? vals[key] : val), "los");
 			if (!present[key])
 				present[key] = true, vals[key] = val;
 			break;
 		case 3:
-			rc = mb_syncmap_load_and_delete(m, key, &v);
+			rc = mb_syncmap_load_and_delete(m, mb_key_int(key), &v);
 			CHECK(rc == present[key] && (!rc || v == vals[key]), "lad");
 			present[key] = false;
 			break;
 		case 4:
-			rc = mb_syncmap_swap(m, key, val, &v);
+			rc = mb_syncmap_swap(m, mb_key_int(key), val, &v);
 			CHECK(rc == present[key] && (!rc || v == vals[key]), "swap");
 			present[key] = true, vals[key] = val;
 			break;
 		case 5: {
 			int64_t old = (r & 1) ? vals[key] : vals[key] + 1;
-			rc = mb_syncmap_compare_and_swap(m, key, old, val);
+			rc = mb_syncmap_compare_and_swap(m, mb_key_int(key), old, val);
 			bool ok = present[key] && old == vals[key];
 			CHECK(rc == ok, "cas");
 			if (ok)
@@ -201,7 +203,7 @@ static void random_ops(void)
 		}
 		case 6: {
 			int64_t old = (r & 1) ? vals[key] : vals[key] + 1;
-			rc = mb_syncmap_compare_and_delete(m, key, old);
+			rc = mb_syncmap_compare_and_delete(m, mb_key_int(key), old);
 			bool ok = present[key] && old == vals[key];
 			CHECK(rc == ok, "cad");
 			if (ok)
@@ -210,7 +212,7 @@ static void random_ops(void)
 		}
 		default:
 			/* loads of fresh keys make misses and so promotions */
-			rc = mb_syncmap_load(m, key + ((r & 1) ? 0 : KEYS), &v); /* or absent */
+			rc = mb_syncmap_load(m, mb_key_int(key + ((r & 1) ? 0 : KEYS)), &v); /* or absent */
 			CHECK(rc == ((r & 1) ? present[key] : 0) && (rc != 1 || v == vals[key]), "load");
 		}
 		CHECK(rc >= 0, "op failed: %d", rc);

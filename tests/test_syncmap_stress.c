@@ -7,7 +7,8 @@
  *    dirty rebuilds happen all the time;
  *  - a reader holds the read map across many promotions and value
  *    replacements and keeps reading it (under ASan a premature free is a
- *    use-after-free). */
+ *    use-after-free).
+ * Both run with int64 boxes and again with 256-byte value blobs. */
 #include "check.h"
 
 #include "maps/reclaim.h"
@@ -16,6 +17,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define THREADS 8
 #define HOT 64
@@ -38,8 +40,9 @@ static void saw(struct worker *w, int64_t key, int64_t v)
 	w->last_seen[key] = v;
 }
 
-static bool range_check(int64_t key, int64_t val, void *arg)
+static bool range_check(struct mb_key k, int64_t val, void *arg)
 {
+	int64_t key = k.i;
 	if (key >= 0 && key < HOT)
 		saw(arg, key, val);
 	return true;
@@ -60,37 +63,37 @@ static void *stress(void *arg)
 			int64_t next = ++w->version[key];
 			switch (r % 5) {
 			case 0:
-				mb_syncmap_store(m, key, next);
+				mb_syncmap_store(m, mb_key_int(key), next);
 				break;
 			case 1:
-				mb_syncmap_swap(m, key, next, &v);
+				mb_syncmap_swap(m, mb_key_int(key), next, &v);
 				break;
 			case 2:
-				if (mb_syncmap_compare_and_swap(m, key, next - 1, next) != 1)
-					mb_syncmap_store(m, key, next);
+				if (mb_syncmap_compare_and_swap(m, mb_key_int(key), next - 1, next) != 1)
+					mb_syncmap_store(m, mb_key_int(key), next);
 				break;
 			case 3:
 				/* delete, then come back with a higher version */
-				mb_syncmap_load_and_delete(m, key, &v);
-				mb_syncmap_load_or_store(m, key, next, &v);
+				mb_syncmap_load_and_delete(m, mb_key_int(key), &v);
+				mb_syncmap_load_or_store(m, mb_key_int(key), next, &v);
 				break;
 			default:
-				if (mb_syncmap_compare_and_delete(m, key, next - 1) == 1)
-					mb_syncmap_load_or_store(m, key, next, &v);
+				if (mb_syncmap_compare_and_delete(m, mb_key_int(key), next - 1) == 1)
+					mb_syncmap_load_or_store(m, mb_key_int(key), next, &v);
 				else
-					mb_syncmap_store(m, key, next);
+					mb_syncmap_store(m, mb_key_int(key), next);
 			}
 		} else {
 			/* Non-owners only read, or try writes that cannot match. */
 			switch (r % 4) {
 			case 0:
 			case 1:
-				if (mb_syncmap_load(m, key, &v) == 1)
+				if (mb_syncmap_load(m, mb_key_int(key), &v) == 1)
 					saw(w, key, v);
 				break;
 			case 2:
-				mb_syncmap_compare_and_swap(m, key, -1, -2);
-				mb_syncmap_compare_and_delete(m, key, -1);
+				mb_syncmap_compare_and_swap(m, mb_key_int(key), -1, -2);
+				mb_syncmap_compare_and_delete(m, mb_key_int(key), -1);
 				break;
 			default:
 				if (round % 64 == 0)
@@ -98,15 +101,15 @@ static void *stress(void *arg)
 			}
 		}
 		/* A stream of new keys, later deleted: rebuilds and promotions. */
-		mb_syncmap_store(m, fresh + round, round);
+		mb_syncmap_store(m, mb_key_int(fresh + round), round);
 		if (round >= 32)
-			mb_syncmap_delete(m, fresh + round - 32);
-		mb_syncmap_load(m, -1 - (int64_t)(r % 1000), &v); /* misses */
+			mb_syncmap_delete(m, mb_key_int(fresh + round - 32));
+		mb_syncmap_load(m, mb_key_int(-1 - (int64_t)(r % 1000)), &v); /* misses */
 	}
 	/* Leave each owned key at its last version. */
 	for (int64_t k = w->id; k < HOT; k += THREADS) {
 		int64_t next = ++w->version[k];
-		mb_syncmap_store(m, k, next);
+		mb_syncmap_store(m, mb_key_int(k), next);
 	}
 	mb_reclaim_thread_offline();
 	return NULL;
@@ -116,8 +119,9 @@ static void *stress(void *arg)
 
 static atomic_int phase; /* 1: reader inside range; 2: churn done */
 
-static bool slow_reader(int64_t key, int64_t val, void *arg)
+static bool slow_reader(struct mb_key k, int64_t val, void *arg)
 {
+	int64_t key = k.i;
 	int64_t *sum = arg;
 	if (atomic_load(&phase) == 0) {
 		atomic_store(&phase, 1);
@@ -137,12 +141,13 @@ static void *hold_reader(void *arg)
 	return NULL;
 }
 
-static void across_promotions(void)
+static void across_promotions(const struct mb_map_config *cfg)
 {
-	m = mb_syncmap_create(NULL);
+	atomic_store(&phase, 0);
+	m = mb_syncmap_create(cfg);
 	mb_reclaim_thread_online();
 	for (int64_t k = 0; k < 2000; k++)
-		mb_syncmap_store(m, k, k);
+		mb_syncmap_store(m, mb_key_int(k), k);
 	int64_t v, sum = 0;
 	mb_syncmap_range(m, range_check, &(struct worker){0}); /* promote all */
 	pthread_t t;
@@ -152,13 +157,13 @@ static void across_promotions(void)
 	struct mb_syncmap_stats st0, st1;
 	mb_syncmap_get_stats(m, &st0);
 	for (int64_t i = 0; i < 20000; i++) {
-		mb_syncmap_swap(m, i % 2000, i, &v);        /* retire value boxes */
-		mb_syncmap_delete(m, (i * 7) % 2000);       /* nil entries... */
-		mb_syncmap_store(m, 100000 + i, i);         /* ...expunged by rebuilds */
+		mb_syncmap_swap(m, mb_key_int(i % 2000), i, &v);        /* retire value boxes */
+		mb_syncmap_delete(m, mb_key_int((i * 7) % 2000));       /* nil entries... */
+		mb_syncmap_store(m, mb_key_int(100000 + i), i);         /* ...expunged by rebuilds */
 		if (i >= 50)
-			mb_syncmap_delete(m, 100000 + i - 50);
+			mb_syncmap_delete(m, mb_key_int(100000 + i - 50));
 		for (int j = 0; j < 4; j++)
-			mb_syncmap_load(m, -1 - i * 4 - j, &v); /* misses: promotions */
+			mb_syncmap_load(m, mb_key_int(-1 - i * 4 - j), &v); /* misses: promotions */
 	}
 	mb_syncmap_get_stats(m, &st1);
 	CHECK(st1.promotions > st0.promotions + 10, "promotions while the reader held on: %llu",
@@ -170,10 +175,13 @@ static void across_promotions(void)
 	mb_reclaim_thread_offline();
 }
 
-int main(void)
+/* The whole stress, with int64 boxes (value_size 0) or with value blobs. */
+static void stress_all(size_t vsize)
 {
-	m = mb_syncmap_create(NULL);
+	struct mb_map_config cfg = {.value_size = vsize};
+	m = mb_syncmap_create(&cfg);
 	static struct worker w[THREADS];
+	memset(w, 0, sizeof w);
 	pthread_t t[THREADS];
 	for (int i = 0; i < THREADS; i++) {
 		w[i].id = i;
@@ -186,7 +194,7 @@ int main(void)
 	for (int64_t k = 0; k < HOT; k++) {
 		int64_t v = -1;
 		int64_t want = w[k % THREADS].version[k];
-		CHECK(mb_syncmap_load(m, k, &v) == 1 && v == want, "key %lld: %lld, want %lld",
+		CHECK(mb_syncmap_load(m, mb_key_int(k), &v) == 1 && v == want, "key %lld: %lld, want %lld",
 		      (long long)k, (long long)v, (long long)want);
 	}
 	struct mb_syncmap_stats st;
@@ -195,6 +203,12 @@ int main(void)
 	      (unsigned long long)st.promotions, (unsigned long long)st.dirty_rebuilds);
 	mb_syncmap_destroy(m);
 	mb_reclaim_thread_offline();
-	across_promotions();
+	across_promotions(&cfg);
+}
+
+int main(void)
+{
+	stress_all(0);
+	stress_all(256); /* blobs written by one thread, read by others */
 	CHECK_DONE();
 }

@@ -1,4 +1,5 @@
-/* Go 1.19's runtime map for int64 keys and values.  See gomap.h.
+/* Go 1.19's runtime map for int64 or string keys and int64 values (inline
+ * or as blobs).  See gomap.h.
  *
  * How it works
  * ------------
@@ -40,6 +41,22 @@
  * the last iterator ends (or at destroy when shared).  Each bucket array
  * carries its own B so a reader that races a grow computes its index from
  * the array it actually holds and can never index out of bounds.
+ *
+ * Two key types, one map
+ * ----------------------
+ * Go compiles one map implementation for every type (map.go, driven by the
+ * type's size and hash function) plus fast paths for 32-bit, 64-bit and
+ * string keys (map_fast32.go, map_fast64.go, map_faststr.go) whose bucket
+ * layout is the generic one: tophash[8], keys[8], elems[8], overflow.  Here
+ * a slot's key is an int64 (144-byte buckets) or a string header {pointer,
+ * length} (208-byte buckets, as Go's map[string]int64).  Every function that
+ * touches a bucket takes the key type as a bool S; the hot ones are forced
+ * inline into a separate entry point per key type (load_i / load_s, ...), so
+ * the compiler folds S and the offsets it implies into constants: the int64
+ * path compiles to the code it was before strings existed, and the string
+ * path compares tophash, then length, then bytes (pointer equality first),
+ * as mapaccess1_faststr does.  Growth is shared: the same thresholds, the
+ * same evacuation, whatever the key.
  */
 #include "maps/gomap.h"
 
@@ -64,20 +81,61 @@
 #define F_HASH_WRITING 4u   /* a goroutine is writing to the map */
 #define F_SAME_SIZE_GROW 8u /* the current grow is to a map of the same size */
 
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* A string key's slot: Go's stringStruct. */
+struct strhdr {
+	const char *p;
+	size_t len;
+};
+
+/* A bucket: tophash[8], then 8 keys (int64 or struct strhdr), 8 values
+ * (int64: inline, or a blob's address), the overflow pointer.  Only the
+ * head has a C type; the rest is reached through the accessors below, each
+ * memory word always through the same type. */
 struct bmap {
 	uint8_t tophash[BUCKET_CNT];
-	int64_t keys[BUCKET_CNT];
-	int64_t vals[BUCKET_CNT];
-	struct bmap *overflow;
 };
+
+#define KEY_SIZE(S) ((S) ? sizeof(struct strhdr) : sizeof(int64_t))
+#define VALS_OFF(S) (BUCKET_CNT + BUCKET_CNT * KEY_SIZE(S))
+#define OVF_OFF(S) (VALS_OFF(S) + BUCKET_CNT * sizeof(int64_t))
+#define BUCKET_SIZE(S) (OVF_OFF(S) + sizeof(struct bmap *))
+
+static ALWAYS_INLINE int64_t *ikey(struct bmap *b, unsigned i)
+{
+	return (int64_t *)((char *)b + BUCKET_CNT) + i;
+}
+
+static ALWAYS_INLINE struct strhdr *skey(struct bmap *b, unsigned i)
+{
+	return (struct strhdr *)((char *)b + BUCKET_CNT) + i;
+}
+
+static ALWAYS_INLINE int64_t *val_at(struct bmap *b, unsigned i, bool S)
+{
+	return (int64_t *)((char *)b + VALS_OFF(S)) + i;
+}
+
+static ALWAYS_INLINE struct bmap **ovf_at(struct bmap *b, bool S)
+{
+	return (struct bmap **)((char *)b + OVF_OFF(S));
+}
+
+#define OVERFLOW(b, S) (*ovf_at((b), (S)))
 
 /* A bucket array: 2^B buckets followed by the preallocated overflow ones. */
 struct barray {
 	uint8_t B;
 	size_t nbuckets;        /* 2^B + preallocated overflow buckets */
 	struct barray *retired; /* link in the retired list */
-	struct bmap b[];
+	_Alignas(8) unsigned char data[];
 };
+
+static ALWAYS_INLINE struct bmap *bucket_at(const struct barray *a, uint64_t i, bool S)
+{
+	return (struct bmap *)((unsigned char *)a->data + i * BUCKET_SIZE(S));
+}
 
 /* The overflow buckets allocated one by one for one bucket array (Go's
  * hmap.extra.overflow / oldoverflow), so they can be freed with it. */
@@ -115,6 +173,12 @@ struct mb_gomap {
 	atomic_uint_fast64_t iter_seq; /* iteration start randomiser */
 	atomic_int active_iters;
 	struct retired *retired;    /* written by the writer only */
+	/* Value blobs (value_size > 0) replaced or deleted while someone may
+	 * still read them; freed with the retired list. */
+	void **retired_blobs;
+	size_t nretired_blobs, capretired_blobs;
+	size_t vsize;               /* 0: values inline, else blob bytes */
+	bool strkeys;               /* string keys (else int64) */
 	bool shared;
 	enum mb_map_grow_mode grow;
 	mb_gomap_grow_fn on_grow;
@@ -134,9 +198,53 @@ static uint64_t splitmix(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static inline uint64_t hash_key(const struct mb_gomap *h, int64_t key)
+static ALWAYS_INLINE uint64_t hash_int(const struct mb_gomap *h, int64_t key)
 {
 	return XXH3_64bits_withSeed(&key, sizeof key, h->hash0);
+}
+
+static ALWAYS_INLINE uint64_t hash_str(const struct mb_gomap *h, const char *p, size_t len)
+{
+	return XXH3_64bits_withSeed(p, len, h->hash0);
+}
+
+/* The hash of a key given by the caller. */
+static ALWAYS_INLINE uint64_t hash_key(const struct mb_gomap *h, struct mb_key k, bool S)
+{
+	return S ? hash_str(h, k.str, (size_t)k.len) : hash_int(h, k.i);
+}
+
+/* The hash of the key in slot i of b. */
+static ALWAYS_INLINE uint64_t hash_slot(const struct mb_gomap *h, struct bmap *b, unsigned i,
+					bool S)
+{
+	return S ? hash_str(h, skey(b, i)->p, skey(b, i)->len) : hash_int(h, *ikey(b, i));
+}
+
+/* Does slot i of b hold key k?  (The slot's tophash is the caller's.)
+ * Strings: length, then the pointer (the same bytes), then the bytes. */
+static ALWAYS_INLINE bool key_eq(struct bmap *b, unsigned i, struct mb_key k, bool S)
+{
+	if (!S)
+		return *ikey(b, i) == k.i;
+	const struct strhdr *s = skey(b, i);
+	return s->len == (size_t)k.len && (s->p == k.str || memcmp(s->p, k.str, s->len) == 0);
+}
+
+/* The key in slot i of b, as the interface carries it. */
+static ALWAYS_INLINE struct mb_key slot_key(struct bmap *b, unsigned i, bool S)
+{
+	if (!S)
+		return mb_key_int(*ikey(b, i));
+	return mb_key_str(skey(b, i)->p, (int64_t)skey(b, i)->len);
+}
+
+static ALWAYS_INLINE void set_key(struct bmap *b, unsigned i, struct mb_key k, bool S)
+{
+	if (S)
+		*skey(b, i) = (struct strhdr){k.str, (size_t)k.len};
+	else
+		*ikey(b, i) = k.i;
 }
 
 static inline uint8_t tophash(uint64_t hash)
@@ -152,7 +260,7 @@ static inline bool is_empty(uint8_t top)
 	return top <= MB_GOMAP_EMPTY_ONE;
 }
 
-static inline bool evacuated(const struct bmap *b)
+static ALWAYS_INLINE bool evacuated(const struct bmap *b)
 {
 	uint8_t h = b->tophash[0];
 	return h > MB_GOMAP_EMPTY_ONE && h < MB_GOMAP_MIN_TOP_HASH;
@@ -199,7 +307,7 @@ static struct barray *make_bucket_array(struct mb_gomap *h, uint8_t B)
 	size_t base = (size_t)1 << B, n = base;
 	if (B >= 4)
 		n += (size_t)1 << (B - 4);
-	size_t bytes = sizeof(struct barray) + n * sizeof(struct bmap);
+	size_t bytes = sizeof(struct barray) + n * BUCKET_SIZE(h->strkeys);
 	struct barray *a = mb_calloc(MB_ALLOC_BUCKETS, 1, bytes);
 	if (!a)
 		return NULL;
@@ -209,16 +317,16 @@ static struct barray *make_bucket_array(struct mb_gomap *h, uint8_t B)
 	return a;
 }
 
-static size_t array_bytes(const struct barray *a)
+static size_t array_bytes(const struct mb_gomap *h, const struct barray *a)
 {
-	return sizeof(struct barray) + a->nbuckets * sizeof(struct bmap);
+	return sizeof(struct barray) + a->nbuckets * BUCKET_SIZE(h->strkeys);
 }
 
 static void free_ovflist(struct mb_gomap *h, struct ovflist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		mb_free(MB_ALLOC_OVERFLOW, l->v[i]);
-	h->bucket_bytes -= l->n * sizeof(struct bmap);
+	h->bucket_bytes -= l->n * BUCKET_SIZE(h->strkeys);
 	mb_free(MB_ALLOC_OTHER, l->v);
 	*l = (struct ovflist){0};
 }
@@ -228,7 +336,7 @@ static void free_retired(struct mb_gomap *h, struct retired *r)
 	while (r) {
 		struct retired *next = r->next;
 		if (r->array) {
-			h->bucket_bytes -= array_bytes(r->array);
+			h->bucket_bytes -= array_bytes(h, r->array);
 			mb_free(MB_ALLOC_BUCKETS, r->array);
 		}
 		free_ovflist(h, &r->ovf);
@@ -245,7 +353,7 @@ static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist 
 		    atomic_load_explicit(&h->active_iters, memory_order_acquire) > 0;
 	if (!keep) {
 		if (a) {
-			h->bucket_bytes -= array_bytes(a);
+			h->bucket_bytes -= array_bytes(h, a);
 			mb_free(MB_ALLOC_BUCKETS, a);
 		}
 		free_ovflist(h, ovf);
@@ -259,6 +367,42 @@ static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist 
 	*ovf = (struct ovflist){0};
 	r->next = h->retired;
 	h->retired = r;
+	return 0;
+}
+
+/* The int64 value a slot holds: inline, or the first word of its blob. */
+static inline int64_t slot_value(const struct mb_gomap *h, int64_t raw)
+{
+	return h->vsize ? mb_map_blob_value((const void *)(intptr_t)raw) : raw;
+}
+
+static void free_retired_blobs(struct mb_gomap *h)
+{
+	for (size_t i = 0; i < h->nretired_blobs; i++)
+		mb_free(MB_ALLOC_VALUES, h->retired_blobs[i]);
+	h->nretired_blobs = 0;
+}
+
+/* A blob that left the map (replaced or deleted): freed now, or kept until
+ * no iterator (or, when shared, no racing thread) can still read it. */
+static int drop_blob(struct mb_gomap *h, int64_t raw)
+{
+	void *blob = (void *)(intptr_t)raw;
+	bool keep = h->shared ||
+		    atomic_load_explicit(&h->active_iters, memory_order_acquire) > 0;
+	if (!keep) {
+		mb_free(MB_ALLOC_VALUES, blob);
+		return 0;
+	}
+	if (h->nretired_blobs == h->capretired_blobs) {
+		size_t cap = h->capretired_blobs ? h->capretired_blobs * 2 : 64;
+		void **v = mb_realloc(MB_ALLOC_OTHER, h->retired_blobs, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		h->retired_blobs = v;
+		h->capretired_blobs = cap;
+	}
+	h->retired_blobs[h->nretired_blobs++] = blob;
 	return 0;
 }
 
@@ -281,7 +425,8 @@ static struct bmap *new_overflow(struct mb_gomap *h, struct bmap *b)
 {
 	struct bmap *ovf;
 	if (h->next_overflow && h->next_overflow < h->overflow_end) {
-		ovf = h->next_overflow++;
+		ovf = h->next_overflow;
+		h->next_overflow = (struct bmap *)((char *)ovf + BUCKET_SIZE(h->strkeys));
 	} else {
 		struct ovflist *l = &h->overflow;
 		if (l->n == l->cap) {
@@ -292,14 +437,14 @@ static struct bmap *new_overflow(struct mb_gomap *h, struct bmap *b)
 			l->v = v;
 			l->cap = cap;
 		}
-		ovf = mb_calloc(MB_ALLOC_OVERFLOW, 1, sizeof *ovf);
+		ovf = mb_calloc(MB_ALLOC_OVERFLOW, 1, BUCKET_SIZE(h->strkeys));
 		if (!ovf)
 			return NULL;
 		l->v[l->n++] = ovf;
-		h->bucket_bytes += sizeof *ovf;
+		h->bucket_bytes += BUCKET_SIZE(h->strkeys);
 	}
 	incr_noverflow(h);
-	b->overflow = ovf;
+	OVERFLOW(b, h->strkeys) = ovf;
 	return ovf;
 }
 
@@ -309,8 +454,8 @@ static void set_buckets(struct mb_gomap *h, struct barray *a)
 	size_t base = (size_t)1 << a->B;
 	h->buckets = a;
 	h->B = a->B;
-	h->next_overflow = a->nbuckets > base ? &a->b[base] : NULL;
-	h->overflow_end = a->nbuckets > base ? &a->b[a->nbuckets] : NULL;
+	h->next_overflow = a->nbuckets > base ? bucket_at(a, base, h->strkeys) : NULL;
+	h->overflow_end = a->nbuckets > base ? bucket_at(a, a->nbuckets, h->strkeys) : NULL;
 }
 
 /* ---- growth -------------------------------------------------------------- */
@@ -382,7 +527,8 @@ static int advance_evacuation_mark(struct mb_gomap *h, uint64_t newbit)
 	uint64_t stop = h->nevacuate + 1024;
 	if (stop > newbit)
 		stop = newbit;
-	while (h->nevacuate != stop && evacuated(&h->oldbuckets->b[h->nevacuate]))
+	while (h->nevacuate != stop &&
+	       evacuated(bucket_at(h->oldbuckets, h->nevacuate, h->strkeys)))
 		h->nevacuate++;
 	if (h->nevacuate == newbit)
 		return finish_grow(h);
@@ -395,17 +541,17 @@ struct evac_dst {
 };
 
 /* evacuate: move old bucket oldbucket's chain to X (and Y when doubling). */
-static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
+static ALWAYS_INLINE int evacuate_k(struct mb_gomap *h, uint64_t oldbucket, bool S)
 {
 	struct barray *old = h->oldbuckets;
-	struct bmap *b = &old->b[oldbucket];
+	struct bmap *b = bucket_at(old, oldbucket, S);
 	uint64_t newbit = UINT64_C(1) << old->B; /* the old size */
 	if (!evacuated(b)) {
 		bool same = same_size_grow(h);
-		struct evac_dst xy[2] = {{&h->buckets->b[oldbucket], 0}, {NULL, 0}};
+		struct evac_dst xy[2] = {{bucket_at(h->buckets, oldbucket, S), 0}, {NULL, 0}};
 		if (!same)
-			xy[1].b = &h->buckets->b[oldbucket + newbit];
-		for (; b; b = b->overflow) {
+			xy[1].b = bucket_at(h->buckets, oldbucket + newbit, S);
+		for (; b; b = OVERFLOW(b, S)) {
 			for (unsigned i = 0; i < BUCKET_CNT; i++) {
 				uint8_t top = b->tophash[i];
 				if (is_empty(top)) {
@@ -413,7 +559,7 @@ static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
 					continue;
 				}
 				unsigned use_y = 0;
-				if (!same && (hash_key(h, b->keys[i]) & newbit))
+				if (!same && (hash_slot(h, b, i, S) & newbit))
 					use_y = 1;
 				b->tophash[i] = (uint8_t)(MB_GOMAP_EVACUATED_X + use_y);
 				struct evac_dst *dst = &xy[use_y];
@@ -425,8 +571,11 @@ static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
 					dst->i = 0;
 				}
 				dst->b->tophash[dst->i] = top;
-				dst->b->keys[dst->i] = b->keys[i];
-				dst->b->vals[dst->i] = b->vals[i];
+				if (S)
+					*skey(dst->b, dst->i) = *skey(b, i);
+				else
+					*ikey(dst->b, dst->i) = *ikey(b, i);
+				*val_at(dst->b, dst->i, S) = *val_at(b, i, S);
 				dst->i++;
 			}
 		}
@@ -437,6 +586,21 @@ static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
 	if (oldbucket == h->nevacuate)
 		return advance_evacuation_mark(h, newbit);
 	return 0;
+}
+
+static int evacuate_i(struct mb_gomap *h, uint64_t oldbucket)
+{
+	return evacuate_k(h, oldbucket, false);
+}
+
+static int evacuate_s(struct mb_gomap *h, uint64_t oldbucket)
+{
+	return evacuate_k(h, oldbucket, true);
+}
+
+static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
+{
+	return h->strkeys ? evacuate_s(h, oldbucket) : evacuate_i(h, oldbucket);
 }
 
 /* growWork: evacuate the old bucket the write is about to use, then one more
@@ -501,6 +665,8 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	h->base.ops = &mb_gomap_ops;
 	h->shared = cfg->shared;
 	h->grow = cfg->grow;
+	h->vsize = cfg->value_size;
+	h->strkeys = cfg->key_type == MB_KEY_STRING;
 	if (cfg->hash_seed_set) {
 		h->hash0 = cfg->hash_seed;
 	} else if (getrandom(&h->hash0, sizeof h->hash0, 0) != sizeof h->hash0) {
@@ -531,10 +697,48 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	return h;
 }
 
+/* Frees the blobs of the live slots of array a: those holding an entry
+ * (an evacuated old slot's entry lives in the new array). */
+/* Frees the blobs of the live slots of array a (free_blobs), or counts
+ * those whose contents are wrong: the slots holding an entry (an evacuated
+ * old slot's entry lives in the new array). */
+static int64_t walk_blobs(const struct mb_gomap *h, const struct barray *a, bool free_blobs)
+{
+	int64_t bad = 0;
+	bool S = h->strkeys;
+	if (!a)
+		return 0;
+	for (size_t i = 0; i < ((size_t)1 << a->B); i++)
+		for (struct bmap *b = bucket_at(a, i, S); b; b = OVERFLOW(b, S))
+			for (unsigned j = 0; j < BUCKET_CNT; j++) {
+				if (b->tophash[j] < MB_GOMAP_MIN_TOP_HASH)
+					continue;
+				void *blob = (void *)(intptr_t)*val_at(b, j, S);
+				if (free_blobs)
+					mb_free(MB_ALLOC_VALUES, blob);
+				else if (!mb_map_blob_check(blob, h->vsize))
+					bad++;
+			}
+	return bad;
+}
+
+int64_t mb_gomap_check_values(const struct mb_gomap *h)
+{
+	if (!h->vsize)
+		return 0;
+	return walk_blobs(h, h->buckets, false) + walk_blobs(h, h->oldbuckets, false);
+}
+
 void mb_gomap_destroy(struct mb_gomap *h)
 {
 	if (!h)
 		return;
+	if (h->vsize) {
+		walk_blobs(h, h->buckets, true);
+		walk_blobs(h, h->oldbuckets, true);
+		free_retired_blobs(h);
+	}
+	mb_free(MB_ALLOC_OTHER, h->retired_blobs);
 	free_retired(h, h->retired);
 	mb_free(MB_ALLOC_BUCKETS, h->buckets);
 	mb_free(MB_ALLOC_BUCKETS, h->oldbuckets);
@@ -553,55 +757,75 @@ void mb_gomap_set_grow_observer(struct mb_gomap *h, mb_gomap_grow_fn fn, void *a
 
 /* The bucket chain that holds key's slot, growth taken into account.  Reads
  * each shared pointer once so a racing reader stays within one array. */
-static inline struct bmap *find_chain(const struct mb_gomap *h, uint64_t hash)
+static ALWAYS_INLINE struct bmap *find_chain(const struct mb_gomap *h, uint64_t hash, bool S)
 {
 	const struct barray *a = h->buckets;
-	struct bmap *b = (struct bmap *)&a->b[hash & bucket_mask(a->B)];
+	struct bmap *b = bucket_at(a, hash & bucket_mask(a->B), S);
 	const struct barray *old = h->oldbuckets;
 	if (old) {
-		struct bmap *ob = (struct bmap *)&old->b[hash & bucket_mask(old->B)];
+		struct bmap *ob = bucket_at(old, hash & bucket_mask(old->B), S);
 		if (!evacuated(ob))
 			b = ob;
 	}
 	return b;
 }
 
-/* mapaccess without the checks: the slot of key, or NULL. */
-static struct bmap *lookup(const struct mb_gomap *h, int64_t key, unsigned *slot)
+/* mapaccess without the checks: the slot of key, or NULL.  With one bucket
+ * and no grow, no hash (as Go): int keys compare directly, strings by
+ * length and bytes.  Otherwise int keys compare directly (map_fast64.go)
+ * and strings check the tophash first (map_faststr.go). */
+static ALWAYS_INLINE struct bmap *lookup_k(const struct mb_gomap *h, struct mb_key key,
+					   unsigned *slot, bool S)
 {
 	struct bmap *b;
-	if (h->B == 0 && !h->oldbuckets)
-		b = &h->buckets->b[0]; /* one bucket: no need to hash (as Go) */
-	else
-		b = find_chain(h, hash_key(h, key));
-	for (; b; b = b->overflow)
-		for (unsigned i = 0; i < BUCKET_CNT; i++)
-			if (b->keys[i] == key && !is_empty(b->tophash[i])) {
-				*slot = i;
-				return b;
+	uint8_t top = 0;
+	bool hashed = h->B != 0 || h->oldbuckets;
+	if (!hashed) {
+		b = bucket_at(h->buckets, 0, S);
+	} else {
+		uint64_t hash = hash_key(h, key, S);
+		top = tophash(hash);
+		b = find_chain(h, hash, S);
+	}
+	for (; b; b = OVERFLOW(b, S))
+		for (unsigned i = 0; i < BUCKET_CNT; i++) {
+			if (S) {
+				if (hashed ? b->tophash[i] != top : is_empty(b->tophash[i]))
+					continue;
+				if (!key_eq(b, i, key, true))
+					continue;
+			} else if (*ikey(b, i) != key.i || is_empty(b->tophash[i])) {
+				continue;
 			}
+			*slot = i;
+			return b;
+		}
 	return NULL;
 }
 
-int mb_gomap_load(struct mb_gomap *h, int64_t key, int64_t *val)
+static ALWAYS_INLINE int load_k(struct mb_gomap *h, struct mb_key key, int64_t *val, bool S)
 {
 	if (h->count == 0)
 		return 0;
 	if (writing(h))
 		return MB_MAP_FATAL_READ_WRITE;
 	unsigned i;
-	struct bmap *b = lookup(h, key, &i);
+	struct bmap *b = lookup_k(h, key, &i, S);
 	if (!b)
 		return 0;
-	*val = b->vals[i];
+	*val = slot_value(h, *val_at(b, i, S));
 	return 1;
 }
 
 /* ---- insert ------------------------------------------------------------------ */
 
-static int assign(struct mb_gomap *h, int64_t key, int64_t val)
+/* mapassign: val is the slot's contents (a blob's address when vsize).
+ * *old is set to the contents it replaced, if any.  An existing string key
+ * keeps the header it was inserted with. */
+static ALWAYS_INLINE int assign_k(struct mb_gomap *h, struct mb_key key, int64_t val,
+				  int64_t *old, bool *replaced, bool S)
 {
-	uint64_t hash = hash_key(h, key);
+	uint64_t hash = hash_key(h, key, S);
 	int rc;
 	if (!h->buckets) {
 		struct barray *a = make_bucket_array(h, h->B);
@@ -613,7 +837,7 @@ again:;
 	uint64_t bucket = hash & bucket_mask(h->B);
 	if (growing(h) && (rc = grow_work(h, bucket)) != 0)
 		return rc;
-	struct bmap *b = &h->buckets->b[bucket];
+	struct bmap *b = bucket_at(h->buckets, bucket, S);
 	uint8_t top = tophash(hash);
 	struct bmap *insertb = NULL;
 	unsigned inserti = 0;
@@ -629,14 +853,16 @@ again:;
 					goto not_found;
 				continue;
 			}
-			if (b->keys[i] != key)
+			if (!key_eq(b, i, key, S))
 				continue;
-			b->vals[i] = val; /* already present: update */
+			*old = *val_at(b, i, S); /* already present: update */
+			*replaced = true;
+			*val_at(b, i, S) = val;
 			return 0;
 		}
-		if (!b->overflow)
+		if (!OVERFLOW(b, S))
 			break;
-		b = b->overflow;
+		b = OVERFLOW(b, S);
 	}
 not_found:
 	/* A new key.  If it would overload the map, or the chains have grown
@@ -660,17 +886,36 @@ not_found:
 		inserti = 0;
 	}
 	insertb->tophash[inserti] = top;
-	insertb->keys[inserti] = key;
-	insertb->vals[inserti] = val;
+	set_key(insertb, inserti, key, S);
+	*val_at(insertb, inserti, S) = val;
 	h->count++;
 	return 0;
 }
 
-int mb_gomap_store(struct mb_gomap *h, int64_t key, int64_t val)
+static ALWAYS_INLINE int store_k(struct mb_gomap *h, struct mb_key key, int64_t val, bool S)
 {
-	if (!begin_write(h))
+	int64_t raw = val, old = 0;
+	bool replaced = false;
+	if (h->vsize) {
+		/* Boxed before the map is touched, as Go converts a value to
+		 * an interface before mapassign. */
+		void *blob = mb_map_blob_new(h->vsize, val);
+		if (!blob)
+			return -ENOMEM;
+		raw = (int64_t)(intptr_t)blob;
+	}
+	if (!begin_write(h)) {
+		if (h->vsize)
+			mb_free(MB_ALLOC_VALUES, (void *)(intptr_t)raw);
 		return MB_MAP_FATAL_WRITES;
-	int rc = assign(h, key, val);
+	}
+	int rc = assign_k(h, key, raw, &old, &replaced, S);
+	if (h->vsize) {
+		if (rc < 0)
+			mb_free(MB_ALLOC_VALUES, (void *)(intptr_t)raw);
+		else if (replaced)
+			rc = drop_blob(h, old);
+	}
 	if (!end_write(h))
 		return MB_MAP_FATAL_WRITES;
 	return rc;
@@ -678,25 +923,32 @@ int mb_gomap_store(struct mb_gomap *h, int64_t key, int64_t val)
 
 /* ---- delete ------------------------------------------------------------------ */
 
-static int remove_key(struct mb_gomap *h, int64_t key)
+static ALWAYS_INLINE int remove_k(struct mb_gomap *h, struct mb_key key, bool S)
 {
-	uint64_t hash = hash_key(h, key);
+	uint64_t hash = hash_key(h, key, S);
 	uint64_t bucket = hash & bucket_mask(h->B);
+	uint8_t top = tophash(hash);
 	int rc;
 	if (growing(h) && (rc = grow_work(h, bucket)) != 0)
 		return rc;
-	struct bmap *orig = &h->buckets->b[bucket];
-	for (struct bmap *b = orig; b; b = b->overflow) {
+	struct bmap *orig = bucket_at(h->buckets, bucket, S);
+	for (struct bmap *b = orig; b; b = OVERFLOW(b, S)) {
 		for (unsigned i = 0; i < BUCKET_CNT; i++) {
-			if (b->keys[i] != key || is_empty(b->tophash[i]))
+			if (S) {
+				if (b->tophash[i] != top || !key_eq(b, i, key, true))
+					continue;
+			} else if (*ikey(b, i) != key.i || is_empty(b->tophash[i])) {
 				continue;
+			}
+			if (h->vsize && (rc = drop_blob(h, *val_at(b, i, S))) != 0)
+				return rc;
 			b->tophash[i] = MB_GOMAP_EMPTY_ONE;
 			/* If the chain now ends in empty slots, turn that run of
 			 * EMPTY_ONE into EMPTY_REST so searches stop early. */
 			bool last_used;
 			if (i == BUCKET_CNT - 1)
-				last_used = !b->overflow ||
-					    b->overflow->tophash[0] == MB_GOMAP_EMPTY_REST;
+				last_used = !OVERFLOW(b, S) ||
+					    OVERFLOW(b, S)->tophash[0] == MB_GOMAP_EMPTY_REST;
 			else
 				last_used = b->tophash[i + 1] == MB_GOMAP_EMPTY_REST;
 			if (last_used) {
@@ -709,8 +961,8 @@ static int remove_key(struct mb_gomap *h, int64_t key)
 							break;
 						/* continue at the end of the previous bucket */
 						struct bmap *p = orig;
-						while (p->overflow != c)
-							p = p->overflow;
+						while (OVERFLOW(p, S) != c)
+							p = OVERFLOW(p, S);
 						c = p;
 						j = BUCKET_CNT - 1;
 					} else {
@@ -733,16 +985,63 @@ static int remove_key(struct mb_gomap *h, int64_t key)
 	return 0;
 }
 
-int mb_gomap_delete(struct mb_gomap *h, int64_t key)
+static ALWAYS_INLINE int delete_k(struct mb_gomap *h, struct mb_key key, bool S)
 {
 	if (h->count == 0)
 		return 0;
 	if (!begin_write(h))
 		return MB_MAP_FATAL_WRITES;
-	int rc = remove_key(h, key);
+	int rc = remove_k(h, key, S);
 	if (!end_write(h))
 		return MB_MAP_FATAL_WRITES;
 	return rc;
+}
+
+/* ---- entry points: int64 inline, strings out of line ------------------------ */
+
+int mb_gomap_load(struct mb_gomap *h, int64_t key, int64_t *val)
+{
+	return load_k(h, mb_key_int(key), val, false);
+}
+
+int mb_gomap_store(struct mb_gomap *h, int64_t key, int64_t val)
+{
+	return store_k(h, mb_key_int(key), val, false);
+}
+
+int mb_gomap_delete(struct mb_gomap *h, int64_t key)
+{
+	return delete_k(h, mb_key_int(key), false);
+}
+
+static int load_s(struct mb_gomap *h, struct mb_key key, int64_t *val)
+{
+	return load_k(h, key, val, true);
+}
+
+static int store_s(struct mb_gomap *h, struct mb_key key, int64_t val)
+{
+	return store_k(h, key, val, true);
+}
+
+static int delete_s(struct mb_gomap *h, struct mb_key key)
+{
+	return delete_k(h, key, true);
+}
+
+int mb_gomap_load_key(struct mb_gomap *h, struct mb_key key, int64_t *val)
+{
+	return h->strkeys ? load_s(h, key, val) : load_k(h, key, val, false);
+}
+
+int mb_gomap_store_key(struct mb_gomap *h, struct mb_key key, int64_t val)
+{
+	return h->strkeys ? store_s(h, key, val) : store_k(h, key, val, false);
+}
+
+int mb_gomap_delete_key(struct mb_gomap *h, struct mb_key key)
+{
+	return h->strkeys ? delete_s(h, key) : delete_k(h, key, false);
 }
 
 int64_t mb_gomap_len(const struct mb_gomap *h)
@@ -750,53 +1049,58 @@ int64_t mb_gomap_len(const struct mb_gomap *h)
 	return h->count;
 }
 
+enum mb_key_type mb_gomap_key_type(const struct mb_gomap *h)
+{
+	return h->strkeys ? MB_KEY_STRING : MB_KEY_INT;
+}
+
 /* ---- sync.Map's operations, the way Go code spells them on a map ---------- */
 
-int mb_gomap_load_or_store(struct mb_gomap *h, int64_t key, int64_t val, int64_t *actual)
+int mb_gomap_load_or_store(struct mb_gomap *h, struct mb_key key, int64_t val, int64_t *actual)
 {
-	int rc = mb_gomap_load(h, key, actual); /* if v, ok := m[k]; ok { ... } */
+	int rc = mb_gomap_load_key(h, key, actual); /* if v, ok := m[k]; ok { ... } */
 	if (rc != 0)
 		return rc;
 	*actual = val;
-	rc = mb_gomap_store(h, key, val);       /* m[k] = v */
+	rc = mb_gomap_store_key(h, key, val);       /* m[k] = v */
 	return rc < 0 ? rc : 0;
 }
 
-int mb_gomap_load_and_delete(struct mb_gomap *h, int64_t key, int64_t *val)
+int mb_gomap_load_and_delete(struct mb_gomap *h, struct mb_key key, int64_t *val)
 {
-	int rc = mb_gomap_load(h, key, val);
+	int rc = mb_gomap_load_key(h, key, val);
 	if (rc != 1)
 		return rc;
-	rc = mb_gomap_delete(h, key);
+	rc = mb_gomap_delete_key(h, key);
 	return rc < 0 ? rc : 1;
 }
 
-int mb_gomap_swap(struct mb_gomap *h, int64_t key, int64_t val, int64_t *prev)
+int mb_gomap_swap(struct mb_gomap *h, struct mb_key key, int64_t val, int64_t *prev)
 {
-	int found = mb_gomap_load(h, key, prev);
+	int found = mb_gomap_load_key(h, key, prev);
 	if (found < 0)
 		return found;
-	int rc = mb_gomap_store(h, key, val);
+	int rc = mb_gomap_store_key(h, key, val);
 	return rc < 0 ? rc : found;
 }
 
-int mb_gomap_compare_and_swap(struct mb_gomap *h, int64_t key, int64_t old, int64_t val)
+int mb_gomap_compare_and_swap(struct mb_gomap *h, struct mb_key key, int64_t old, int64_t val)
 {
 	int64_t cur;
-	int rc = mb_gomap_load(h, key, &cur);
+	int rc = mb_gomap_load_key(h, key, &cur);
 	if (rc != 1 || cur != old)
 		return rc < 0 ? rc : 0;
-	rc = mb_gomap_store(h, key, val);
+	rc = mb_gomap_store_key(h, key, val);
 	return rc < 0 ? rc : 1;
 }
 
-int mb_gomap_compare_and_delete(struct mb_gomap *h, int64_t key, int64_t old)
+int mb_gomap_compare_and_delete(struct mb_gomap *h, struct mb_key key, int64_t old)
 {
 	int64_t cur;
-	int rc = mb_gomap_load(h, key, &cur);
+	int rc = mb_gomap_load_key(h, key, &cur);
 	if (rc != 1 || cur != old)
 		return rc < 0 ? rc : 0;
-	rc = mb_gomap_delete(h, key);
+	rc = mb_gomap_delete_key(h, key);
 	return rc < 0 ? rc : 1;
 }
 
@@ -815,7 +1119,7 @@ struct iter {
 
 /* Calls fn for each entry.  Returns 0, or MB_MAP_FATAL_ITER_WRITE if another
  * thread was seen writing. */
-static int iterate(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+static ALWAYS_INLINE int iterate_k(struct mb_gomap *h, mb_map_range_fn fn, void *arg, bool S)
 {
 	struct iter it = {.buckets = h->buckets, .B = h->B};
 	/* One random number picks both the start bucket (low B bits) and the
@@ -847,16 +1151,16 @@ static int iterate(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 				/* Started during this grow and the grow is not done:
 				 * if the old bucket is not evacuated yet, read it but
 				 * only yield the keys that go to it.bucket. */
-				struct bmap *ob = &old->b[it.bucket & bucket_mask(old->B)];
+				struct bmap *ob = bucket_at(old, it.bucket & bucket_mask(old->B), S);
 				if (!evacuated(ob)) {
 					b = ob;
 					check_bucket = it.bucket;
 				} else {
-					b = &it.buckets->b[it.bucket];
+					b = bucket_at(it.buckets, it.bucket, S);
 					check_bucket = NO_CHECK;
 				}
 			} else {
-				b = &it.buckets->b[it.bucket];
+				b = bucket_at(it.buckets, it.bucket, S);
 				check_bucket = NO_CHECK;
 			}
 			it.bucket++;
@@ -870,39 +1174,49 @@ static int iterate(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 			uint8_t top = b->tophash[off];
 			if (is_empty(top) || top == MB_GOMAP_EVACUATED_EMPTY)
 				continue;
-			int64_t key = b->keys[off];
+			struct mb_key key = slot_key(b, off, S);
 			if (check_bucket != NO_CHECK && !same_size_grow(h) &&
-			    (hash_key(h, key) & bucket_mask(it.B)) != check_bucket)
+			    (hash_key(h, key, S) & bucket_mask(it.B)) != check_bucket)
 				continue; /* belongs to the other half of the grow */
 			int64_t val;
 			if (top != MB_GOMAP_EVACUATED_X && top != MB_GOMAP_EVACUATED_Y) {
-				val = b->vals[off];
+				val = slot_value(h, *val_at(b, off, S));
 			} else {
 				/* Moved since: the current value (or none if deleted)
 				 * is wherever a lookup finds it now. */
 				unsigned j;
-				struct bmap *cur = h->count ? lookup(h, key, &j) : NULL;
+				struct bmap *cur = h->count ? lookup_k(h, key, &j, S) : NULL;
 				if (!cur)
 					continue;
-				val = cur->vals[j];
+				val = slot_value(h, *val_at(cur, j, S));
 			}
 			if (!fn(key, val, arg))
 				return 0;
 			if (writing(h))
 				return MB_MAP_FATAL_ITER_WRITE;
 		}
-		b = b->overflow;
+		b = OVERFLOW(b, S);
 	}
 }
 
-int mb_gomap_range(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+static int iterate_i(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+{
+	return iterate_k(h, fn, arg, false);
+}
+
+static int iterate_s(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+{
+	return iterate_k(h, fn, arg, true);
+}
+
+int mb_gomap_range_key(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 {
 	if (h->count == 0)
 		return 0;
 	/* acq_rel: pairs with drop_generation's acquire load, so a writer that
 	 * sees no active iterator frees memory no iterator still reads. */
 	atomic_fetch_add_explicit(&h->active_iters, 1, memory_order_acq_rel);
-	int rc = iterate(h, fn, arg);
+	int rc = h->strkeys ? iterate_s(h, fn, arg) : iterate_i(h, fn, arg);
 	if (atomic_fetch_sub_explicit(&h->active_iters, 1, memory_order_acq_rel) == 1 &&
 	    !h->shared && h->retired && !writing(h)) {
 		/* The last iterator is gone: what growth retired meanwhile can
@@ -912,7 +1226,27 @@ int mb_gomap_range(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 		h->retired = NULL;
 		free_retired(h, r);
 	}
+	if (!h->shared && h->nretired_blobs &&
+	    atomic_load_explicit(&h->active_iters, memory_order_acquire) == 0 && !writing(h))
+		free_retired_blobs(h);
 	return rc;
+}
+
+struct int_range {
+	mb_gomap_range_fn fn;
+	void *arg;
+};
+
+static bool int_visit(struct mb_key key, int64_t val, void *arg)
+{
+	struct int_range *r = arg;
+	return r->fn(key.i, val, r->arg);
+}
+
+int mb_gomap_range(struct mb_gomap *h, mb_gomap_range_fn fn, void *arg)
+{
+	struct int_range r = {fn, arg};
+	return mb_gomap_range_key(h, int_visit, &r);
 }
 
 void mb_gomap_get_stats(const struct mb_gomap *h, struct mb_gomap_stats *st)
@@ -945,19 +1279,19 @@ static void plain_destroy(struct mb_map *m)
 	mb_gomap_destroy((struct mb_gomap *)m);
 }
 
-static int plain_load(struct mb_map *m, int64_t key, int64_t *val)
+static int plain_load(struct mb_map *m, struct mb_key key, int64_t *val)
 {
-	return mb_gomap_load((struct mb_gomap *)m, key, val);
+	return mb_gomap_load_key((struct mb_gomap *)m, key, val);
 }
 
-static int plain_store(struct mb_map *m, int64_t key, int64_t val)
+static int plain_store(struct mb_map *m, struct mb_key key, int64_t val)
 {
-	return mb_gomap_store((struct mb_gomap *)m, key, val);
+	return mb_gomap_store_key((struct mb_gomap *)m, key, val);
 }
 
-static int plain_delete(struct mb_map *m, int64_t key)
+static int plain_delete(struct mb_map *m, struct mb_key key)
 {
-	return mb_gomap_delete((struct mb_gomap *)m, key);
+	return mb_gomap_delete_key((struct mb_gomap *)m, key);
 }
 
 static int64_t plain_len(struct mb_map *m)
@@ -967,30 +1301,30 @@ static int64_t plain_len(struct mb_map *m)
 
 static int plain_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
 {
-	return mb_gomap_range((struct mb_gomap *)m, fn, arg);
+	return mb_gomap_range_key((struct mb_gomap *)m, fn, arg);
 }
 
-static int plain_load_or_store(struct mb_map *m, int64_t key, int64_t val, int64_t *actual)
+static int plain_load_or_store(struct mb_map *m, struct mb_key key, int64_t val, int64_t *actual)
 {
 	return mb_gomap_load_or_store((struct mb_gomap *)m, key, val, actual);
 }
 
-static int plain_load_and_delete(struct mb_map *m, int64_t key, int64_t *val)
+static int plain_load_and_delete(struct mb_map *m, struct mb_key key, int64_t *val)
 {
 	return mb_gomap_load_and_delete((struct mb_gomap *)m, key, val);
 }
 
-static int plain_swap(struct mb_map *m, int64_t key, int64_t val, int64_t *prev)
+static int plain_swap(struct mb_map *m, struct mb_key key, int64_t val, int64_t *prev)
 {
 	return mb_gomap_swap((struct mb_gomap *)m, key, val, prev);
 }
 
-static int plain_compare_and_swap(struct mb_map *m, int64_t key, int64_t old, int64_t val)
+static int plain_compare_and_swap(struct mb_map *m, struct mb_key key, int64_t old, int64_t val)
 {
 	return mb_gomap_compare_and_swap((struct mb_gomap *)m, key, old, val);
 }
 
-static int plain_compare_and_delete(struct mb_map *m, int64_t key, int64_t old)
+static int plain_compare_and_delete(struct mb_map *m, struct mb_key key, int64_t old)
 {
 	return mb_gomap_compare_and_delete((struct mb_gomap *)m, key, old);
 }
@@ -999,7 +1333,9 @@ const struct mb_map_ops mb_gomap_ops = {
 	.name = "plain",
 	.summary = "Go 1.19 runtime map: no locking; concurrent writers are detected and fatal, as in Go",
 	.flags = MB_MAP_F_DETECTS_MISUSE,
-	.bytes_per_entry = 48, /* 144-byte buckets at 6.5 entries, x1.5 while growing */
+	/* 144-byte buckets at 6.5 entries, x1.5 while growing (string keys:
+	 * 208-byte buckets, 32 more per entry, added by the runner) */
+	.bytes_per_entry = 48,
 	.create = plain_create,
 	.destroy = plain_destroy,
 	.load = plain_load,

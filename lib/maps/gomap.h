@@ -1,5 +1,9 @@
-/* mb_gomap: Go 1.19's runtime map (runtime/map.go, map_fast64.go) in C, for
- * int64 keys and int64 values.
+/* mb_gomap: Go 1.19's runtime map (runtime/map.go, map_fast64.go,
+ * map_faststr.go) in C, for int64 or string keys (cfg->key_type; a string
+ * slot holds a {pointer, length} header and borrows the bytes, map.h) and
+ * int64 values, inline or (cfg->value_size > 0) as heap
+ * blobs that the map allocates on store and frees when replaced or deleted
+ * (map.h).
  *
  * Faithful to Go: hmap header with count, flags, B, noverflow, hash0,
  * buckets, oldbuckets, nevacuate; 8-slot buckets with tophash, keys packed,
@@ -14,7 +18,7 @@
  * not a lock: a writer that finds a write in progress returns
  * MB_MAP_FATAL_WRITES, a reader that does returns MB_MAP_FATAL_READ_WRITE,
  * range returns MB_MAP_FATAL_ITER_WRITE.  With cfg->shared the map frees no
- * retired bucket array or overflow bucket before mb_gomap_destroy, so racing
+ * retired bucket array, overflow bucket or value blob before mb_gomap_destroy, so racing
  * threads read stale but valid memory (C has no GC to do this for us).
  *
  * The struct mb_map base makes a *mb_gomap usable as the `plain` design
@@ -78,20 +82,32 @@ void mb_gomap_destroy(struct mb_gomap *m);
 /* Set or clear the grow observer; not thread-safe, call before use. */
 void mb_gomap_set_grow_observer(struct mb_gomap *m, mb_gomap_grow_fn fn, void *arg);
 
+/* For a map with int64 keys (the int64 fast path, map_fast64.go). */
 int mb_gomap_load(struct mb_gomap *m, int64_t key, int64_t *val);
 int mb_gomap_store(struct mb_gomap *m, int64_t key, int64_t val);
 int mb_gomap_delete(struct mb_gomap *m, int64_t key);
+typedef bool (*mb_gomap_range_fn)(int64_t key, int64_t val, void *arg);
+int mb_gomap_range(struct mb_gomap *m, mb_gomap_range_fn fn, void *arg);
+/* For a map of either key type (key of the map's type). */
+int mb_gomap_load_key(struct mb_gomap *m, struct mb_key key, int64_t *val);
+int mb_gomap_store_key(struct mb_gomap *m, struct mb_key key, int64_t val);
+int mb_gomap_delete_key(struct mb_gomap *m, struct mb_key key);
+int mb_gomap_range_key(struct mb_gomap *m, mb_map_range_fn fn, void *arg);
 int64_t mb_gomap_len(const struct mb_gomap *m);
+enum mb_key_type mb_gomap_key_type(const struct mb_gomap *m);
 /* The sync.Map operations as a Go program writes them on a plain map: a
  * lookup, then a write if needed (two accesses, each with Go's checks).
  * Return conventions as in map.h. */
-int mb_gomap_load_or_store(struct mb_gomap *m, int64_t key, int64_t val, int64_t *actual);
-int mb_gomap_load_and_delete(struct mb_gomap *m, int64_t key, int64_t *val);
-int mb_gomap_swap(struct mb_gomap *m, int64_t key, int64_t val, int64_t *prev);
-int mb_gomap_compare_and_swap(struct mb_gomap *m, int64_t key, int64_t old, int64_t val);
-int mb_gomap_compare_and_delete(struct mb_gomap *m, int64_t key, int64_t old);
-int mb_gomap_range(struct mb_gomap *m, mb_map_range_fn fn, void *arg);
+int mb_gomap_load_or_store(struct mb_gomap *m, struct mb_key key, int64_t val, int64_t *actual);
+int mb_gomap_load_and_delete(struct mb_gomap *m, struct mb_key key, int64_t *val);
+int mb_gomap_swap(struct mb_gomap *m, struct mb_key key, int64_t val, int64_t *prev);
+int mb_gomap_compare_and_swap(struct mb_gomap *m, struct mb_key key, int64_t old, int64_t val);
+int mb_gomap_compare_and_delete(struct mb_gomap *m, struct mb_key key, int64_t old);
 void mb_gomap_get_stats(const struct mb_gomap *m, struct mb_gomap_stats *st);
+/* With value blobs (cfg->value_size > 0): the number of live entries whose
+ * blob does not hold what mb_map_blob_fill writes for its value (0 when
+ * all are right, and always 0 for inline values).  Not thread-safe. */
+int64_t mb_gomap_check_values(const struct mb_gomap *m);
 
 /* Go's growth predicates, exported so tests compare against the rule. */
 bool mb_gomap_over_load_factor(int64_t count, uint8_t B);

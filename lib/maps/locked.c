@@ -190,29 +190,29 @@ static void locked_destroy(struct mb_map *base)
 	mb_free(MB_ALLOC_OTHER, m);
 }
 
-static int locked_load(struct mb_map *base, int64_t key, int64_t *val)
+static int locked_load(struct mb_map *base, struct mb_key key, int64_t *val)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	read_side(m);
-	int rc = mb_gomap_load(m->core, key, val);
+	int rc = mb_gomap_load_key(m->core, key, val);
 	m->policy->unlock(&m->lock);
 	return rc;
 }
 
-static int locked_store(struct mb_map *base, int64_t key, int64_t val)
+static int locked_store(struct mb_map *base, struct mb_key key, int64_t val)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);
-	int rc = mb_gomap_store(m->core, key, val);
+	int rc = mb_gomap_store_key(m->core, key, val);
 	m->policy->unlock(&m->lock);
 	return rc;
 }
 
-static int locked_delete(struct mb_map *base, int64_t key)
+static int locked_delete(struct mb_map *base, struct mb_key key)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);
-	int rc = mb_gomap_delete(m->core, key);
+	int rc = mb_gomap_delete_key(m->core, key);
 	m->policy->unlock(&m->lock);
 	return rc;
 }
@@ -230,13 +230,13 @@ static int locked_range(struct mb_map *base, mb_map_range_fn fn, void *arg)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	read_side(m);
-	int rc = mb_gomap_range(m->core, fn, arg);
+	int rc = mb_gomap_range_key(m->core, fn, arg);
 	m->policy->unlock(&m->lock);
 	return rc;
 }
 
 /* The compound operations take the write side once, so each is atomic. */
-static int locked_load_or_store(struct mb_map *base, int64_t key, int64_t val, int64_t *actual)
+static int locked_load_or_store(struct mb_map *base, struct mb_key key, int64_t val, int64_t *actual)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);
@@ -245,7 +245,7 @@ static int locked_load_or_store(struct mb_map *base, int64_t key, int64_t val, i
 	return rc;
 }
 
-static int locked_load_and_delete(struct mb_map *base, int64_t key, int64_t *val)
+static int locked_load_and_delete(struct mb_map *base, struct mb_key key, int64_t *val)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);
@@ -254,7 +254,7 @@ static int locked_load_and_delete(struct mb_map *base, int64_t key, int64_t *val
 	return rc;
 }
 
-static int locked_swap(struct mb_map *base, int64_t key, int64_t val, int64_t *prev)
+static int locked_swap(struct mb_map *base, struct mb_key key, int64_t val, int64_t *prev)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);
@@ -263,7 +263,7 @@ static int locked_swap(struct mb_map *base, int64_t key, int64_t val, int64_t *p
 	return rc;
 }
 
-static int locked_compare_and_swap(struct mb_map *base, int64_t key, int64_t old, int64_t val)
+static int locked_compare_and_swap(struct mb_map *base, struct mb_key key, int64_t old, int64_t val)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);
@@ -272,7 +272,7 @@ static int locked_compare_and_swap(struct mb_map *base, int64_t key, int64_t old
 	return rc;
 }
 
-static int locked_compare_and_delete(struct mb_map *base, int64_t key, int64_t old)
+static int locked_compare_and_delete(struct mb_map *base, struct mb_key key, int64_t old)
 {
 	struct locked_map *m = (struct locked_map *)base;
 	write_side(m);

@@ -8,7 +8,9 @@
  *             of a reader-writer lock that prefers writers: once a writer
  *             waits, new readers wait too (Go's RWMutex semantics).
  * range holds the lock for the whole iteration; its callback must not call
- * back into the same map.
+ * back into the same map.  With value blobs (map.h) the core frees a
+ * replaced or deleted blob under the write side, and readers copy the value
+ * out of a blob before they release the read side.
  * Threads: any number, concurrently (MB_MAP_F_CONCURRENT).
  */
 #ifndef MB_MAPS_LOCKED_H

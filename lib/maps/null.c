@@ -17,19 +17,19 @@ static void null_destroy(struct mb_map *m)
 	free(m);
 }
 
-static int null_load(struct mb_map *m, int64_t key, int64_t *val)
+static int null_load(struct mb_map *m, struct mb_key key, int64_t *val)
 {
 	(void)m, (void)key, (void)val;
 	return 0;
 }
 
-static int null_store(struct mb_map *m, int64_t key, int64_t val)
+static int null_store(struct mb_map *m, struct mb_key key, int64_t val)
 {
 	(void)m, (void)key, (void)val;
 	return 0;
 }
 
-static int null_delete(struct mb_map *m, int64_t key)
+static int null_delete(struct mb_map *m, struct mb_key key)
 {
 	(void)m, (void)key;
 	return 0;
@@ -47,32 +47,32 @@ static int null_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
 	return 0;
 }
 
-static int null_load_or_store(struct mb_map *m, int64_t key, int64_t val, int64_t *actual)
+static int null_load_or_store(struct mb_map *m, struct mb_key key, int64_t val, int64_t *actual)
 {
 	(void)m, (void)key;
 	*actual = val;
 	return 0;
 }
 
-static int null_load_and_delete(struct mb_map *m, int64_t key, int64_t *val)
+static int null_load_and_delete(struct mb_map *m, struct mb_key key, int64_t *val)
 {
 	(void)m, (void)key, (void)val;
 	return 0;
 }
 
-static int null_swap(struct mb_map *m, int64_t key, int64_t val, int64_t *prev)
+static int null_swap(struct mb_map *m, struct mb_key key, int64_t val, int64_t *prev)
 {
 	(void)m, (void)key, (void)val, (void)prev;
 	return 0;
 }
 
-static int null_compare_and_swap(struct mb_map *m, int64_t key, int64_t old, int64_t val)
+static int null_compare_and_swap(struct mb_map *m, struct mb_key key, int64_t old, int64_t val)
 {
 	(void)m, (void)key, (void)old, (void)val;
 	return 0;
 }
 
-static int null_compare_and_delete(struct mb_map *m, int64_t key, int64_t old)
+static int null_compare_and_delete(struct mb_map *m, struct mb_key key, int64_t old)
 {
 	(void)m, (void)key, (void)old;
 	return 0;

@@ -48,12 +48,15 @@
 #include "measure/pause.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* A value box: Go's interface{} data word.  With value_size N the box's
+ * payload is the N-byte value blob (map.h), v being its first word. */
 struct box {
 	struct mb_reclaim_head head; /* first: retired through it */
 	int64_t v;
@@ -97,7 +100,9 @@ struct mb_syncmap {
 	struct mb_gomap *dirty; /* under mu */
 	int64_t misses;         /* under mu */
 	uint64_t next_gen;      /* under mu */
-	struct mb_map_config cfg;
+	struct mb_map_config cfg; /* for the inner maps: value_size 0 */
+	size_t box_bytes;         /* a box with its payload */
+	size_t vsize;             /* value blob bytes, 0 for a bare int64 */
 	struct mb_reclaim_counters reclaim;
 	/* statistics, under mu */
 	uint64_t promotions, rebuilds, rebuild_entries, rebuild_max_ns;
@@ -127,10 +132,16 @@ static void free_entry(struct mb_reclaim_head *h)
 	mb_free(MB_ALLOC_ENTRIES, h);
 }
 
-static struct box *new_box(int64_t v)
+/* Filled before it is published (the release CAS or exchange that stores
+ * it pairs with the acquire loads of readers). */
+static struct box *new_box(struct mb_syncmap *m, int64_t v)
 {
-	struct box *b = mb_malloc(MB_ALLOC_VALUES, sizeof *b);
-	if (b)
+	struct box *b = mb_malloc(MB_ALLOC_VALUES, m->box_bytes);
+	if (!b)
+		return NULL;
+	if (m->vsize)
+		mb_map_blob_fill(&b->v, m->vsize, v);
+	else
 		b->v = v;
 	return b;
 }
@@ -138,7 +149,7 @@ static struct box *new_box(int64_t v)
 static void retire_box(struct mb_syncmap *m, struct box *b)
 {
 	if (b && b != EXPUNGED)
-		mb_reclaim_retire(&b->head, free_box, sizeof *b, &m->reclaim);
+		mb_reclaim_retire(&b->head, free_box, m->box_bytes, &m->reclaim);
 }
 
 static void retire_entry(struct mb_syncmap *m, struct entry *e)
@@ -213,10 +224,10 @@ static int publish(struct mb_syncmap *m, struct generation *g, bool amended)
 
 /* ---- entries (lock-free parts) ------------------------------------------- */
 
-static inline struct entry *find(struct mb_gomap *map, int64_t key)
+static inline struct entry *find(struct mb_gomap *map, struct mb_key key)
 {
 	int64_t v;
-	return mb_gomap_load(map, key, &v) == 1 ? (struct entry *)(intptr_t)v : NULL;
+	return mb_gomap_load_key(map, key, &v) == 1 ? (struct entry *)(intptr_t)v : NULL;
 }
 
 static inline struct readonly *load_read(struct mb_syncmap *m)
@@ -313,9 +324,9 @@ static int try_compare_and_swap(struct entry *e, int64_t old, struct box *b, str
 
 /* ---- the locked parts ------------------------------------------------------ */
 
-static int dirty_put(struct mb_syncmap *m, int64_t key, struct entry *e)
+static int dirty_put(struct mb_syncmap *m, struct mb_key key, struct entry *e)
 {
-	int rc = mb_gomap_store(m->dirty, key, (int64_t)(intptr_t)e);
+	int rc = mb_gomap_store_key(m->dirty, key, (int64_t)(intptr_t)e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -350,7 +361,7 @@ struct rebuild {
 };
 
 /* tryExpungeLocked, then copy the survivors into dirty. */
-static bool rebuild_visit(int64_t key, int64_t val, void *arg)
+static bool rebuild_visit(struct mb_key key, int64_t val, void *arg)
 {
 	struct rebuild *rb = arg;
 	struct entry *e = (struct entry *)(intptr_t)val;
@@ -393,7 +404,7 @@ static int dirty_locked(struct mb_syncmap *m)
 	if (!m->dirty)
 		return -ENOMEM;
 	struct rebuild rb = {.m = m, .g = r->g};
-	int rc = mb_gomap_range(r->g->m, rebuild_visit, &rb);
+	int rc = mb_gomap_range_key(r->g->m, rebuild_visit, &rb);
 	uint64_t ns = now_ns() - t0;
 	if (mb_pause_current())
 		mb_pause_record(mb_pause_current(), MB_PAUSE_DIRTY_COPY, t0, ns,
@@ -408,7 +419,7 @@ static int dirty_locked(struct mb_syncmap *m)
 
 /* A new key under mu: rebuild dirty if needed (and mark read amended), then
  * insert a fresh entry holding b. */
-static int add_new_locked(struct mb_syncmap *m, struct readonly *r, int64_t key, struct box *b)
+static int add_new_locked(struct mb_syncmap *m, struct readonly *r, struct mb_key key, struct box *b)
 {
 	if (!r->amended) {
 		int rc = dirty_locked(m);
@@ -433,7 +444,7 @@ static int add_new_locked(struct mb_syncmap *m, struct readonly *r, int64_t key,
  * With unlinked (LoadAndDelete), a key found only in dirty is also deleted
  * from dirty and its entry, now in no map, returned there for retiring.
  * Returns 0 or a negative error. */
-static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **ep,
+static int find_counting_miss(struct mb_syncmap *m, struct mb_key key, struct entry **ep,
 			      struct entry **unlinked)
 {
 	int err = 0;
@@ -447,7 +458,7 @@ static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **
 		if (!e && r->amended) {
 			e = find(m->dirty, key);
 			if (e && unlinked) {
-				int rc = mb_gomap_delete(m->dirty, key);
+				int rc = mb_gomap_delete_key(m->dirty, key);
 				if (rc < 0)
 					err = rc;
 				*unlinked = e;
@@ -464,7 +475,7 @@ static int find_counting_miss(struct mb_syncmap *m, int64_t key, struct entry **
 	return err;
 }
 
-int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
+int mb_syncmap_load(struct mb_syncmap *m, struct mb_key key, int64_t *val)
 {
 	struct entry *e;
 	int rc = 0;
@@ -476,9 +487,9 @@ int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val)
 	return err ? err : rc;
 }
 
-int mb_syncmap_swap(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *prev)
+int mb_syncmap_swap(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_t *prev)
 {
-	struct box *b = new_box(val), *old = NULL;
+	struct box *b = new_box(m, val), *old = NULL;
 	if (!b)
 		return -ENOMEM;
 	int rc = 0;
@@ -510,14 +521,14 @@ done:
 	return rc ? rc : old != NULL;
 }
 
-int mb_syncmap_store(struct mb_syncmap *m, int64_t key, int64_t val)
+int mb_syncmap_store(struct mb_syncmap *m, struct mb_key key, int64_t val)
 {
 	int64_t prev;
 	int rc = mb_syncmap_swap(m, key, val, &prev);
 	return rc < 0 ? rc : 0;
 }
 
-int mb_syncmap_load_or_store(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *actual)
+int mb_syncmap_load_or_store(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_t *actual)
 {
 	int rc;
 	bool used = false;
@@ -533,7 +544,7 @@ int mb_syncmap_load_or_store(struct mb_syncmap *m, int64_t key, int64_t val, int
 			return 1;
 		}
 	}
-	struct box *b = new_box(val);
+	struct box *b = new_box(m, val);
 	if (!b) {
 		mb_reclaim_read_unlock();
 		return -ENOMEM;
@@ -566,7 +577,7 @@ done:
 	return rc;
 }
 
-int mb_syncmap_load_and_delete(struct mb_syncmap *m, int64_t key, int64_t *val)
+int mb_syncmap_load_and_delete(struct mb_syncmap *m, struct mb_key key, int64_t *val)
 {
 	struct entry *e, *unlinked = NULL;
 	mb_reclaim_read_lock();
@@ -586,13 +597,13 @@ int mb_syncmap_load_and_delete(struct mb_syncmap *m, int64_t key, int64_t *val)
 	return err < 0 ? err : rc;
 }
 
-int mb_syncmap_delete(struct mb_syncmap *m, int64_t key)
+int mb_syncmap_delete(struct mb_syncmap *m, struct mb_key key)
 {
 	int64_t v;
 	return mb_syncmap_load_and_delete(m, key, &v);
 }
 
-int mb_syncmap_compare_and_swap(struct mb_syncmap *m, int64_t key, int64_t old, int64_t val)
+int mb_syncmap_compare_and_swap(struct mb_syncmap *m, struct mb_key key, int64_t old, int64_t val)
 {
 	int rc = 0;
 	struct box *b = NULL, *prev = NULL;
@@ -601,7 +612,7 @@ int mb_syncmap_compare_and_swap(struct mb_syncmap *m, int64_t key, int64_t old, 
 	struct entry *e = find(r->g->m, key);
 	if (!e && !r->amended)
 		goto done;
-	if (!(b = new_box(val))) {
+	if (!(b = new_box(m, val))) {
 		rc = -ENOMEM;
 		goto done;
 	}
@@ -632,7 +643,7 @@ done:
 	return rc;
 }
 
-int mb_syncmap_compare_and_delete(struct mb_syncmap *m, int64_t key, int64_t old)
+int mb_syncmap_compare_and_delete(struct mb_syncmap *m, struct mb_key key, int64_t old)
 {
 	struct entry *e;
 	int rc = 0;
@@ -660,7 +671,7 @@ struct range_ctx {
 	void *arg;
 };
 
-static bool range_visit(int64_t key, int64_t val, void *arg)
+static bool range_visit(struct mb_key key, int64_t val, void *arg)
 {
 	struct range_ctx *c = arg;
 	int64_t v;
@@ -698,13 +709,13 @@ int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg)
 	}
 	if (!rc) {
 		struct range_ctx c = {fn, arg};
-		rc = mb_gomap_range(r->g->m, range_visit, &c);
+		rc = mb_gomap_range_key(r->g->m, range_visit, &c);
 	}
 	mb_reclaim_read_unlock();
 	return rc;
 }
 
-static bool count_live(int64_t key, int64_t val, void *arg)
+static bool count_live(struct mb_key key, int64_t val, void *arg)
 {
 	(void)key;
 	int64_t v;
@@ -719,7 +730,7 @@ int64_t mb_syncmap_len(struct mb_syncmap *m)
 	pthread_mutex_lock(&m->mu);
 	/* dirty, when it exists, holds every live key */
 	struct mb_gomap *map = m->dirty ? m->dirty : load_read(m)->g->m;
-	mb_gomap_range(map, count_live, &n);
+	mb_gomap_range_key(map, count_live, &n);
 	pthread_mutex_unlock(&m->mu);
 	mb_reclaim_read_unlock();
 	return n;
@@ -761,6 +772,10 @@ struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 	m->base.ops = &mb_syncmap_ops;
 	if (cfg)
 		m->cfg = *cfg;
+	m->vsize = m->cfg.value_size;
+	m->box_bytes = offsetof(struct box, v) + (m->vsize ? m->vsize : sizeof(int64_t));
+	/* Inner maps map keys to entry pointers, inline. */
+	m->cfg.value_size = 0;
 	/* Inner maps are only ever written under mu: never "shared" racily. */
 	m->cfg.shared = false;
 	m->cfg.size_hint = 0;
@@ -781,7 +796,7 @@ struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 	return m;
 }
 
-static bool free_entry_and_box(int64_t key, int64_t val, void *arg)
+static bool free_entry_and_box(struct mb_key key, int64_t val, void *arg)
 {
 	(void)key;
 	bool only_expunged = *(bool *)arg;
@@ -805,10 +820,10 @@ void mb_syncmap_destroy(struct mb_syncmap *m)
 	/* With a dirty map, read's live entries are dirty's too: free read's
 	 * expunged ones first (dirty lacks them), then everything in dirty. */
 	bool only_expunged = m->dirty != NULL;
-	mb_gomap_range(r->g->m, free_entry_and_box, &only_expunged);
+	mb_gomap_range_key(r->g->m, free_entry_and_box, &only_expunged);
 	if (m->dirty) {
 		only_expunged = false;
-		mb_gomap_range(m->dirty, free_entry_and_box, &only_expunged);
+		mb_gomap_range_key(m->dirty, free_entry_and_box, &only_expunged);
 		mb_gomap_destroy(m->dirty);
 	}
 	mb_gomap_destroy(r->g->m);
@@ -834,17 +849,17 @@ static void sync_destroy(struct mb_map *m)
 	mb_syncmap_destroy(AS_SYNC(m));
 }
 
-static int sync_load(struct mb_map *m, int64_t key, int64_t *val)
+static int sync_load(struct mb_map *m, struct mb_key key, int64_t *val)
 {
 	return mb_syncmap_load(AS_SYNC(m), key, val);
 }
 
-static int sync_store(struct mb_map *m, int64_t key, int64_t val)
+static int sync_store(struct mb_map *m, struct mb_key key, int64_t val)
 {
 	return mb_syncmap_store(AS_SYNC(m), key, val);
 }
 
-static int sync_delete(struct mb_map *m, int64_t key)
+static int sync_delete(struct mb_map *m, struct mb_key key)
 {
 	return mb_syncmap_delete(AS_SYNC(m), key);
 }
@@ -859,27 +874,27 @@ static int sync_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
 	return mb_syncmap_range(AS_SYNC(m), fn, arg);
 }
 
-static int sync_load_or_store(struct mb_map *m, int64_t key, int64_t val, int64_t *actual)
+static int sync_load_or_store(struct mb_map *m, struct mb_key key, int64_t val, int64_t *actual)
 {
 	return mb_syncmap_load_or_store(AS_SYNC(m), key, val, actual);
 }
 
-static int sync_load_and_delete(struct mb_map *m, int64_t key, int64_t *val)
+static int sync_load_and_delete(struct mb_map *m, struct mb_key key, int64_t *val)
 {
 	return mb_syncmap_load_and_delete(AS_SYNC(m), key, val);
 }
 
-static int sync_swap(struct mb_map *m, int64_t key, int64_t val, int64_t *prev)
+static int sync_swap(struct mb_map *m, struct mb_key key, int64_t val, int64_t *prev)
 {
 	return mb_syncmap_swap(AS_SYNC(m), key, val, prev);
 }
 
-static int sync_compare_and_swap(struct mb_map *m, int64_t key, int64_t old, int64_t val)
+static int sync_compare_and_swap(struct mb_map *m, struct mb_key key, int64_t old, int64_t val)
 {
 	return mb_syncmap_compare_and_swap(AS_SYNC(m), key, old, val);
 }
 
-static int sync_compare_and_delete(struct mb_map *m, int64_t key, int64_t old)
+static int sync_compare_and_delete(struct mb_map *m, struct mb_key key, int64_t old)
 {
 	return mb_syncmap_compare_and_delete(AS_SYNC(m), key, old);
 }

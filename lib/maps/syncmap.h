@@ -10,6 +10,10 @@
  * be the read map (a pointer swap).  The next store of a new key rebuilds
  * dirty by copying the read map's live entries under the mutex: O(len).
  *
+ * Values are always boxed, as Go's interface{} values are: with
+ * cfg->value_size N the box's payload is the N-byte value blob of map.h
+ * (after the box's reclamation header), else a bare int64.
+ *
  * C has no garbage collector, so everything the map unlinks (an old read
  * record and its map, a replaced value box, an entry no map holds any more)
  * is retired through mb_reclaim and freed after every reader moved on.
@@ -53,14 +57,14 @@ void mb_syncmap_destroy(struct mb_syncmap *m);
 
 /* Return conventions as in map.h; -ENOMEM when a value box or an entry
  * cannot be allocated. */
-int mb_syncmap_load(struct mb_syncmap *m, int64_t key, int64_t *val);
-int mb_syncmap_store(struct mb_syncmap *m, int64_t key, int64_t val);
-int mb_syncmap_delete(struct mb_syncmap *m, int64_t key);
-int mb_syncmap_load_or_store(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *actual);
-int mb_syncmap_load_and_delete(struct mb_syncmap *m, int64_t key, int64_t *val);
-int mb_syncmap_swap(struct mb_syncmap *m, int64_t key, int64_t val, int64_t *prev);
-int mb_syncmap_compare_and_swap(struct mb_syncmap *m, int64_t key, int64_t old, int64_t val);
-int mb_syncmap_compare_and_delete(struct mb_syncmap *m, int64_t key, int64_t old);
+int mb_syncmap_load(struct mb_syncmap *m, struct mb_key key, int64_t *val);
+int mb_syncmap_store(struct mb_syncmap *m, struct mb_key key, int64_t val);
+int mb_syncmap_delete(struct mb_syncmap *m, struct mb_key key);
+int mb_syncmap_load_or_store(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_t *actual);
+int mb_syncmap_load_and_delete(struct mb_syncmap *m, struct mb_key key, int64_t *val);
+int mb_syncmap_swap(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_t *prev);
+int mb_syncmap_compare_and_swap(struct mb_syncmap *m, struct mb_key key, int64_t old, int64_t val);
+int mb_syncmap_compare_and_delete(struct mb_syncmap *m, struct mb_key key, int64_t old);
 /* Go's Range: promotes dirty first if amended, then iterates the read map
  * without the lock; each key at most once. */
 int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg);

@@ -9,7 +9,7 @@
 const char mb_result_csv_header[] =
 	"map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,"
 	"ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,"
-	"task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op";
+	"task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op,value_size_bytes,key_type";
 
 /* Appends s to the stream, quoted if it needs to be. */
 static void put_field(FILE *f, const char *s)
@@ -73,7 +73,9 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	put_real(f, r->ops ? (double)bytes / (double)r->ops : NAN);
 	fputc(',', f);
 	put_real(f, r->ops ? (double)allocs / (double)r->ops : NAN);
-	fputc('\n', f);
+	char kt[64];
+	mb_keyspec_format(&c->key_type, kt, sizeof kt);
+	fprintf(f, ",%zu,%s\n", c->value_size, kt);
 }
 
 char *mb_result_csv(const struct mb_result *r)

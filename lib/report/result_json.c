@@ -35,13 +35,14 @@ static json_t *config_json(const struct mb_sweep *sw)
 		snprintf(latency_mode, sizeof latency_mode, "all");
 	else
 		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
-	char dist[64];
+	char dist[64], key_type[64];
 	mb_keydist_format(&sw->dist, dist, sizeof dist);
+	mb_keyspec_format(&sw->key_type, key_type, sizeof key_type);
 	json_t *events = json_array();
 	for (size_t i = 0; i < mb_counters_count(sw->counters); i++)
 		json_array_append_new(events, json_string(mb_counters_name(sw->counters, i)));
 	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o, s:o, s:s, s:o, s:o}",
+			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:I, s:s}",
 		"maps", maps,
 		"threads", threads,
 		"procs", (int)sw->procs,
@@ -66,7 +67,9 @@ static json_t *config_json(const struct mb_sweep *sw)
 		"workload", sw->workload ? json_string(sw->workload) : json_null(),
 		"dist", dist,
 		"warmup_ops", sw->warmup_ops ? json_integer((json_int_t)sw->warmup_ops) : json_null(),
-		"warmup_ns", sw->warmup_ns ? json_integer((json_int_t)sw->warmup_ns) : json_null());
+		"warmup_ns", sw->warmup_ns ? json_integer((json_int_t)sw->warmup_ns) : json_null(),
+		"value_size_bytes", (json_int_t)sw->value_size,
+		"key_type", key_type);
 }
 
 static json_t *host_json(const struct mb_host *h)

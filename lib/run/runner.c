@@ -91,6 +91,9 @@ struct run {
 	struct mb_keydist dist; /* cfg's, prepared for cfg->keys */
 	/* latest: keys inserted so far (relaxed: only a position, never data) */
 	atomic_uint_fast64_t inserted;
+	/* String keys, built before the map; read-only while it runs, freed
+	 * after it is destroyed (the map borrows the bytes). */
+	struct mb_keyset keyset;
 };
 
 const char *const mb_op_kind_names[MB_OP_NKINDS + 1] = {
@@ -125,18 +128,20 @@ static void set_kind_table(struct run *run, const unsigned *mix)
 			run->kind_of[pct++] = (uint8_t)k;
 }
 
-static bool count_entry(int64_t key, int64_t val, void *arg)
+static bool count_entry(struct mb_key key, int64_t val, void *arg)
 {
 	(void)key, (void)val;
 	++*(uint64_t *)arg;
 	return true;
 }
 
-/* One op of kind k on key; the value picks k*2 or k*2+1 (see runner.h). */
-static inline int do_op(struct mb_map *map, unsigned k, int64_t key, uint64_t r,
-			uint64_t *range_entries)
+/* One op of kind k on the key of index key (its string with string keys);
+ * the value picks key*2 or key*2+1 (see runner.h). */
+static inline int do_op(struct mb_map *map, const struct mb_keyset *ks, unsigned k,
+			int64_t index, uint64_t r, uint64_t *range_entries)
 {
-	int64_t v = key * 2 + (int64_t)((r >> 32) & 1), other = v ^ 1, out;
+	int64_t v = index * 2 + (int64_t)((r >> 32) & 1), other = v ^ 1, out;
+	struct mb_key key = mb_keyset_key(ks, (uint64_t)index);
 	/* Loads and stores first, outside the jump table: most mixes are
 	 * made of them, and a compare predicts better than a table jump. */
 	if (k == MB_OP_LOAD)
@@ -340,7 +345,7 @@ static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind
 		uint64_t r = mb_rng_next(&t->rng);
 		unsigned kind = kind_of[((uint64_t)(uint32_t)r * 100) >> 32];
 		int64_t key = next_key(g, t, r, (uint64_t)(w - run->workers) + i * cfg->procs, kind);
-		int rc = do_op(run->map, kind, key, r, &range_entries);
+		int rc = do_op(run->map, &run->keyset, kind, key, r, &range_entries);
 		if (rc < 0)
 			return rc;
 		if (++done == budget)
@@ -425,7 +430,7 @@ static void *worker_main(void *arg)
 				events_before = w->log.recorded;
 				t0 = mb_timer_ticks();
 			}
-			rc = do_op(map, kind, key, r, &w->range_entries);
+			rc = do_op(map, &run->keyset, kind, key, r, &w->range_entries);
 			if (timed) {
 				uint64_t ns = mb_timer_ns(mb_timer_ticks() - t0);
 				mb_hist_record(w->hist[kind], ns);
@@ -489,10 +494,10 @@ static int validate(const struct mb_run_config *cfg)
 	return 0;
 }
 
-static int prefill(struct mb_map *map, uint64_t n)
+static int prefill(struct mb_map *map, const struct mb_keyset *ks, uint64_t n)
 {
 	for (uint64_t k = 0; k < n; k++) {
-		int rc = mb_map_store(map, (int64_t)k, (int64_t)k * 2);
+		int rc = mb_map_store(map, mb_keyset_key(ks, k), (int64_t)k * 2);
 		if (rc < 0)
 			return mb_map_is_fatal(rc) ? -EIO : rc;
 	}
@@ -679,8 +684,13 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	uint64_t per_worker = sizeof(struct worker) +
 		(cfg->latency_every ? kinds * sizeof(struct mb_hist) : 0) +
 		(uint64_t)cfg->max_events * sizeof(struct mb_pause_event);
+	/* a value blob per entry, with malloc's 16-byte header and rounding */
+	uint64_t blob = cfg->value_size ? (cfg->value_size + 16 + 15) / 16 * 16 : 0;
+	/* string keys: the key set, and wider slots (16-byte headers) */
+	bool str = cfg->key_type.type == MB_KEY_STRING;
 	return cfg->threads * sizeof(struct task) + cfg->procs * per_worker +
-	       entries * cfg->map->bytes_per_entry;
+	       entries * (cfg->map->bytes_per_entry + blob + (str ? 32 : 0)) +
+	       mb_keyset_bytes(&cfg->key_type, cfg->keys);
 }
 
 void mb_run_result_free(struct mb_run_result *res)
@@ -720,15 +730,24 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		.hash_seed_set = cfg->hash_seed_set,
 		.shared = cfg->procs > 1 && !(cfg->map->flags & MB_MAP_F_CONCURRENT),
 		.grow = cfg->grow,
+		.value_size = cfg->value_size,
+		.key_type = cfg->key_type.type,
 	};
+	/* String keys exist before the map and outlive it. */
+	rc = mb_keyset_build(&run.keyset, &cfg->key_type, cfg->keys);
+	if (rc)
+		return rc;
 	run.map = cfg->map->create(&mcfg);
-	if (!run.map)
-		return errno ? -errno : -ENOMEM;
+	if (!run.map) {
+		rc = errno ? -errno : -ENOMEM;
+		mb_keyset_free(&run.keyset);
+		return rc;
+	}
 
 	/* The calling thread uses the map too: prefill, len, stats, destroy. */
 	mb_map_thread_online(run.map);
 	uint64_t t0 = now_ns();
-	rc = prefill(run.map, cfg->prefill);
+	rc = prefill(run.map, &run.keyset, cfg->prefill);
 	res->prefill_s = (double)(now_ns() - t0) / 1e9;
 	if (rc)
 		goto out_map;
@@ -859,6 +878,7 @@ out_workers:
 out_map:
 	mb_map_thread_offline(run.map);
 	mb_map_destroy(run.map);
+	mb_keyset_free(&run.keyset);
 	if (rc)
 		mb_run_result_free(res);
 	return rc;

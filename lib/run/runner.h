@@ -11,6 +11,10 @@
  * Tasks are small records (RNG stream, op budget, counters), never threads
  * or stacks: task i runs on worker i % procs.
  *
+ * Keys: index k is the int64 k, or with string keys the k-th string of a
+ * key set built before the map is created (keys.h), freed after it is
+ * destroyed; nothing is generated or allocated for keys while timed.
+ *
  * Values: key k only ever holds k*2 or k*2+1 (prefill stores k*2; a write
  * picks one at random), so compare_and_swap and compare_and_delete, which
  * name an expected old value, succeed about half the time on a present key
@@ -27,6 +31,7 @@
 
 #include "maps/map.h"
 #include "run/keydist.h"
+#include "run/keys.h"
 #include "run/timeseries.h"
 #include "measure/alloc.h"
 #include "measure/counters.h"
@@ -76,6 +81,8 @@ struct mb_run_config {
 	uint64_t hash_seed;       /* map hash0 when hash_seed_set */
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
+	size_t value_size;        /* 0 inline int64 values, else blob bytes (map.h) */
+	struct mb_keyspec key_type; /* int, or string keys built before the run (keys.h) */
 	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
 	uint64_t pause_threshold_ns; /* record stalls at least this long */
 	bool pauses_off;          /* no pause log at all: no clock reads for it */

@@ -31,6 +31,8 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.hash_seed = sw->hash_seed,
 		.hash_seed_set = sw->hash_seed_set,
 		.grow = sw->grow,
+		.value_size = sw->value_size,
+		.key_type = sw->key_type,
 		.latency_every = sw->latency_every,
 		.pause_threshold_ns = sw->pause_threshold_ns,
 		.pauses_off = sw->pauses_off,

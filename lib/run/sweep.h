@@ -30,6 +30,8 @@ struct mb_sweep {
 	uint64_t hash_seed;
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
+	size_t value_size;        /* --value-size: 0 inline, else blob bytes */
+	struct mb_keyspec key_type; /* --key-type */
 	unsigned count;           /* repetitions of each configuration, >= 1 */
 	uint32_t latency_every;   /* --latency: 0 off, 1 all, N sample 1 in N */
 	uint64_t pause_threshold_ns;

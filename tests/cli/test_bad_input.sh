@@ -49,6 +49,24 @@ expect_usage --events run -e cycles,,task-clock
 expect_usage --events run -e 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17
 # The memory guard: a run that cannot fit is refused before it starts.
 expect_usage "more than the" run --map sync --keys 1G --mix write --ops 10
+expect_usage --key-type run --key-type x
+expect_usage --key-type run --key-type str
+expect_usage --key-type run --key-type string
+expect_usage --key-type run --key-type string:
+expect_usage --key-type run --key-type string:0
+expect_usage --key-type run --key-type string:1025
+expect_usage --key-type run --key-type string:9-8
+expect_usage --key-type run --key-type string:4-
+expect_usage --key-type run --key-type string:abc
+expect_usage --key-type run --key-type int:8
+expect_usage --key-type run --key-type string:2 --keys 4097
+expect_usage "more than the" run --map sync --keys 200M --key-type string:1024 --mix read --prefill 0 --ops 10
+expect_usage --value-size run --value-size 7
+expect_usage --value-size run --value-size 1
+expect_usage --value-size run --value-size 65537
+expect_usage --value-size run --value-size -8
+expect_usage --value-size run --value-size big
+expect_usage "more than the" run --map plain --keys 100M --value-size 64k --mix write --ops 10
 expect_usage --dist run --dist normal
 expect_usage --dist run --dist zipf:0
 expect_usage --dist run --dist zipf:abc

@@ -172,4 +172,36 @@ json_check "$TMP/out" '.config.warmup_ns == 100000000 and .runs[0].ops == 1000 a
 expect_exit 0 "$MAPBENCH" run --map plain --threads 2 --keys 100k --prefill 0 \
 	--mix write --duration 200ms --grow stw --format json
 json_check "$TMP/out" '.runs[0].elapsed_s >= 0.2 and .config.grow == "stw" and .config.duration_ns == 200000000'
+# --value-size: every store boxes its value in a heap blob of N bytes,
+# counted in the values category (sync's box adds its 40-byte header).
+expect_exit 0 "$MAPBENCH" run --map plain,locked,rwlocked,sync --threads 2 --mix write \
+	--keys 1000 --prefill 500 --ops 10000 --value-size 128 -o "$TMP/v.json" --csv "$TMP/v.csv"
+json_check "$TMP/v.json" '.config.value_size_bytes == 128'
+json_check "$TMP/v.json" '[.runs[] | select(.map != "sync") | .alloc.by_category.values] | all(.allocs == 10000 and .bytes == 1280000)'
+json_check "$TMP/v.json" '.runs[] | select(.map == "sync") | .alloc.by_category.values | .allocs >= 10000 and .bytes == .allocs * 168'
+awk -F, 'NR > 1 && $(NF - 1) != 128 { exit 1 }' "$TMP/v.csv" || fail "csv value_size_bytes column"
+expect_exit 0 "$MAPBENCH" run --map plain --threads 1 --mix write $small --format json
+json_check "$TMP/out" '.config.value_size_bytes == 0 and .runs[0].alloc.by_category.values.bytes == 0'
+# Every op on blobs, every design, with a workload file's key = value too.
+printf 'value-size = 24\nmix = %s\n' "$mix" > "$TMP/v.conf"
+expect_exit 0 "$MAPBENCH" run -w "$TMP/v.conf" --map plain,locked,rwlocked,sync,null --threads 4 \
+	--keys 200 --prefill 100 --ops 20000 --format json
+json_check "$TMP/out" '.config.value_size_bytes == 24 and (.runs | all(.outcome == "ok"))'
+json_check "$TMP/out" '[.runs[] | select(.map != "null") | .alloc.by_category.values.allocs > 0] | all'
+# --key-type: string keys on every design with every op; the same op
+# stream on int and string keys ends in the same map.
+expect_exit 0 "$MAPBENCH" run --map plain,locked,rwlocked,sync,null --threads 4 --key-type string:8-24 \
+	--mix "$mix" --keys 500 --prefill 250 --ops 20000 --value-size 16 -o "$TMP/s.json" --csv "$TMP/s.csv"
+json_check "$TMP/s.json" '.config.key_type == "string:8-24" and .config.value_size_bytes == 16'
+json_check "$TMP/s.json" '.runs | all(.outcome == "ok" and (.ops_by_kind | add) == .ops)'
+json_check "$TMP/s.json" '[.runs[] | select(.map != "null") | .hits_by_kind.load > 0 and .range_entries > 0] | all'
+awk -F, 'NR > 1 && $NF != "string:8-24" { exit 1 }' "$TMP/s.csv" || fail "csv key_type column"
+for kt in int string:12; do
+	"$MAPBENCH" run --map plain --threads 3 $small --mix 50:30:20 --seed 9 --key-type $kt \
+		--format json > "$TMP/k-$kt.json" || fail "key type $kt run"
+done
+a=$(jq -c '.runs[0] | [.ops_by_kind, .hits_by_kind, .final_len, .op_digest]' "$TMP/k-int.json")
+b=$(jq -c '.runs[0] | [.ops_by_kind, .hits_by_kind, .final_len, .op_digest]' "$TMP/k-string:12.json")
+[ "$a" = "$b" ] || fail "int and string keys, same ops, different maps: $a vs $b"
+json_check "$TMP/k-string:12.json" '.config.key_type == "string:12"'
 finish
