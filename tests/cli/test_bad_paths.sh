@@ -29,6 +29,16 @@ expect_usage --workload run $small -w "$TMP/dir.conf"
 printf 'map = null\nthreads = 1\0\n' > "$TMP/nul.conf"
 expect_usage "nul.conf:2: line" run $small -w "$TMP/nul.conf"
 
+# The longest line mapbench-workload(5) promises, and one more character.
+limit=$(sed -n 's/.*A line holds at most \([0-9]*\) characters.*/\1/p' "$MB_SRCDIR/man/mapbench-workload.5")
+[ -n "$limit" ] || fail "mapbench-workload(5) no longer states the longest line"
+if [ -n "$limit" ]; then
+	{ printf '#%*s\n' $((limit - 1)) x; printf 'threads = 1\n'; } > "$TMP/longest.conf"
+	expect_exit 0 "$MAPBENCH" run $small -w "$TMP/longest.conf" --format json
+	{ printf '#%*s\n' "$limit" x; printf 'threads = 1\n'; } > "$TMP/long.conf"
+	expect_usage "long.conf:1: line: longer than $limit characters" run $small -w "$TMP/long.conf"
+fi
+
 # Without permission: root may read and write anything, so as root the
 # checks run as user nobody through setpriv (util-linux), when there is
 # one and nobody can reach the program.

@@ -8,7 +8,7 @@
  *   op       byte A: low 4 bits the op, high 4 bits the thread (mod count)
  *            byte K: the key's low 8 bits
  *            byte V: bit 0 the key's 9th bit, bits 1-7 the value (0..127)
- * Threads take turns with a baton (a mutex and a condition variable): the
+ * Threads take turns with a baton (a mutex, a condition variable each): the
  * thread the next op names runs it, checks it against the model and passes
  * the baton on, so the map sees exactly the input's interleaving, each op
  * on the thread it names, every thread registered with the map
@@ -67,7 +67,7 @@ struct fuzz_run {
 	size_t nops;
 	size_t turn; /* index of the op to run next; under mu */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv[MAX_THREADS]; /* thread t waits on cv[t] for its turn */
 };
 
 struct worker {
@@ -204,7 +204,7 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		while (r->turn < r->nops && r->sched[r->turn].thread != w->id)
-			pthread_cond_wait(&r->cv, &r->mu);
+			pthread_cond_wait(&r->cv[w->id], &r->mu);
 		if (r->turn == r->nops)
 			break;
 		/* The baton: the op runs outside the mutex, but no other
@@ -215,8 +215,13 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 		run_op(r, i);
 		pthread_mutex_lock(&r->mu);
-		r->turn++;
-		pthread_cond_broadcast(&r->cv);
+		/* wake the thread whose turn it is now, or all at the end */
+		if (++r->turn == r->nops) {
+			for (unsigned t = 0; t < MAX_THREADS; t++)
+				pthread_cond_signal(&r->cv[t]);
+		} else if (r->sched[r->turn].thread != w->id) {
+			pthread_cond_signal(&r->cv[r->sched[r->turn].thread]);
+		}
 	}
 	pthread_mutex_unlock(&r->mu);
 	mb_map_thread_offline(r->m);
@@ -240,7 +245,8 @@ static void run_design(const struct mb_map_ops *ops, const struct mb_map_config 
 			run_op(&r, i);
 	} else {
 		pthread_mutex_init(&r.mu, NULL);
-		pthread_cond_init(&r.cv, NULL);
+		for (unsigned t = 0; t < MAX_THREADS; t++)
+			pthread_cond_init(&r.cv[t], NULL);
 		pthread_t tid[MAX_THREADS];
 		struct worker w[MAX_THREADS];
 		for (unsigned t = 0; t < nthreads; t++) {
@@ -249,7 +255,8 @@ static void run_design(const struct mb_map_ops *ops, const struct mb_map_config 
 		}
 		for (unsigned t = 0; t < nthreads; t++)
 			pthread_join(tid[t], NULL);
-		pthread_cond_destroy(&r.cv);
+		for (unsigned t = 0; t < MAX_THREADS; t++)
+			pthread_cond_destroy(&r.cv[t]);
 		pthread_mutex_destroy(&r.mu);
 		mb_map_thread_online(r.m);
 	}
