@@ -1,7 +1,8 @@
 # Files that cannot be used: a missing folder, a directory, a file without
 # permission for -o, --csv and -w are refused before anything runs (exit 2,
 # one line naming the option); a full device (/dev/full) fails the write
-# after the run, says why, and the result goes to stdout (exit 1); huge
+# after the run, says why, and the result goes to stdout (exit 1), and a
+# full stdout is an error too (exit 1); huge
 # values are refused or honoured, never wrapped round or left to the OOM
 # killer.
 . "$MB_SRCDIR/tests/cli/lib.sh"
@@ -98,6 +99,20 @@ if [ -c /dev/full ] && [ -w /dev/full ]; then
 	[ "$(wc -l < "$TMP/err")" -eq 2 ] || fail "both on /dev/full: want two lines on stderr"
 	grep -q '^map,threads' "$TMP/out" || fail "both on /dev/full: no CSV on stdout"
 	grep -q '"schema"' "$TMP/out" || fail "both on /dev/full: no JSON on stdout"
+
+	# stdout itself full: said, and exit 1, never a silent loss.
+	"$MAPBENCH" run $small --format json >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "--format json >/dev/full: exit $rc, want 1"
+	expect_grep "^mapbench: stdout: cannot write the results: No space left on device" "$TMP/err"
+	"$MAPBENCH" run $small >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "table >/dev/full: exit $rc, want 1"
+	expect_grep "^mapbench: stdout: cannot write the results" "$TMP/err"
+	"$MAPBENCH" run $small -q -o /dev/full >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "-o /dev/full >/dev/full: exit $rc, want 1"
+	[ "$(wc -l < "$TMP/err")" -eq 2 ] || fail "-o /dev/full >/dev/full: want two lines on stderr"
 else
 	echo "SKIP: /dev/full checks: no writable /dev/full"
 fi
