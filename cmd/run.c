@@ -530,6 +530,16 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The first error writing stdout, for check_stdout's message. */
+static int stdout_errno;
+
+static void put_stdout(const char *text)
+{
+	errno = 0;
+	if ((fputs(text, stdout) == EOF || fflush(stdout) != 0) && !stdout_errno)
+		stdout_errno = errno;
+}
+
 /* Writes the document: to -o atomically, and/or to stdout.  If -o fails,
  * the document goes to stdout so nothing measured is lost.  Returns 0 or 1. */
 static int emit(const struct run_args *a, const struct mb_result *res)
@@ -552,8 +562,7 @@ static int emit(const struct run_args *a, const struct mb_result *res)
 		}
 	}
 	if (to_stdout) {
-		fputs(text, stdout);
-		fflush(stdout);
+		put_stdout(text);
 	}
 	free(text);
 	return status;
@@ -572,11 +581,24 @@ static int emit_csv(const struct run_args *a, const struct mb_result *res)
 	if (rc) {
 		fprintf(stderr, "mapbench: --csv: cannot write '%s': %s; the CSV follows on stdout\n",
 			a->csv, strerror(-rc));
-		fputs(text, stdout);
-		fflush(stdout);
+		put_stdout(text);
 	}
 	free(text);
 	return rc ? 1 : 0;
+}
+
+/* The table, --format json and a rescued result go to stdout: a stdout
+ * that could not take them (a full disk, /dev/full) is a failure, never
+ * a silent loss.  Returns 0 or 1. */
+static int check_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	int err = stdout_errno ? stdout_errno : errno;
+	fprintf(stderr, "mapbench: stdout: cannot write the results: %s\n",
+		err ? strerror(err) : "write error");
+	return 1;
 }
 
 /* The live progress line: on stderr when it is a terminal, redrawn a few
@@ -733,6 +755,8 @@ int mb_cmd_run(int argc, char **argv)
 	if ((a.output || a.format == FORMAT_JSON) && emit(&a, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	if (a.csv && emit_csv(&a, &res) && status == MB_EXIT_OK)
+		status = MB_EXIT_FAILURE;
+	if (check_stdout() && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	for (size_t i = 0; i < n; i++)
 		mb_run_result_free(&runs[i].res);

@@ -186,6 +186,16 @@ static double timer_overhead_ns(void)
 	return (double)d[N / 2];
 }
 
+/* The clock reading `ns` after start, or 0 (no deadline) when ns is 0; a
+ * length that would wrap the clock (--duration 18446744073709551615ns) is
+ * never reached rather than already past. */
+static uint64_t deadline_after(uint64_t start, uint64_t ns)
+{
+	if (!ns)
+		return 0;
+	return start + ns < start ? UINT64_MAX : start + ns;
+}
+
 static bool should_stop(struct worker *w, uint64_t deadline, uint64_t now)
 {
 	struct run *run = w->run;
@@ -336,7 +346,7 @@ static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
 	uint64_t budget = cfg->warmup_ops / cfg->procs + (w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
-	uint64_t deadline = cfg->warmup_ns ? now_ns() + cfg->warmup_ns : 0;
+	uint64_t deadline = deadline_after(now_ns(), cfg->warmup_ns);
 	uint64_t done = 0, range_entries = 0;
 	if (!w->ntasks || (!budget && !deadline))
 		return 0;
@@ -405,7 +415,7 @@ static void *worker_main(void *arg)
 	mb_alloc_snapshot(&alloc0);
 	mb_counters_start(&counters);
 	w->start_ns = now_ns();
-	uint64_t deadline = cfg->duration_ns ? w->start_ns + cfg->duration_ns : 0;
+	uint64_t deadline = deadline_after(w->start_ns, cfg->duration_ns);
 
 	for (bool active = w->ntasks > 0; active;) {
 		active = false;
