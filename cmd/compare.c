@@ -135,7 +135,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 /* ---- warnings ---- */
 
-static json_t *warnings; /* array of strings, also printed on stderr */
+/* Warnings are kept (JSON output carries them) and printed on stderr once
+ * the input is known to be usable, so that an error stays one line. */
+static json_t *warnings;
 
 static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -146,8 +148,15 @@ static void warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "mapbench: warning: %s\n", buf);
 	json_array_append_new(warnings, json_string(buf));
+}
+
+static void print_warnings(void)
+{
+	size_t i;
+	const json_t *w;
+	json_array_foreach(warnings, i, w)
+		fprintf(stderr, "mapbench: warning: %s\n", json_string_value(w));
 }
 
 /* ---- the two sides ---- */
@@ -437,12 +446,13 @@ static const char *si(double v, char *buf, size_t n)
 	return buf;
 }
 
+/* "p=0.012", or "p<1e-300" below the floor. */
 static const char *p_text(double p, bool below, char *buf, size_t n)
 {
 	if (below)
-		snprintf(buf, n, "%s", MB_STATS_P_FLOOR_TEXT);
+		snprintf(buf, n, "p%s", MB_STATS_P_FLOOR_TEXT);
 	else
-		snprintf(buf, n, "%.3g", p);
+		snprintf(buf, n, "p=%.3g", p);
 	return buf;
 }
 
@@ -468,11 +478,11 @@ static void row_cells(const struct row *r, const struct args *args, char cells[]
 	else
 		snprintf(cells[2], 64, "-");
 	if (r->tested)
-		snprintf(cells[3], 64, "p=%s", p_text(r->w.p, r->w.p_below_floor, pb, sizeof pb));
+		snprintf(cells[3], 64, "%s", p_text(r->w.p, r->w.p_below_floor, pb, sizeof pb));
 	else
 		snprintf(cells[3], 64, "%s", r->geomean ? "" : "-");
 	if (r->utested)
-		snprintf(cells[4], 64, "p=%s (%s)", p_text(r->u.p, r->u.p_below_floor, pb, sizeof pb),
+		snprintf(cells[4], 64, "%s (%s)", p_text(r->u.p, r->u.p_below_floor, pb, sizeof pb),
 			 mb_stats_u_method_name(r->u.method));
 	else
 		snprintf(cells[4], 64, "%s", r->geomean || args->test != TEST_UTEST ? "" : "-");
@@ -883,6 +893,8 @@ int mb_cmd_compare(int argc, char **argv)
 				   first_bad->name, first_bad->m->name, first_bad->why,
 				   first_bad->a.n, first_bad->b.n);
 
+	print_warnings();
+
 	bool regression = false;
 	for (size_t i = 0; i < rs.n; i++) {
 		const struct row *r = &rs.r[i];
@@ -892,7 +904,7 @@ int mb_cmd_compare(int argc, char **argv)
 				char pb[32];
 				double p = r->utested ? r->u.p : r->w.p;
 				bool below = r->utested ? r->u.p_below_floor : r->w.p_below_floor;
-				fprintf(stderr, "mapbench: regression: %s %s %+.2f%% (p=%s)\n", r->name,
+				fprintf(stderr, "mapbench: regression: %s %s %+.2f%% (%s)\n", r->name,
 					r->m->name, r->delta_pct, p_text(p, below, pb, sizeof pb));
 			}
 		}

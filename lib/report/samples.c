@@ -54,16 +54,16 @@ static const char *const pause_kinds[] = {"grow", "evacuate", "rehash", "promote
 					  "dirty-copy", "lock-wait", "slow-op", "reclaim", NULL};
 
 const char mb_samples_metric_help[] =
-	"ops_per_s            throughput per repetition (higher is better)\n"
-	"ns_per_op            elapsed time per op per repetition\n"
-	"p50_ns p90_ns p99_ns p999_ns p9999_ns max_ns\n"
-	"                     latency percentiles per repetition; NAME:KIND for one\n"
-	"                     op kind (p99_ns:load)\n"
-	"pause:KIND           durations of the pause events of KIND (grow, evacuate,\n"
-	"                     rehash, promote, dirty-copy, lock-wait, slow-op, reclaim)\n"
-	"reclaim_per_window   reclaim pause events per time window\n"
-	"bytes_per_op allocs_per_op\n"
-	"                     map allocation per op per repetition\n";
+	"  ops_per_s            throughput per repetition (higher is better)\n"
+	"  ns_per_op            elapsed time per op per repetition\n"
+	"  p50_ns p90_ns p99_ns p999_ns p9999_ns max_ns\n"
+	"                       latency percentiles per repetition; NAME:KIND for one\n"
+	"                       op kind (p99_ns:load)\n"
+	"  pause:KIND           durations of the pause events of KIND (grow, evacuate,\n"
+	"                       rehash, promote, dirty-copy, lock-wait, slow-op, reclaim)\n"
+	"  reclaim_per_window   reclaim pause events per time window\n"
+	"  bytes_per_op allocs_per_op\n"
+	"                       map allocation per op per repetition\n";
 
 static bool in_list(const char *s, const char *const *list)
 {
