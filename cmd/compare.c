@@ -313,11 +313,16 @@ static struct row *add_row(struct rows *rs)
 	return r;
 }
 
-static void summarize(const struct mb_sample_group *g, struct mb_stats_summary *s)
+static void summarize(const struct mb_sample_group *g, const char *path,
+		      struct mb_stats_summary *s)
 {
 	memset(s, 0, sizeof *s);
 	s->mean = s->sd = s->min = s->median = s->max = s->ci_low = s->ci_high = NAN;
-	if (g->n && mb_stats_summarize(g->x, g->n, s)) {
+	int rc = g->n ? mb_stats_summarize(g->x, g->n, s) : 0;
+	if (rc == -ERANGE)
+		mb_cmd_usage_error(path, "%s: values too large to sum in double precision",
+				   g->name);
+	if (rc) {
 		fprintf(stderr, "mapbench: compare: out of memory\n");
 		exit(MB_EXIT_FAILURE);
 	}
@@ -365,15 +370,19 @@ static void compare_groups(struct rows *rs, const struct mb_metric *m,
 			   const struct args *args)
 {
 	struct row *r = add_row(rs);
+	int rc;
 	r->m = m;
 	r->name = ga->name;
-	summarize(ga, &r->a);
-	summarize(gb, &r->b);
+	summarize(ga, args->path[0], &r->a);
+	summarize(gb, args->path[1], &r->b);
 	r->delta_pct = 100 * (r->b.mean - r->a.mean) / r->a.mean;
 	if (r->a.n < 2 || r->b.n < 2) {
 		r->verdict = "insufficient";
 		r->why = "n < 2";
-	} else if (mb_stats_welch(&r->a, &r->b, 0.95, &r->w)) {
+	} else if ((rc = mb_stats_welch(&r->a, &r->b, 0.95, &r->w)) == -ERANGE) {
+		r->verdict = "insufficient";
+		r->why = "variances too large for double precision";
+	} else if (rc) {
 		/* Zero variance on both sides: the same constant is no change
 		 * (nothing to test); different constants cannot be judged. */
 		r->why = "zero variance on both sides";
@@ -419,8 +428,8 @@ static void geomean_row(struct rows *rs, size_t from, const struct mb_metric *m)
 	r->m = m;
 	r->name = "geomean";
 	r->geomean = true;
-	summarize(&(struct mb_sample_group){0}, &r->a);
-	summarize(&(struct mb_sample_group){0}, &r->b);
+	summarize(&(struct mb_sample_group){0}, NULL, &r->a);
+	summarize(&(struct mb_sample_group){0}, NULL, &r->b);
 	r->a.mean = ga;
 	r->b.mean = gb;
 	r->delta_pct = 100 * (gb - ga) / ga;

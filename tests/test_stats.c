@@ -113,6 +113,8 @@ static void test_summary(void)
 	CHECK(mb_stats_summarize(bad, 2, &s) == -EDOM, "NaN refused");
 	const double inf[] = {INFINITY, 1};
 	CHECK(mb_stats_summarize(inf, 2, &s) == -EDOM, "inf refused");
+	const double huge[] = {1e308, 1e308, -1e308};
+	CHECK(mb_stats_summarize(huge, 3, &s) == -ERANGE, "overflowing sum refused");
 }
 
 static void test_welch_degenerate(void)

@@ -42,6 +42,10 @@ int mb_stats_summarize(const double *x, size_t n, struct mb_stats_summary *out)
 	double mean = sum / n, ss = 0;
 	for (size_t i = 0; i < n; i++)
 		ss += (x[i] - mean) * (x[i] - mean);
+	if (!isfinite(mean) || !isfinite(ss)) {
+		free(s);
+		return -ERANGE;
+	}
 
 	out->n = n;
 	out->mean = mean;
@@ -79,6 +83,8 @@ int mb_stats_welch(const struct mb_stats_summary *a, const struct mb_stats_summa
 	double se2 = va + vb;
 	if (!(se2 > 0))
 		return -EDOM;
+	if (!isfinite(se2 * se2))
+		return -ERANGE;
 	double se = sqrt(se2);
 	out->diff = b->mean - a->mean;
 	out->t = out->diff / se;

@@ -32,7 +32,8 @@ struct mb_stats_summary {
 };
 
 /* Summarizes x[0..n) (n >= 1, every value finite).  x is left as it was.
- * Returns 0, -EINVAL when n is 0, -EDOM on a non-finite value, -ENOMEM. */
+ * Returns 0, -EINVAL when n is 0, -EDOM on a non-finite value, -ERANGE when
+ * the sum or the squared deviations overflow a double, -ENOMEM. */
 int mb_stats_summarize(const double *x, size_t n, struct mb_stats_summary *out);
 
 struct mb_stats_welch {
@@ -46,7 +47,8 @@ struct mb_stats_welch {
 /* Welch's t-test of a against b, the difference interval at confidence
  * level conf (0.95 for 95%).  Agrees with scipy.stats.ttest_ind(b, a,
  * equal_var=False) and R's t.test(b, a).  Returns 0, or -EDOM when a side
- * has n < 2 or both sides have zero variance (no test is possible). */
+ * has n < 2 or both sides have zero variance (no test is possible), -ERANGE
+ * when the variances are too large for the degrees of freedom in a double. */
 int mb_stats_welch(const struct mb_stats_summary *a, const struct mb_stats_summary *b,
 		   double conf, struct mb_stats_welch *out);
 
