@@ -513,16 +513,31 @@ static const char *heading(const struct mb_metric *m, const struct args *args, c
 	return buf;
 }
 
-/* Prints s left-aligned in width columns (characters, not bytes: "±" is
+/* The text table's current line: cells are appended, then the line is
+ * printed without trailing blanks. */
+static char line[1024];
+static size_t line_len;
+
+/* Appends s left-aligned in width columns (characters, not bytes: "±" is
  * two bytes in UTF-8), then two spaces. */
 static void cell(const char *s, size_t width)
 {
 	size_t chars = 0;
 	for (const char *c = s; *c; c++)
 		chars += ((unsigned char)*c & 0xC0) != 0x80;
-	fputs(s, stdout);
-	for (; chars < width + 2; chars++)
-		putchar(' ');
+	int n = snprintf(line + line_len, sizeof line - line_len, "%s%*s", s,
+			 (int)(chars < width + 2 ? width + 2 - chars : 0), "");
+	if (n > 0)
+		line_len += (size_t)n < sizeof line - line_len ? (size_t)n : sizeof line - line_len - 1;
+}
+
+static void end_line(void)
+{
+	while (line_len && line[line_len - 1] == ' ')
+		line_len--;
+	line[line_len] = '\0';
+	puts(line);
+	line_len = 0;
 }
 
 static void print_text(const struct rows *rs, const struct side *sa, const struct side *sb,
@@ -559,7 +574,8 @@ static void print_text(const struct rows *rs, const struct side *sa, const struc
 		for (int x = 0; x < 6; x++)
 			if (x != 4 || u)
 				cell(head[x], w[x]);
-		printf("%s\n", head[6]);
+		cell(head[6], 0);
+		end_line();
 		for (; i < j; i++) {
 			char c[7][64];
 			row_cells(&rs->r[i], args, c);
@@ -567,7 +583,8 @@ static void print_text(const struct rows *rs, const struct side *sa, const struc
 			for (int x = 0; x < 6; x++)
 				if (x != 4 || u)
 					cell(c[x], w[x]);
-			printf("%s\n", c[6]);
+			cell(c[6], 0);
+			end_line();
 		}
 	}
 }
@@ -594,6 +611,13 @@ static void print_markdown(const struct rows *rs, const struct side *sa, const s
 				printf(" %s |", c[4]);
 			printf(" %s | %s%s%s |\n", c[5], em, c[6], em);
 		}
+	}
+	if (json_array_size(warnings)) {
+		size_t k;
+		const json_t *w;
+		printf("\nWarnings:\n\n");
+		json_array_foreach(warnings, k, w)
+			printf("- %s\n", json_string_value(w));
 	}
 }
 
