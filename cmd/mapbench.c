@@ -15,11 +15,15 @@ static const char doc[] =
 	"\v"
 	"Commands:\n"
 	"  run        run map benchmarks (see mapbench run --help)\n"
+	"  compare A B\n"
+	"             compare two results (or files of numbers): Welch's t-test per\n"
+	"             metric and run, a CI gate (see mapbench compare --help)\n"
 	"  list maps|events|workloads\n"
 	"             list the map designs, the libpfm4 events, the shipped workloads\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal\n"
-	"(a map detected concurrent misuse), 130/143 interrupted.";
+	"(a map detected concurrent misuse), 4 a regression (compare\n"
+	"--fail-on-regression), 130/143 interrupted.";
 
 struct command {
 	const char *name;
@@ -29,6 +33,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", mb_cmd_run},
 	{"list", mb_cmd_list},
+	{"compare", mb_cmd_compare},
 };
 
 struct global_args {
@@ -104,5 +109,5 @@ int main(int argc, char **argv)
 		sub[0] = prog;
 		return commands[i].fn(argc - g.command_index, sub);
 	}
-	mb_cmd_usage_error("command", "unknown command '%s' (expected run or list)", name);
+	mb_cmd_usage_error("command", "unknown command '%s' (expected run, list or compare)", name);
 }
