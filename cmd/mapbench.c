@@ -17,6 +17,7 @@ static const char doc[] =
 	"  run        run map benchmarks (see mapbench run --help)\n"
 	"  list maps|events|workloads\n"
 	"             list the map designs, the libpfm4 events, the shipped workloads\n"
+	"  export     gnuplot-ready tables from a JSON result (see mapbench export --help)\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal\n"
 	"(a map detected concurrent misuse), 130/143 interrupted.";
@@ -29,6 +30,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", mb_cmd_run},
 	{"list", mb_cmd_list},
+	{"export", mb_cmd_export},
 };
 
 struct global_args {
@@ -104,5 +106,5 @@ int main(int argc, char **argv)
 		sub[0] = prog;
 		return commands[i].fn(argc - g.command_index, sub);
 	}
-	mb_cmd_usage_error("command", "unknown command '%s' (expected run or list)", name);
+	mb_cmd_usage_error("command", "unknown command '%s' (expected run, list or export)", name);
 }
