@@ -210,6 +210,8 @@ static void check_errors(void)
 	expect_error(MB_EXPORT_LATENCY, NULL, -ENODATA, "runs[2] has no latency_ns");
 	expect_error(MB_EXPORT_TIMESERIES, NULL, -ENODATA, "runs[3] has no timeseries");
 	expect_error(MB_EXPORT_NKINDS, NULL, -EINVAL, "unknown kind");
+	struct mb_export_select rep2 = {.run = "1"};
+	expect_error(MB_EXPORT_LATENCY, &rep2, -ENODATA, "no selected run timed operations (");
 	struct mb_export_select sync = {.maps = "sync"};
 	expect_error(MB_EXPORT_SCALING, &sync, -ENODATA, "no selected run has a throughput");
 
@@ -225,6 +227,23 @@ static void check_errors(void)
 	fclose(f);
 	CHECK(strstr(err, "has no runs") != NULL, "%s", err);
 	free(text);
+	json_decref(e);
+
+	/* Pause events not recorded at all. */
+	static const char off[] =
+		"{\"schema\": \"mapbench/1\", \"config\": {\"pause_threshold_ns\": null},"
+		" \"runs\": [{\"map\": \"x\", \"threads\": 1, \"procs\": 1, \"rep\": 1,"
+		" \"pauses\": {\"events\": [], \"heatmap\": {\"window_ns\": 5,"
+		" \"duration_buckets_ns\": [], \"counts\": []}}}]}";
+	e = mb_result_parse(off, strlen(off), err, sizeof err);
+	for (int k = MB_EXPORT_HEATMAP; k <= MB_EXPORT_PAUSES; k += MB_EXPORT_PAUSES) {
+		f = open_memstream(&text, &len);
+		CHECK(mb_export_write(f, e, k, NULL, false, err, sizeof err) == -ENODATA,
+		      "%s with pauses off", mb_export_kind_name(k));
+		fclose(f);
+		CHECK(strstr(err, "--pause-threshold off") != NULL, "%s", err);
+		free(text);
+	}
 	json_decref(e);
 
 	/* A heatmap whose rows do not match its buckets. */

@@ -51,7 +51,7 @@ const char *mb_export_kind_names(void)
 /* The output being built: the table and the block list, both in memory. */
 struct out {
 	FILE *tab, *blk;
-	size_t nblocks, rows;
+	size_t nblocks, rows, total_rows;
 	char title[160];
 	char *err;
 	size_t errlen;
@@ -98,6 +98,7 @@ static void block_end(struct out *o)
 {
 	fprintf(o->blk, "%zu %s\n", o->rows, o->title);
 	o->nblocks++;
+	o->total_rows += o->rows;
 }
 
 /* A number of the document as a double: NaN for null or a non-number. */
@@ -570,6 +571,15 @@ static int write_kind(struct out *o, const json_t *doc, int kind,
 					: "the result has no runs");
 		goto out;
 	}
+	if (kind == MB_EXPORT_HEATMAP || kind == MB_EXPORT_PAUSES) {
+		const json_t *cfg = json_object_get(doc, "config");
+		const json_t *thr = json_object_get(cfg, "pause_threshold_ns");
+		if (thr && json_is_null(thr)) {
+			rc = fail(o, -ENODATA, "no pause events were recorded "
+					       "(the run had --pause-threshold off)");
+			goto out;
+		}
+	}
 	const json_t *cats0 = NULL;
 	if (kind == MB_EXPORT_ALLOC) {
 		/* One header for every block: the categories must agree. */
@@ -625,9 +635,10 @@ static int write_kind(struct out *o, const json_t *doc, int kind,
 			break;
 		}
 	}
-	if (rc == 0 && kind == MB_EXPORT_LATENCY && o->nblocks == 0)
-		rc = fail(o, -ENODATA, "no selected run timed operations of kind '%.32s'",
-			  sel->op ? sel->op : "all");
+	if (rc == 0 && kind == MB_EXPORT_LATENCY && o->total_rows == 0)
+		rc = fail(o, -ENODATA, "no selected run timed operations%s%.32s%s "
+				       "(run with --latency sample:N or all)",
+			  sel->op ? " of kind '" : "", sel->op ? sel->op : "", sel->op ? "'" : "");
 out:
 	free(chosen);
 	return rc;
