@@ -156,6 +156,13 @@ if [ -w /dev/full ]; then
 	[ $? -eq 1 ] || fail "export to a full device: want exit 1"
 fi
 
+# mapbench --help and mapbench(1) point to export (and the plot script).
+expect_exit 0 "$MAPBENCH" --help
+expect_grep '^  export ' "$TMP/out"
+expect_usage "expected run, list or export" frobnicate
+grep -q 'mapbench\\-export' "$MB_SRCDIR/man/mapbench.1" || fail "mapbench(1) does not mention mapbench-export"
+grep -q 'mapbench\\-plot' "$MB_SRCDIR/man/mapbench.1" || fail "mapbench(1) does not mention mapbench-plot"
+
 # --help and the man page document every option.
 expect_exit 0 "$MAPBENCH" export --help
 for opt in $(grep -o -- '--[a-z][a-z-]*' "$TMP/out" | sort -u); do
