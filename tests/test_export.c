@@ -261,6 +261,19 @@ static void check_errors(void)
 	free(text);
 	json_decref(e);
 
+	/* Titles are single words without quotes, whatever the map is called. */
+	static const char odd[] =
+		"{\"schema\": \"mapbench/1\", \"runs\": [{\"map\": \"my map's \\\"x\\\"\","
+		" \"threads\": 1, \"procs\": 1, \"rep\": 1, \"timeseries\": {\"windows\": []}}]}";
+	e = mb_result_parse(odd, strlen(odd), err, sizeof err);
+	CHECK(e != NULL, "odd: %s", err);
+	f = open_memstream(&text, &len);
+	CHECK(mb_export_write(f, e, MB_EXPORT_TIMESERIES, NULL, true, err, sizeof err) == 0, "%s", err);
+	fclose(f);
+	CHECK(strcmp(text, "0 my_map_s__x_/threads=1/procs=1/rep=1\n") == 0, "odd title: %s", text);
+	free(text);
+	json_decref(e);
+
 	/* A write that fails. */
 	f = fopen("/dev/full", "w");
 	if (f) {
