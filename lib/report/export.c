@@ -1,6 +1,7 @@
 /* gnuplot-ready tables from a result document: see export.h. */
 #include "report/export.h"
 #include "report/result_read.h"
+#include "run/runner.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -658,12 +659,10 @@ int mb_export_write(FILE *out, const json_t *doc, int kind,
 		sel = &all;
 	if (kind < 0 || kind >= MB_EXPORT_NKINDS)
 		return fail(&o, -EINVAL, "unknown kind (expected %s)", mb_export_kind_names());
-	static const char *const ops[] = {"all", "load", "store", "delete", "load_or_store",
-					  "load_and_delete", "swap", "cas", "cad", "range"};
 	if (sel->op) {
-		bool known = false;
-		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-			known = known || strcmp(sel->op, ops[i]) == 0;
+		bool known = strcmp(sel->op, "all") == 0;
+		for (size_t i = 0; mb_op_kind_names[i]; i++)
+			known = known || strcmp(sel->op, mb_op_kind_names[i]) == 0;
 		if (!known)
 			return fail(&o, -EINVAL, "unknown op kind '%.32s' (expected all or an op name)",
 				    sel->op);
