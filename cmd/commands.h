@@ -14,6 +14,7 @@
 int mb_cmd_run(int argc, char **argv);
 int mb_cmd_list(int argc, char **argv);
 int mb_cmd_compare(int argc, char **argv);
+int mb_cmd_export(int argc, char **argv);
 
 /* Prints "mapbench: WHAT: MESSAGE" on one line and exits with MB_EXIT_USAGE;
  * while a workload file is read, "mapbench: FILE:LINE: WHAT: MESSAGE". */

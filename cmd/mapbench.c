@@ -20,6 +20,7 @@ static const char doc[] =
 	"             metric and run, a CI gate (see mapbench compare --help)\n"
 	"  list maps|events|workloads\n"
 	"             list the map designs, the libpfm4 events, the shipped workloads\n"
+	"  export     gnuplot-ready tables from a JSON result (see mapbench export --help)\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal\n"
 	"(a map detected concurrent misuse), 4 a regression (compare\n"
@@ -34,6 +35,7 @@ static const struct command commands[] = {
 	{"run", mb_cmd_run},
 	{"list", mb_cmd_list},
 	{"compare", mb_cmd_compare},
+	{"export", mb_cmd_export},
 };
 
 struct global_args {
@@ -109,5 +111,5 @@ int main(int argc, char **argv)
 		sub[0] = prog;
 		return commands[i].fn(argc - g.command_index, sub);
 	}
-	mb_cmd_usage_error("command", "unknown command '%s' (expected run, list or compare)", name);
+	mb_cmd_usage_error("command", "unknown command '%s' (expected run, list, compare or export)", name);
 }

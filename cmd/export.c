@@ -1,0 +1,139 @@
+/* mapbench export: gnuplot-ready tables from a JSON result (the writers are
+ * in lib/report/export.c; this file parses the command line and turns their
+ * errors into one-line messages and exit statuses). */
+#include "commands.h"
+
+#include "report/export.h"
+#include "report/result_read.h"
+#include "util/parse.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+	OPT_WHAT = 'w',
+	OPT_MAP = 256,
+	OPT_THREADS,
+	OPT_REP,
+	OPT_RUN,
+	OPT_OP,
+	OPT_BLOCKS,
+};
+
+static const struct argp_option options[] = {
+	{"what", OPT_WHAT, "KIND", 0, "the table: heatmap, latency, timeseries, scaling, alloc or pauses (required)", 0},
+	{"map", OPT_MAP, "NAMES", 0, "only runs of these maps (comma-separated)", 0},
+	{"threads", OPT_THREADS, "N|max", 0, "only runs with N threads; max: each map's largest thread count", 0},
+	{"rep", OPT_REP, "N", 0, "only repetition N (from 1)", 0},
+	{"run", OPT_RUN, "INDEX|LABEL", 0, "only runs[INDEX] (from 0), or the runs labelled MAP/threads=N/procs=P[/rep=R]", 0},
+	{"op", OPT_OP, "KIND", 0, "latency: only this op kind's spectrum (all, load, store, ...); default all and every kind timed", 0},
+	{"blocks", OPT_BLOCKS, NULL, 0, "print one line per block (rows, title) instead of the table, for plot scripts", 0},
+	{0},
+};
+
+struct export_args {
+	int kind;
+	const char *what;
+	const char *path;
+	struct mb_export_select sel;
+	bool blocks;
+};
+
+static error_t parse_export(int key, char *arg, struct argp_state *state)
+{
+	struct export_args *a = state->input;
+	uint64_t v;
+	switch (key) {
+	case OPT_WHAT:
+		a->what = arg;
+		a->kind = mb_export_kind_parse(arg);
+		if (a->kind < 0)
+			mb_cmd_usage_error("--what", "unknown kind '%s' (expected %s)", arg,
+					   mb_export_kind_names());
+		return 0;
+	case OPT_MAP:
+		if (!*arg)
+			mb_cmd_usage_error("--map", "expected map names, got an empty string");
+		a->sel.maps = arg;
+		return 0;
+	case OPT_THREADS:
+		if (strcmp(arg, "max") == 0)
+			a->sel.threads = MB_EXPORT_THREADS_MAX;
+		else if (mb_parse_count(arg, 1, 1000000000, &v) == 0)
+			a->sel.threads = (long)v;
+		else
+			mb_cmd_usage_error("--threads", "expected a count or max, got '%s'", arg);
+		return 0;
+	case OPT_REP:
+		if (mb_parse_count(arg, 1, 1000000, &v) != 0)
+			mb_cmd_usage_error("--rep", "expected a repetition number from 1, got '%s'", arg);
+		a->sel.rep = (long)v;
+		return 0;
+	case OPT_RUN:
+		if (!*arg)
+			mb_cmd_usage_error("--run", "expected a run index or label, got an empty string");
+		a->sel.run = arg;
+		return 0;
+	case OPT_OP:
+		a->sel.op = arg;
+		return 0;
+	case OPT_BLOCKS:
+		a->blocks = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->path)
+			mb_cmd_usage_error("export", "unexpected argument '%s' (one result file)", arg);
+		a->path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->what)
+			mb_cmd_usage_error("--what", "expected a table kind: %s", mb_export_kind_names());
+		if (!a->path)
+			mb_cmd_usage_error("export", "expected a result file (RESULT.json, or - for stdin)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+int mb_cmd_export(int argc, char **argv)
+{
+	const struct argp argp = {
+		options, parse_export, "RESULT.json",
+		"Print gnuplot-ready tables from a mapbench result."
+		"\v"
+		"Tables (--what):\n"
+		"  heatmap     pause events per time window and log2 duration bucket\n"
+		"  latency     the percentile spectrum per run and op kind\n"
+		"  timeseries  per window: ops/s, p50, p99, pauses\n"
+		"  scaling     ops/s over threads per map, over the repetitions\n"
+		"  alloc       live bytes by category per window\n"
+		"  pauses      the pause events\n"
+		"\n"
+		"A '#' line names the columns; blocks (one per run, or per map for\n"
+		"scaling) are separated by two blank lines for gnuplot's index.\n"
+		"See mapbench-export(1).",
+		NULL, NULL, NULL};
+	struct export_args a = {.kind = -1};
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+
+	char err[256];
+	json_t *doc = mb_result_load(a.path, err, sizeof err);
+	if (!doc)
+		mb_cmd_usage_error(a.path, "%s", err);
+	int rc = mb_export_write(stdout, doc, a.kind, &a.sel, a.blocks, err, sizeof err);
+	json_decref(doc);
+	if (rc == -EINVAL)
+		mb_cmd_usage_error("--op", "%s", err);
+	if (rc == -ENOENT)
+		mb_cmd_usage_error(a.path, "%s", err);
+	if (rc == -ENODATA)
+		mb_cmd_usage_error(a.path, "%s: cannot export %s", err, a.what);
+	if (rc) {
+		fprintf(stderr, "mapbench: export: %s\n", err);
+		return MB_EXIT_FAILURE;
+	}
+	return MB_EXIT_OK;
+}
