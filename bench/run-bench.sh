@@ -48,6 +48,36 @@ ratio=$(for i in $(seq 1 "$reps"); do
 run harness --map null --threads 1 --procs 1 --ops 50M
 harness_ns=$(field harness '.runs[0].ns_per_op')
 
+# 2b. The cost of measuring: null and plain with every feature off, against
+#     the same program with the instrumentation compiled out
+#     (mapbench-noinst, built by make bench), then with the defaults and with
+#     every op timed; interleaved per repetition so drift hits all alike.
+noinst="$(dirname "$mb")/mapbench-noinst"
+off=(--latency off --pause-threshold off -e none)
+cost_json=null
+if [ -x "$noinst" ]; then
+	for i in $(seq 1 "$reps"); do
+		for m in null plain; do
+			case $m in
+			null) w=(--map null --threads 1 --procs 1 --ops 50M) ;;
+			plain) w=(--map plain --threads 1 --procs 1 --keys 2M --prefill 1M --mix 90:10 --ops 10M) ;;
+			esac
+			"$noinst" run "${w[@]}" "${off[@]}" --format json -o "$out/cost-$m-noinst-$i.json" >/dev/null
+			"$mb" run "${w[@]}" "${off[@]}" --format json -o "$out/cost-$m-off-$i.json" >/dev/null
+			"$mb" run "${w[@]}" --format json -o "$out/cost-$m-default-$i.json" >/dev/null
+			"$mb" run "${w[@]}" --latency all --format json -o "$out/cost-$m-all-$i.json" >/dev/null
+		done
+	done
+	cost_json=$(for m in null plain; do
+		for v in noinst off default all; do
+			printf '{"map":"%s","variant":"%s","ns_per_op":%s}\n' "$m" "$v" \
+				"$(field "cost-$m-$v" '.runs[0].ns_per_op')"
+		done
+	done | jq -s 'group_by(.map) | map({map: .[0].map} + (map({(.variant): .ns_per_op}) | add)
+		| . + {off_over_noinst: (.off / .noinst), default_over_noinst: (.default / .noinst),
+		       all_over_noinst: (.all / .noinst)})')
+fi
+
 # 3. The plain map against Go's map: 1 task, 1M keys prefilled in a 2M key
 #    space, 90% loads, 10% stores.
 run plain --map plain --threads 1 --procs 1 --keys 2M --prefill 1M --mix 90:10 --ops 20M
@@ -89,8 +119,9 @@ jq -s '[.[] | .config.mix as $m | .runs[] |
 
 jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_bytes" \
 	--argjson ratio "$ratio" --argjson harness "$harness_ns" \
-	--argjson plain "$plain_ns" --argjson go "$go_ns" '{
+	--argjson plain "$plain_ns" --argjson go "$go_ns" --argjson cost "$cost_json" '{
 	schema: "mapbench-bench/1", repetitions: $reps,
+	cost_of_measuring: $cost,
 	checks: [
 	 {name: "spawn_1M_tasks_s", median: $spawn, target: "< 0.5", pass: ($spawn < 0.5)},
 	 {name: "task_bytes", median: $bytes, target: "< 256", pass: ($bytes < 256)},
@@ -100,9 +131,18 @@ jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_b
 	  go_ns_per_op: $go,
 	  ratio_to_go: (if $go == null then null else $plain / $go end),
 	  target: "<= 1.3 x Go 1.19", pass: (if $go == null then null else ($plain / $go) <= 1.3 end)}
-	]}' > "$out/summary.json"
+	] + (if $cost == null then [] else [$cost[] |
+	 {name: "\(.map)_features_off_over_uninstrumented", median: .off_over_noinst,
+	  target: "<= 1.02", pass: (.off_over_noinst <= 1.02)}] end)}' > "$out/summary.json"
 jq -r '.checks[] | "\(.name)\t\(.median)\t\(.target)\t\(if .pass == null then "n/a (no Go 1.19)" elif .pass then "ok" else "MISSED" end)"' \
 	"$out/summary.json" | awk -F'\t' '{ printf "%-36s %12s %-18s %s\n", $1, $2, $3, $4 }'
+if [ "$cost_json" != null ]; then
+	echo
+	echo "cost of measuring (ns/op, medians of $reps; noinst = instrumentation compiled out):"
+	jq -r '.cost_of_measuring[] | [.map, .noinst, .off, .default, .all] | map(tostring) | @tsv' \
+		"$out/summary.json" | awk -F'\t' 'BEGIN { printf "%-6s %10s %10s %10s %12s\n", "map", "noinst", "all off", "defaults", "latency all" }
+		{ printf "%-6s %10.1f %10.1f %10.1f %12.1f\n", $1, $2, $3, $4, $5 }'
+fi
 echo
 echo "sync vs locked maps (procs 2, 1M keys, half prefilled; medians of $sync_reps):"
 jq -r '.[] | [.mix, .map, .threads, (.ns_per_op * 10 | round / 10), (.promotions // "-"),

@@ -78,11 +78,11 @@ static const struct argp_option options[] = {
 	{"grow", OPT_GROW, "MODE", 0, "how plain grows: incremental (Go) or stw (rehash all at once)", 0},
 	{"latency", OPT_LATENCY, "MODE", 0, "time ops: sample:N (1 op in N per worker, default sample:64), all, or off", 0},
 	{"output", 'o', "FILE", 0, "write the JSON result to FILE (atomically)", 0},
-	{"pause-threshold", OPT_PAUSE_THRESHOLD, "TIME", 0, "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, slow-op); 0ns records all, off records none; default 10us", 0},
+	{"pause-threshold", OPT_PAUSE_THRESHOLD, "TIME", 0, "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, reclaim, slow-op); 0ns records all, off records none; default 10us", 0},
 	{"max-events", OPT_MAX_EVENTS, "N", 0, "pause events kept per run (more are counted as dropped); default 100k", 0},
 	{"window", OPT_WINDOW, "TIME", 0, "time window of the pause heatmap; default 1s", 0},
 	{"events", 'e', "LIST", 0, "count these libpfm4 events on each worker during the timed phase (mapbench list events), or none; default cycles,instructions,cache-misses,branch-misses,task-clock,context-switches,page-faults", 0},
-	{"gctrace", OPT_GCTRACE, NULL, 0, "one stderr line per growth or promotion cycle, like GODEBUG=gctrace=1 (see mapbench-run(1))", 0},
+	{"gctrace", OPT_GCTRACE, NULL, 0, "one stderr line per growth, promotion or reclamation cycle, like GODEBUG=gctrace=1 (see mapbench-run(1))", 0},
 	{"quiet", 'q', NULL, 0, "no live progress line on stderr (it is shown only when stderr is a terminal)", 0},
 	{"csv", OPT_CSV, "FILE", 0, "also write one CSV row per run to FILE (atomically)", 0},
 	{"format", OPT_FORMAT, "FMT", 0, "stdout format: table (default) or json", 0},
@@ -377,6 +377,12 @@ struct trace_ctx {
 static void gctrace_line(void *arg, const struct mb_pause_event *e)
 {
 	const struct trace_ctx *t = arg;
+	if (e->kind == MB_PAUSE_RECLAIM) {
+		fprintf(stderr, "gctrace: run %zu %s reclaim @%.3fs grace %.3fms %u objects %llu B %.3fms\n",
+			t->run, t->map, (double)e->at_ns / 1e9, (double)e->grace_ns / 1e6,
+			e->objects, (unsigned long long)e->bytes, (double)e->dur_ns / 1e6);
+		return;
+	}
 	fprintf(stderr, "gctrace: run %zu %s %s @%.3fs worker %u len %lld %.3fms\n", t->run,
 		t->map, mb_pause_kind_name(e->kind), (double)e->at_ns / 1e9, e->worker,
 		(long long)e->map_len, (double)e->dur_ns / 1e6);
@@ -524,6 +530,16 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The first error writing stdout, for check_stdout's message. */
+static int stdout_errno;
+
+static void put_stdout(const char *text)
+{
+	errno = 0;
+	if ((fputs(text, stdout) == EOF || fflush(stdout) != 0) && !stdout_errno)
+		stdout_errno = errno;
+}
+
 /* Writes the document: to -o atomically, and/or to stdout.  If -o fails,
  * the document goes to stdout so nothing measured is lost.  Returns 0 or 1. */
 static int emit(const struct run_args *a, const struct mb_result *res)
@@ -546,8 +562,7 @@ static int emit(const struct run_args *a, const struct mb_result *res)
 		}
 	}
 	if (to_stdout) {
-		fputs(text, stdout);
-		fflush(stdout);
+		put_stdout(text);
 	}
 	free(text);
 	return status;
@@ -566,11 +581,24 @@ static int emit_csv(const struct run_args *a, const struct mb_result *res)
 	if (rc) {
 		fprintf(stderr, "mapbench: --csv: cannot write '%s': %s; the CSV follows on stdout\n",
 			a->csv, strerror(-rc));
-		fputs(text, stdout);
-		fflush(stdout);
+		put_stdout(text);
 	}
 	free(text);
 	return rc ? 1 : 0;
+}
+
+/* The table, --format json and a rescued result go to stdout: a stdout
+ * that could not take them (a full disk, /dev/full) is a failure, never
+ * a silent loss.  Returns 0 or 1. */
+static int check_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	int err = stdout_errno ? stdout_errno : errno;
+	fprintf(stderr, "mapbench: stdout: cannot write the results: %s\n",
+		err ? strerror(err) : "write error");
+	return 1;
 }
 
 /* The live progress line: on stderr when it is a terminal, redrawn a few
@@ -727,6 +755,8 @@ int mb_cmd_run(int argc, char **argv)
 	if ((a.output || a.format == FORMAT_JSON) && emit(&a, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	if (a.csv && emit_csv(&a, &res) && status == MB_EXIT_OK)
+		status = MB_EXIT_FAILURE;
+	if (check_stdout() && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	for (size_t i = 0; i < n; i++)
 		mb_run_result_free(&runs[i].res);

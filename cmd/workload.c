@@ -4,12 +4,14 @@
  * options, so those override the file. */
 #include "commands.h"
 #include "workload.h"
+#include "workload_parse.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Trims blanks at both ends, in place. */
 static char *trim(char *s)
@@ -23,22 +25,55 @@ static char *trim(char *s)
 	return s;
 }
 
+/* fopen for reading that refuses a directory (which fopen opens, and
+ * whose first read fails). */
+static FILE *open_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
+	return f;
+}
+
 /* NAME (a shipped workload) or PATH (contains a slash or ends in .conf). */
 static FILE *open_workload(const char *name, char *path, size_t size)
 {
 	if (strchr(name, '/') || strstr(name, ".conf")) {
 		snprintf(path, size, "%s", name);
-		return fopen(path, "r");
+		return open_file(path);
 	}
 	for (const char *const *d = mb_cmd_workload_dirs(); *d; d++) {
 		snprintf(path, size, "%s/%s.conf", *d, name);
-		FILE *f = fopen(path, "r");
+		FILE *f = open_file(path);
 		if (f)
 			return f;
 	}
 	snprintf(path, size, "%s", name);
 	errno = ENOENT;
 	return NULL;
+}
+
+struct apply_ctx {
+	const char *path;
+	void (*apply)(int key, const char *opt, char *value, void *arg);
+	void *arg;
+};
+
+/* Run's parser exits on a bad value: FILE:LINE goes in front of its
+ * message. */
+static int apply_line(int key, const char *opt, char *value, unsigned line, void *arg)
+{
+	struct apply_ctx *c = arg;
+	char where[4200];
+	snprintf(where, sizeof where, "%s:%u", c->path, line);
+	mb_cmd_location = where;
+	c->apply(key, opt, value, c->arg);
+	mb_cmd_location = NULL;
+	return 0;
 }
 
 void mb_workload_apply(const char *name, const struct argp_option *options,
@@ -49,41 +84,19 @@ void mb_workload_apply(const char *name, const struct argp_option *options,
 	if (!f)
 		mb_cmd_usage_error("--workload", "cannot read workload '%s': %s (see mapbench list workloads)",
 				   name, strerror(errno));
-	char line[1024], where[4200];
-	for (unsigned lineno = 1; fgets(line, sizeof line, f); lineno++) {
-		snprintf(where, sizeof where, "%s:%u", path, lineno);
-		if (!strchr(line, '\n') && !feof(f)) {
-			mb_cmd_location = where;
-			mb_cmd_usage_error("line", "longer than %zu characters", sizeof line - 2);
-		}
-		char *s = trim(line);
-		if (*s == '#' || *s == '\0')
-			continue;
-		mb_cmd_location = where;
-		char *eq = strchr(s, '=');
-		if (!eq)
-			mb_cmd_usage_error("line", "expected 'option = value', got '%s'", s);
-		*eq = '\0';
-		char *key = trim(s), *value = trim(eq + 1);
-		const struct argp_option *o = options;
-		while (o->name && strcmp(o->name, key) != 0)
-			o++;
-		if (!o->name || strcmp(key, "workload") == 0 || strcmp(key, "output") == 0)
-			mb_cmd_usage_error("line", "unknown option '%s' (use run's long option names)", key);
-		char opt[80];
-		snprintf(opt, sizeof opt, "--%s", key);
-		if (!o->arg) {
-			if (strcmp(value, "true") != 0)
-				mb_cmd_usage_error(opt, "a flag: expected 'true', got '%s'", value);
-			apply(o->key, opt, NULL, arg);
-		} else {
-			if (!*value)
-				mb_cmd_usage_error(opt, "expected a value");
-			apply(o->key, opt, value, arg);
-		}
-		mb_cmd_location = NULL;
-	}
+	struct apply_ctx ctx = {path, apply, arg};
+	struct mb_workload_error err = {0};
+	int rc = mb_workload_parse(f, options, apply_line, &ctx, &err);
 	fclose(f);
+	if (rc && err.line) {
+		char where[4200];
+		snprintf(where, sizeof where, "%s:%u", path, err.line);
+		mb_cmd_location = where;
+		mb_cmd_usage_error(err.what, "%s", err.message);
+	}
+	if (rc)
+		mb_cmd_usage_error("--workload", "cannot read workload '%s': %s", name,
+				   strerror(-rc));
 }
 
 /* The first line of a shipped workload, without its '#'. */

@@ -7,10 +7,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void *free_elsewhere(void *arg)
+{
+	mb_free(MB_ALLOC_ENTRIES, arg);
+	return NULL;
+}
+
+/* Live bytes go up with allocations and down with frees, whichever thread
+ * frees, and stay right when threads come and go (slots are reused). */
+static void check_live(void)
+{
+	struct mb_alloc_live a, b;
+	mb_alloc_live(&a);
+	void *p = mb_malloc(MB_ALLOC_ENTRIES, 1000);
+	void *q = mb_calloc(MB_ALLOC_BUCKETS, 10, 100);
+	mb_alloc_live(&b);
+	int64_t de = b.bytes[MB_ALLOC_ENTRIES] - a.bytes[MB_ALLOC_ENTRIES];
+	int64_t db = b.bytes[MB_ALLOC_BUCKETS] - a.bytes[MB_ALLOC_BUCKETS];
+	/* usable sizes: at least what was asked, at most a size class more */
+	CHECK(de >= 1000 && de < 1100, "entries live +%lld", (long long)de);
+	CHECK(db >= 1000 && db < 1100, "buckets live +%lld", (long long)db);
+	CHECK(mb_alloc_live_total(&b) - mb_alloc_live_total(&a) == de + db, "total");
+
+	void *r = mb_realloc(MB_ALLOC_OTHER, NULL, 16);
+	r = mb_realloc(MB_ALLOC_OTHER, r, 4000);
+	mb_alloc_live(&b);
+	int64_t dr = b.bytes[MB_ALLOC_OTHER] - a.bytes[MB_ALLOC_OTHER];
+	CHECK(dr >= 4000 && dr < 4200, "realloc moves the live bytes: +%lld", (long long)dr);
+	mb_free(MB_ALLOC_OTHER, r);
+	mb_free(MB_ALLOC_BUCKETS, q);
+	mb_free(MB_ALLOC_OTHER, NULL);
+
+	for (int i = 0; i < 20; i++) { /* threads come and go */
+		pthread_t th;
+		void *x = mb_malloc(MB_ALLOC_ENTRIES, 64);
+		pthread_create(&th, NULL, free_elsewhere, x);
+		pthread_join(th, NULL);
+	}
+	pthread_t th;
+	pthread_create(&th, NULL, free_elsewhere, p);
+	pthread_join(th, NULL);
+	mb_alloc_live(&b);
+	for (int c = 0; c < MB_ALLOC_NCATS; c++)
+		CHECK(b.bytes[c] == a.bytes[c], "%s: %lld bytes left live", mb_alloc_cat_name(c),
+		      (long long)(b.bytes[c] - a.bytes[c]));
+}
+
 static void *other_thread(void *arg)
 {
 	struct mb_alloc_stats *out = arg;
-	free(mb_malloc(MB_ALLOC_VALUES, 100));
+	mb_free(MB_ALLOC_VALUES, mb_malloc(MB_ALLOC_VALUES, 100));
 	mb_alloc_snapshot(out);
 	return NULL;
 }
@@ -31,9 +77,9 @@ int main(void)
 	      "realloc counts each new size");
 	CHECK(d.allocs[MB_ALLOC_VALUES] == 0, "untouched category");
 	CHECK(((char *)q)[431] == 0, "calloc zeroes");
-	free(p);
-	free(q);
-	free(r);
+	mb_free(MB_ALLOC_ENTRIES, p);
+	mb_free(MB_ALLOC_BUCKETS, q);
+	mb_free(MB_ALLOC_OTHER, r);
 
 	/* Another thread's allocations are its own. */
 	struct mb_alloc_stats t, before, after;
@@ -51,5 +97,6 @@ int main(void)
 	mb_alloc_add(&sum, &t);
 	CHECK(sum.bytes[MB_ALLOC_VALUES] == 200, "sum");
 	CHECK(strcmp(mb_alloc_cat_name(MB_ALLOC_READ_MAPS), "read_maps") == 0, "names");
+	check_live();
 	CHECK_DONE();
 }

@@ -234,7 +234,7 @@ static void check_blob_helpers(void)
 		      "blob of %zu bytes", size);
 		p[size - 1] ^= 1;
 		CHECK(!mb_map_blob_check(p, size), "a changed last byte is caught (%zu)", size);
-		free(p);
+		mb_free(MB_ALLOC_VALUES, p);
 	}
 }
 
@@ -269,14 +269,23 @@ int main(void)
 	for (size_t i = 0; i < n; i++) {
 		const struct mb_map_ops *ops = mb_registry_at(i);
 		CHECK(ops->summary && *ops->summary, "%s has a summary", ops->name);
-		if (strcmp(ops->name, "null") != 0) {
-			const size_t sizes[] = {0, 8, 100};
-			for (size_t j = 0; j < 3; j++) {
-				check_design(ops, MB_KEY_INT, sizes[j]);
-				check_design(ops, MB_KEY_STRING, sizes[j]);
-				check_value_bytes(ops, sizes[j]);
-			}
+		if (strcmp(ops->name, "null") == 0)
+			continue;
+		/* Every byte a design allocates comes back, in the category it was
+		 * counted in, by the time destroy returns. */
+		struct mb_alloc_live before, after;
+		mb_alloc_live(&before);
+		const size_t sizes[] = {0, 8, 100};
+		for (size_t j = 0; j < 3; j++) {
+			check_design(ops, MB_KEY_INT, sizes[j]);
+			check_design(ops, MB_KEY_STRING, sizes[j]);
+			check_value_bytes(ops, sizes[j]);
 		}
+		mb_alloc_live(&after);
+		for (int c = 0; c < MB_ALLOC_NCATS; c++)
+			CHECK(after.bytes[c] == before.bytes[c], "%s: %lld %s bytes live after destroy",
+			      ops->name, (long long)(after.bytes[c] - before.bytes[c]),
+			      mb_alloc_cat_name(c));
 	}
 	check_blob_helpers();
 	check_null();

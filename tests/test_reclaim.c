@@ -40,9 +40,27 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* What the observer saw (written on the call_rcu thread, read after a
+ * barrier and after unsetting it). */
+static struct {
+	unsigned calls, bad_order;
+	uint64_t objects, bytes;
+} seen;
+
+static void observer(void *arg, const struct mb_reclaim_batch_info *b)
+{
+	(void)arg;
+	seen.calls++;
+	seen.objects += b->objects;
+	seen.bytes += b->bytes;
+	if (!(b->queued_ns <= b->start_ns && b->start_ns <= b->end_ns))
+		seen.bad_order++;
+}
+
 int main(void)
 {
 	mb_reclaim_thread_online();
+	mb_reclaim_observe(observer, NULL);
 
 	/* Retire many, then barrier: all freed, counters balanced. */
 	atomic_bool flags[1000];
@@ -64,6 +82,13 @@ int main(void)
 	 * rest flushed by the barrier */
 	CHECK(atomic_load(&counters.batches) == (1000 + MB_RECLAIM_BATCH - 1) / MB_RECLAIM_BATCH,
 	      "batches: %llu", (unsigned long long)atomic_load(&counters.batches));
+	/* The observer saw each batch once, with what it freed, and stops when
+	 * unset. */
+	mb_reclaim_observe(NULL, NULL);
+	CHECK(seen.calls == atomic_load(&counters.batches) && seen.objects == 1000 &&
+	      seen.bytes == 1000 * sizeof(struct obj) && !seen.bad_order,
+	      "observer: %u calls, %llu objects, %u out of order", seen.calls,
+	      (unsigned long long)seen.objects, seen.bad_order);
 	CHECK(atomic_load(&counters.grace_ns_max) > 0 &&
 	      atomic_load(&counters.grace_ns_total) >= atomic_load(&counters.grace_ns_max),
 	      "grace periods measured");
@@ -78,6 +103,7 @@ int main(void)
 	mb_reclaim_barrier();
 	CHECK(atomic_load(&now_freed) && atomic_load(&counters.batches) == batches,
 	      "retire_now frees without a batch");
+	CHECK(seen.objects == 1000, "no observer call once unset");
 
 	/* A reader inside its section holds off the free. */
 	pthread_t t;

@@ -5,6 +5,7 @@
 #include "report/host.h"
 #include "report/result_csv.h"
 #include "report/result_json.h"
+#include "report/result_read.h"
 #include "report/table.h"
 
 #include <math.h>
@@ -64,6 +65,18 @@ static void check_document(void)
 	json_error_t err;
 	json_t *doc = text ? json_loads(text, 0, &err) : NULL;
 	CHECK(doc != NULL, "the dump parses back: %s", doc ? "" : err.text);
+	if (text) {
+		/* What run writes, the readers (compare, export) accept. */
+		char rerr[256] = "";
+		json_t *back = mb_result_parse(text, strlen(text), rerr, sizeof rerr);
+		CHECK(back != NULL, "mb_result_parse accepts a dump: %s", rerr);
+		char label[64] = "";
+		if (back)
+			mb_result_run_label(json_array_get(json_object_get(back, "runs"), 1),
+					    label, sizeof label);
+		CHECK(strcmp(label, "locked/threads=1000/procs=2") == 0, "label '%s'", label);
+		json_decref(back);
+	}
 	if (doc) {
 		CHECK(strcmp(json_string_value(json_object_get(doc, "schema")), "mapbench/1") == 0,
 		      "schema");

@@ -6,6 +6,8 @@
 #include "maps/map.h"
 #include "maps/null.h"
 #include "maps/gomap.h"
+#include "maps/reclaim.h"
+#include "maps/syncmap.h"
 #include "run/runner.h"
 #include "run/sweep.h"
 
@@ -411,8 +413,75 @@ static void sweep(void)
 	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 10 && rep == 1, "run 3: plain x 10, rep %u", rep);
 }
 
+/* Live bytes: the map's memory at the end, a peak at least as high, and
+ * the time series' last sample equal to the end (one worker, nothing
+ * allocated after its last checkpoint). */
+static void live_bytes(void)
+{
+	struct mb_run_config cfg = base_config(&mb_gomap_ops);
+	cfg.procs = 1;
+	cfg.threads = 1;
+	cfg.keys = 100000;
+	cfg.prefill = 0;
+	memset(cfg.mix, 0, sizeof cfg.mix);
+	cfg.mix[MB_OP_STORE] = 100;
+	cfg.ops = 200000;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_OK, "rc %d", rc);
+	/* ~86k distinct keys at 6.5 per 144-byte bucket at most */
+	int64_t buckets = r->live_end.bytes[MB_ALLOC_BUCKETS];
+	CHECK(buckets >= r->final_len / 13 * 2 * 144, "bucket bytes live %lld for %lld entries",
+	      (long long)buckets, (long long)r->final_len);
+	CHECK(r->live_end.bytes[MB_ALLOC_ENTRIES] == 0, "plain has no entries category");
+	CHECK(r->live_peak >= mb_alloc_live_total(&r->live_end), "peak %lld below the end",
+	      (long long)r->live_peak);
+	const struct mb_ts_window *last = NULL;
+	for (size_t i = 0; i < r->series.n; i++)
+		if (r->series.w[i].live_at)
+			last = &r->series.w[i];
+	CHECK(last && memcmp(&last->live, &r->live_end, sizeof last->live) == 0,
+	      "the last sample is the end");
+	mb_run_result_free(r);
+	free(r);
+}
+
+/* A sync run that retires memory records its reclamation batches as pause
+ * events of no worker, with what they freed. */
+static void reclaim_events(void)
+{
+	struct mb_run_config cfg = base_config(&mb_syncmap_ops);
+	cfg.ops = 0;
+	cfg.duration_ns = 150000000; /* long enough for grace periods to end */
+	cfg.mix[MB_OP_LOAD] = 50;
+	cfg.mix[MB_OP_STORE] = 50;
+	cfg.pause_threshold_ns = 0;
+	cfg.max_events = 1000000;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->outcome == MB_RUN_OK, "rc %d", rc);
+	size_t n = 0;
+	bool ok = true;
+	for (size_t i = 0; i < r->pauses.n; i++) {
+		const struct mb_pause_event *e = &r->pauses.events[i];
+		if (e->kind != MB_PAUSE_RECLAIM)
+			continue;
+		n++;
+		ok &= e->worker == MB_PAUSE_NO_WORKER && e->objects > 0 &&
+		      e->objects <= MB_RECLAIM_BATCH && e->bytes > 0;
+	}
+	CHECK(n > 0 && n == r->pauses.by_kind[MB_PAUSE_RECLAIM].count,
+	      "%zu reclaim events, %llu counted", n,
+	      (unsigned long long)r->pauses.by_kind[MB_PAUSE_RECLAIM].count);
+	CHECK(ok, "reclaim events carry no worker, objects and bytes");
+	mb_run_result_free(r);
+	free(r);
+}
+
 int main(void)
 {
+	live_bytes();
+	reclaim_events();
 	op_budgets();
 	mixes();
 	duration();

@@ -33,6 +33,16 @@ int main(void)
 	mb_ts_record_latency(&a.w[1], UINT64_MAX);
 	CHECK(a.w[1].lat_count == 1 && mb_ts_percentile(&a.w[1], 50) > (UINT64_C(1) << 41),
 	      "clamped");
+	/* live bytes: a window keeps its latest sample; merging keeps the later */
+	struct mb_alloc_live l1 = {{1, 2}}, l2 = {{3, 4}}, l3 = {{5, 6}};
+	mb_ts_record_live(&a.w[3], 3500, &l2);
+	mb_ts_record_live(&a.w[3], 3100, &l1);
+	CHECK(a.w[3].live_at == 3501 && a.w[3].live.bytes[1] == 4, "the later sample stays");
+	mb_ts_record_live(&b.w[3], 3900, &l3);
+	mb_ts_record_live(&b.w[4], 4000, &l1);
+	CHECK(mb_ts_merge(&a, &b) == 0, "merge");
+	CHECK(a.w[3].live.bytes[0] == 5 && a.w[4].live.bytes[0] == 1 && a.w[0].live_at == 0,
+	      "merged samples");
 	mb_ts_free(&a);
 	mb_ts_free(&b);
 	CHECK(a.n == 0 && !a.w, "freed");

@@ -328,9 +328,9 @@ static size_t array_bytes(const struct mb_gomap *h, const struct barray *a)
 static void free_ovflist(struct mb_gomap *h, struct ovflist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
+		mb_free(MB_ALLOC_OVERFLOW, l->v[i]);
 	h->bucket_bytes -= l->n * BUCKET_SIZE(h->strkeys);
-	free(l->v);
+	mb_free(MB_ALLOC_OTHER, l->v);
 	*l = (struct ovflist){0};
 }
 
@@ -340,10 +340,10 @@ static void free_retired(struct mb_gomap *h, struct retired *r)
 		struct retired *next = r->next;
 		if (r->array) {
 			h->bucket_bytes -= array_bytes(h, r->array);
-			free(r->array);
+			mb_free(MB_ALLOC_BUCKETS, r->array);
 		}
 		free_ovflist(h, &r->ovf);
-		free(r);
+		mb_free(MB_ALLOC_OTHER, r);
 		r = next;
 	}
 }
@@ -357,7 +357,7 @@ static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist 
 	if (!keep) {
 		if (a) {
 			h->bucket_bytes -= array_bytes(h, a);
-			free(a);
+			mb_free(MB_ALLOC_BUCKETS, a);
 		}
 		free_ovflist(h, ovf);
 		return 0;
@@ -382,7 +382,7 @@ static inline int64_t slot_value(const struct mb_gomap *h, int64_t raw)
 static void free_retired_blobs(struct mb_gomap *h)
 {
 	for (size_t i = 0; i < h->nretired_blobs; i++)
-		free(h->retired_blobs[i]);
+		mb_free(MB_ALLOC_VALUES, h->retired_blobs[i]);
 	h->nretired_blobs = 0;
 }
 
@@ -394,7 +394,7 @@ static int drop_blob(struct mb_gomap *h, int64_t raw)
 	bool keep = h->shared ||
 		    atomic_load_explicit(&h->active_iters, memory_order_acquire) > 0;
 	if (!keep) {
-		free(blob);
+		mb_free(MB_ALLOC_VALUES, blob);
 		return 0;
 	}
 	if (h->nretired_blobs == h->capretired_blobs) {
@@ -691,7 +691,7 @@ struct mb_gomap *mb_gomap_create(const struct mb_map_config *cfg)
 	if (B != 0) {
 		struct barray *a = make_bucket_array(h, B);
 		if (!a) {
-			free(h);
+			mb_free(MB_ALLOC_OTHER, h);
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -718,7 +718,7 @@ static int64_t walk_blobs(const struct mb_gomap *h, const struct barray *a, bool
 					continue;
 				void *blob = (void *)(intptr_t)*val_at(b, j, S);
 				if (free_blobs)
-					free(blob);
+					mb_free(MB_ALLOC_VALUES, blob);
 				else if (!mb_map_blob_check(blob, h->vsize))
 					bad++;
 			}
@@ -741,13 +741,13 @@ void mb_gomap_destroy(struct mb_gomap *h)
 		walk_blobs(h, h->oldbuckets, true);
 		free_retired_blobs(h);
 	}
-	free(h->retired_blobs);
+	mb_free(MB_ALLOC_OTHER, h->retired_blobs);
 	free_retired(h, h->retired);
-	free(h->buckets);
-	free(h->oldbuckets);
+	mb_free(MB_ALLOC_BUCKETS, h->buckets);
+	mb_free(MB_ALLOC_BUCKETS, h->oldbuckets);
 	free_ovflist(h, &h->overflow);
 	free_ovflist(h, &h->oldoverflow);
-	free(h);
+	mb_free(MB_ALLOC_OTHER, h);
 }
 
 void mb_gomap_set_grow_observer(struct mb_gomap *h, mb_gomap_grow_fn fn, void *arg)
@@ -909,13 +909,13 @@ static ALWAYS_INLINE int store_k(struct mb_gomap *h, struct mb_key key, int64_t 
 	}
 	if (!begin_write(h)) {
 		if (h->vsize)
-			free((void *)(intptr_t)raw);
+			mb_free(MB_ALLOC_VALUES, (void *)(intptr_t)raw);
 		return MB_MAP_FATAL_WRITES;
 	}
 	int rc = assign_k(h, key, raw, &old, &replaced, S);
 	if (h->vsize) {
 		if (rc < 0)
-			free((void *)(intptr_t)raw);
+			mb_free(MB_ALLOC_VALUES, (void *)(intptr_t)raw);
 		else if (replaced)
 			rc = drop_blob(h, old);
 	}

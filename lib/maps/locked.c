@@ -166,14 +166,14 @@ static struct mb_map *create_with(const struct mb_map_ops *ops,
 	core_cfg.shared = false;
 	m->core = mb_gomap_create(&core_cfg);
 	if (!m->core) {
-		free(m);
+		mb_free(MB_ALLOC_OTHER, m);
 		errno = ENOMEM;
 		return NULL;
 	}
 	int rc = policy->init(&m->lock);
 	if (rc) {
 		mb_gomap_destroy(m->core);
-		free(m);
+		mb_free(MB_ALLOC_OTHER, m);
 		errno = rc;
 		return NULL;
 	}
@@ -187,7 +187,7 @@ static void locked_destroy(struct mb_map *base)
 	struct locked_map *m = (struct locked_map *)base;
 	m->policy->destroy(&m->lock);
 	mb_gomap_destroy(m->core);
-	free(m);
+	mb_free(MB_ALLOC_OTHER, m);
 }
 
 static int locked_load(struct mb_map *base, struct mb_key key, int64_t *val)

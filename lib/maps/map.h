@@ -267,7 +267,7 @@ void mb_map_blob_fill(void *p, size_t size, int64_t val);
  * the value in their first word. */
 bool mb_map_blob_check(const void *p, size_t size);
 /* A new blob of size bytes for val, counted in MB_ALLOC_VALUES; NULL when
- * out of memory.  Released with free(). */
+ * out of memory.  Released with mb_free(MB_ALLOC_VALUES, p). */
 void *mb_map_blob_new(size_t size, int64_t val);
 
 /* The value a blob holds: its first word. */

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <time.h>
 
 _Static_assert(sizeof(struct rcu_head) <= sizeof(((struct mb_reclaim_head *)0)->rcu_head_storage),
@@ -137,6 +138,20 @@ static _Thread_local struct {
 	size_t n;
 } waiting;
 
+/* The observer: set by any thread, called on the call_rcu thread, both
+ * under observer_mu so that unsetting waits for a call in progress. */
+static pthread_mutex_t observer_mu = PTHREAD_MUTEX_INITIALIZER;
+static mb_reclaim_observer_fn observer;
+static void *observer_arg;
+
+void mb_reclaim_observe(mb_reclaim_observer_fn fn, void *arg)
+{
+	pthread_mutex_lock(&observer_mu);
+	observer = fn;
+	observer_arg = arg;
+	pthread_mutex_unlock(&observer_mu);
+}
+
 static void free_batch(struct rcu_head *rh)
 {
 	struct batch *b = (struct batch *)(void *)rh;
@@ -144,11 +159,19 @@ static void free_batch(struct rcu_head *rh)
 	TSAN_ACQUIRE(b);
 	uint64_t t0 = now_ns();
 	struct mb_reclaim_counters *c = b->counters;
+	struct mb_reclaim_batch_info info = {.queued_ns = b->queued_ns, .start_ns = t0};
 	for (struct mb_reclaim_head *h = b->first, *next; h; h = next) {
 		next = h->rcu_head_storage[0];
+		info.objects++;
+		info.bytes += h->bytes;
 		free_one(h);
 	}
 	uint64_t t1 = now_ns();
+	info.end_ns = t1;
+	pthread_mutex_lock(&observer_mu);
+	if (observer)
+		observer(observer_arg, &info);
+	pthread_mutex_unlock(&observer_mu);
 	atomic_fetch_add_explicit(&c->batches, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->grace_ns_total, t0 - b->queued_ns, memory_order_relaxed);
 	max_into(&c->grace_ns_max, t0 - b->queued_ns);

@@ -76,6 +76,22 @@ void mb_reclaim_flush(void);
  * offline). */
 void mb_reclaim_barrier(void);
 
+/* A reclamation batch, as an observer sees it (CLOCK_MONOTONIC ns). */
+struct mb_reclaim_batch_info {
+	uint64_t queued_ns; /* handed to call_rcu */
+	uint64_t start_ns;  /* the grace period over, freeing begins */
+	uint64_t end_ns;    /* freed */
+	uint32_t objects;
+	uint64_t bytes;
+};
+typedef void (*mb_reclaim_observer_fn)(void *arg, const struct mb_reclaim_batch_info *b);
+
+/* From now on fn(arg, batch) is called after each batch is freed, on
+ * liburcu's call_rcu thread, one call at a time; NULL stops it.  When this
+ * returns, no call with the previous observer is running or will start, so
+ * its arg may be dropped.  One observer for the process. */
+void mb_reclaim_observe(mb_reclaim_observer_fn fn, void *arg);
+
 /* Bytes and objects retired but not yet freed. */
 uint64_t mb_reclaim_pending_bytes(const struct mb_reclaim_counters *c);
 uint64_t mb_reclaim_pending_objects(const struct mb_reclaim_counters *c);

@@ -124,12 +124,12 @@ static uint64_t now_ns(void)
 
 static void free_box(struct mb_reclaim_head *h)
 {
-	free(h);
+	mb_free(MB_ALLOC_VALUES, h);
 }
 
 static void free_entry(struct mb_reclaim_head *h)
 {
-	free(h);
+	mb_free(MB_ALLOC_ENTRIES, h);
 }
 
 /* Filled before it is published (the release CAS or exchange that stores
@@ -192,13 +192,13 @@ static void free_readonly(struct mb_reclaim_head *h)
 				     atomic_load(&e->p) == EXPUNGED &&
 				     atomic_load(&e->expunged_gen) == g->gen;
 			if (stale)
-				free(e);
+				mb_free(MB_ALLOC_ENTRIES, e);
 		}
 		mb_gomap_destroy(g->m);
-		free(g->expunged);
-		free(g);
+		mb_free(MB_ALLOC_OTHER, g->expunged);
+		mb_free(MB_ALLOC_READ_MAPS, g);
 	}
-	free(r);
+	mb_free(MB_ALLOC_READ_MAPS, r);
 }
 
 /* Publish a new record for generation g; retire the current one.  Called
@@ -342,7 +342,7 @@ static int miss_locked(struct mb_syncmap *m)
 		return -ENOMEM;
 	int rc = publish(m, g, false);
 	if (rc) {
-		free(g);
+		mb_free(MB_ALLOC_READ_MAPS, g);
 		return rc;
 	}
 	m->promotions++;
@@ -433,7 +433,7 @@ static int add_new_locked(struct mb_syncmap *m, struct readonly *r, struct mb_ke
 		return -ENOMEM;
 	int rc = dirty_put(m, key, e);
 	if (rc)
-		free(e);
+		mb_free(MB_ALLOC_ENTRIES, e);
 	return rc;
 }
 
@@ -509,7 +509,7 @@ int mb_syncmap_swap(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_
 	} else {
 		rc = add_new_locked(m, r, key, b);
 		if (rc)
-			free(b);
+			mb_free(MB_ALLOC_VALUES, b);
 	}
 	pthread_mutex_unlock(&m->mu);
 done:
@@ -572,7 +572,7 @@ int mb_syncmap_load_or_store(struct mb_syncmap *m, struct mb_key key, int64_t va
 	pthread_mutex_unlock(&m->mu);
 done:
 	if (!used)
-		free(b); /* never published */
+		mb_free(MB_ALLOC_VALUES, b); /* never published */
 	mb_reclaim_read_unlock();
 	return rc;
 }
@@ -638,7 +638,7 @@ done:
 	if (rc == 1)
 		retire_box(m, prev);
 	else
-		free(b); /* not published */
+		mb_free(MB_ALLOC_VALUES, b); /* not published */
 	mb_reclaim_read_unlock();
 	return rc;
 }
@@ -694,7 +694,7 @@ int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg)
 			uint64_t t0 = mb_pause_begin();
 			struct generation *g = new_generation(m, m->dirty);
 			if (!g || (rc = publish(m, g, false)) != 0) {
-				free(g);
+				mb_free(MB_ALLOC_READ_MAPS, g);
 				rc = rc ? rc : -ENOMEM;
 			} else {
 				m->promotions++;
@@ -784,10 +784,10 @@ struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 	struct generation *g = map ? new_generation(m, map) : NULL;
 	struct readonly *r = g ? mb_malloc(MB_ALLOC_READ_MAPS, sizeof *r) : NULL;
 	if (!r) {
-		free(g);
+		mb_free(MB_ALLOC_READ_MAPS, g);
 		mb_gomap_destroy(map);
 		pthread_mutex_destroy(&m->mu);
-		free(m);
+		mb_free(MB_ALLOC_OTHER, m);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -805,8 +805,8 @@ static bool free_entry_and_box(struct mb_key key, int64_t val, void *arg)
 	if (only_expunged && p != EXPUNGED)
 		return true;
 	if (p && p != EXPUNGED)
-		free(p);
-	free(e);
+		mb_free(MB_ALLOC_VALUES, p);
+	mb_free(MB_ALLOC_ENTRIES, e);
 	return true;
 }
 
@@ -827,11 +827,11 @@ void mb_syncmap_destroy(struct mb_syncmap *m)
 		mb_gomap_destroy(m->dirty);
 	}
 	mb_gomap_destroy(r->g->m);
-	free(r->g->expunged);
-	free(r->g);
-	free(r);
+	mb_free(MB_ALLOC_OTHER, r->g->expunged);
+	mb_free(MB_ALLOC_READ_MAPS, r->g);
+	mb_free(MB_ALLOC_READ_MAPS, r);
 	pthread_mutex_destroy(&m->mu);
-	free(m);
+	mb_free(MB_ALLOC_OTHER, m);
 }
 
 /* ---- the `sync` design ------------------------------------------------------------ */

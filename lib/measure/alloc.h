@@ -3,9 +3,17 @@
  * timed phase, here also split by what the memory is for.
  *
  * Counts are per thread (no shared cache line on the hot path): a worker
- * reads its own counters before and after the timed phase.  Frees are not
- * counted (Go's B/op counts allocations too).  Memory comes from malloc and
- * is released with free().  Thread-safe.
+ * reads its own counters before and after the timed phase.  B/op counts
+ * allocations only, as Go's does.
+ *
+ * Live bytes: memory from these functions must be released with mb_free()
+ * naming the same category, so that what is held now can be read at any time
+ * from any thread (mb_alloc_live), per category.  A live byte is one the
+ * allocator holds for the object (malloc_usable_size: size-class rounding
+ * included, as Go's heap-in-use counts size classes).  Each thread adds to a
+ * slot of its own (single writer, relaxed atomics, no shared cache line); a
+ * slot outlives its thread and is reused by the next one, so frees on
+ * another thread (RCU callbacks) keep the sum right.  Thread-safe.
  */
 #ifndef MB_MEASURE_ALLOC_H
 #define MB_MEASURE_ALLOC_H
@@ -35,6 +43,19 @@ void *mb_malloc(enum mb_alloc_cat c, size_t size);
 void *mb_calloc(enum mb_alloc_cat c, size_t n, size_t size);
 /* Counted as a new allocation of size bytes (what Go's growslice does). */
 void *mb_realloc(enum mb_alloc_cat c, void *p, size_t size);
+
+/* Releases p (NULL is fine), which was allocated in category c. */
+void mb_free(enum mb_alloc_cat c, void *p);
+
+/* Bytes held now for live objects, per category, over every thread.  Exact
+ * when no thread allocates or frees meanwhile; otherwise a sum of recent
+ * per-thread values.  Cheap: a few loads per thread that ever allocated. */
+struct mb_alloc_live {
+	int64_t bytes[MB_ALLOC_NCATS];
+};
+void mb_alloc_live(struct mb_alloc_live *out);
+/* Sum over the categories. */
+int64_t mb_alloc_live_total(const struct mb_alloc_live *l);
 
 /* The calling thread's counters so far. */
 void mb_alloc_snapshot(struct mb_alloc_stats *out);

@@ -6,7 +6,7 @@
 #include <time.h>
 
 static const char *const names[MB_PAUSE_NKINDS] = {
-	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "slow-op",
+	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
 };
 
 static _Thread_local struct mb_pause_log *current;
@@ -56,43 +56,49 @@ uint64_t mb_pause_now(void)
 static bool is_cycle(enum mb_pause_kind kind)
 {
 	return kind == MB_PAUSE_GROW || kind == MB_PAUSE_REHASH || kind == MB_PAUSE_PROMOTE ||
-	       kind == MB_PAUSE_DIRTY_COPY;
+	       kind == MB_PAUSE_DIRTY_COPY || kind == MB_PAUSE_RECLAIM;
+}
+
+/* Taps, counts and keeps e (its at_ns still absolute). */
+static void record(struct mb_pause_log *log, struct mb_pause_event e)
+{
+	e.at_ns = e.at_ns > log->origin_ns ? e.at_ns - log->origin_ns : 0;
+	e.worker = log->worker;
+	if (log->tap && is_cycle(e.kind))
+		log->tap(log->tap_arg, &e);
+	if (e.dur_ns < log->threshold_ns)
+		return;
+	struct mb_pause_summary *s = &log->by_kind[e.kind];
+	log->recorded++;
+	s->count++;
+	s->total_ns += e.dur_ns;
+	if (e.dur_ns > s->max_ns)
+		s->max_ns = e.dur_ns;
+	if (log->n == log->cap) {
+		log->dropped++;
+		return;
+	}
+	log->events[log->n++] = e;
 }
 
 void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
 		     uint64_t dur_ns, int64_t map_len)
 {
-	if (log->tap && is_cycle(kind)) {
-		struct mb_pause_event e = {
-			.at_ns = t0 > log->origin_ns ? t0 - log->origin_ns : 0,
-			.dur_ns = dur_ns,
-			.map_len = map_len,
-			.worker = log->worker,
-			.kind = (uint8_t)kind,
-		};
-		log->tap(log->tap_arg, &e);
-	}
-	if (dur_ns < log->threshold_ns)
-		return;
-	struct mb_pause_summary *s = &log->by_kind[kind];
-	log->recorded++;
-	s->count++;
-	s->total_ns += dur_ns;
-	if (dur_ns > s->max_ns)
-		s->max_ns = dur_ns;
-	if (log->n == log->cap) {
-		log->dropped++;
-		return;
-	}
-	log->events[log->n++] = (struct mb_pause_event){
-		.at_ns = t0 > log->origin_ns ? t0 - log->origin_ns : 0,
-		.dur_ns = dur_ns,
-		.map_len = map_len,
-		.worker = log->worker,
-		.kind = (uint8_t)kind,
-	};
+	record(log, (struct mb_pause_event){
+		.at_ns = t0, .dur_ns = dur_ns, .map_len = map_len, .kind = (uint8_t)kind,
+	});
 }
 
+void mb_pause_record_reclaim(struct mb_pause_log *log, uint64_t t0, uint64_t dur_ns,
+			     uint64_t grace_ns, uint32_t objects, uint64_t bytes)
+{
+	record(log, (struct mb_pause_event){
+		.at_ns = t0, .dur_ns = dur_ns, .map_len = -1, .kind = MB_PAUSE_RECLAIM,
+		.objects = objects, .bytes = bytes, .grace_ns = grace_ns,
+	});
+}
+
+#undef mb_pause_end
 void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len)
 {
 	struct mb_pause_log *log = current;

@@ -24,20 +24,30 @@ enum mb_pause_kind {
 	MB_PAUSE_PROMOTE,    /* sync: dirty promoted to read */
 	MB_PAUSE_DIRTY_COPY, /* sync: dirty rebuilt from read (dirtyLocked) */
 	MB_PAUSE_LOCK_WAIT,  /* waiting for a map's lock */
+	MB_PAUSE_RECLAIM,    /* a reclamation batch freed after its grace period */
 	MB_PAUSE_SLOW_OP,    /* a timed op over the threshold, no other cause */
 	MB_PAUSE_NKINDS,
 };
 
 /* "grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait",
- * "slow-op". */
+ * "reclaim", "slow-op". */
 const char *mb_pause_kind_name(enum mb_pause_kind k);
+
+/* The worker of events that no worker caused: reclamation batches, freed
+ * on liburcu's call_rcu thread. */
+#define MB_PAUSE_NO_WORKER UINT32_MAX
 
 struct mb_pause_event {
 	uint64_t at_ns;   /* start, since the log's origin */
 	uint64_t dur_ns;
 	int64_t map_len;  /* entries in the map then, or -1 if not known */
-	uint32_t worker;
+	uint32_t worker;  /* or MB_PAUSE_NO_WORKER */
 	uint8_t kind;
+	/* reclaim only: the batch's grace period (queued to freeing), and
+	 * what it freed */
+	uint32_t objects;
+	uint64_t bytes;
+	uint64_t grace_ns;
 };
 
 struct mb_pause_summary {
@@ -46,9 +56,9 @@ struct mb_pause_summary {
 	uint64_t max_ns;
 };
 
-/* Called for every growth or promotion cycle (grow, rehash, promote,
- * dirty-copy), whatever the threshold: --gctrace's lines.  Runs on the
- * thread that caused it. */
+/* Called for every growth, promotion or reclamation cycle (grow, rehash,
+ * promote, dirty-copy, reclaim), whatever the threshold: --gctrace's lines.
+ * Runs on the thread that caused it (reclaim: liburcu's call_rcu thread). */
 typedef void (*mb_pause_tap_fn)(void *arg, const struct mb_pause_event *e);
 
 struct mb_pause_log {
@@ -77,18 +87,32 @@ struct mb_pause_log *mb_pause_current(void);
 /* CLOCK_MONOTONIC in ns. */
 uint64_t mb_pause_now(void);
 
-/* Start of a timed section: a timestamp, or 0 when the thread has no log. */
+/* Start of a timed section: a timestamp, or 0 when the thread has no log.
+ * Built with MB_NO_INSTRUMENT (make bench's baseline binary, which measures
+ * what the instrumentation costs when it is off), always 0. */
 static inline uint64_t mb_pause_begin(void)
 {
+#ifdef MB_NO_INSTRUMENT
+	return 0;
+#else
 	return mb_pause_current() ? mb_pause_now() : 0;
+#endif
 }
 
 /* End of a section begun with mb_pause_begin (t0 may be 0: nothing). */
 void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len);
+#ifdef MB_NO_INSTRUMENT
+#define mb_pause_end(kind, t0, map_len) ((void)(kind), (void)(t0), (void)(map_len))
+#endif
 
 /* Records an event measured elsewhere (start t0, duration dur). */
 void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
 		     uint64_t dur_ns, int64_t map_len);
+
+/* Records a reclamation batch: freed from t0 for dur_ns after a grace
+ * period of grace_ns, objects and bytes freed. */
+void mb_pause_record_reclaim(struct mb_pause_log *log, uint64_t t0, uint64_t dur_ns,
+			     uint64_t grace_ns, uint32_t objects, uint64_t bytes);
 
 /* Merges src into dst: summaries add up, events are appended while dst has
  * room (the rest count as dropped).  Returns 0 or -ENOMEM. */

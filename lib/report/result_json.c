@@ -153,10 +153,18 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mb_pause_event *e = &p->events[i];
-		json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:i, s:I}",
+		json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:I}",
 			"at_ns", (json_int_t)e->at_ns, "dur_ns", (json_int_t)e->dur_ns,
-			"kind", mb_pause_kind_name(e->kind), "worker", (int)e->worker,
-			"map_len", (json_int_t)e->map_len));
+			"kind", mb_pause_kind_name(e->kind),
+			"worker", e->worker == MB_PAUSE_NO_WORKER ? json_null()
+								  : json_integer((json_int_t)e->worker),
+			"map_len", (json_int_t)e->map_len);
+		if (o && e->kind == MB_PAUSE_RECLAIM) {
+			json_object_set_new(o, "grace_ns", json_integer((json_int_t)e->grace_ns));
+			json_object_set_new(o, "objects", json_integer((json_int_t)e->objects));
+			json_object_set_new(o, "bytes", json_integer((json_int_t)e->bytes));
+		}
+		json_array_append_new(events, o);
 	}
 	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}",
 		"threshold_ns", (json_int_t)p->threshold_ns,
@@ -167,9 +175,21 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
 		"heatmap", heatmap_json(p, window_ns));
 }
 
-/* Like go test -benchmem: what the timed phase allocated, per op. */
-static json_t *alloc_json(const struct mb_alloc_stats *a, uint64_t ops)
+/* {category: bytes} of a live-bytes sample. */
+static json_t *live_json(const struct mb_alloc_live *l)
 {
+	json_t *o = json_object();
+	for (int c = 0; c < MB_ALLOC_NCATS; c++)
+		json_object_set_new(o, mb_alloc_cat_name(c), json_integer((json_int_t)l->bytes[c]));
+	return o;
+}
+
+/* Like go test -benchmem: what the timed phase allocated, per op; then what
+ * was held at the end and at the peak. */
+static json_t *alloc_json(const struct mb_run_result *r)
+{
+	const struct mb_alloc_stats *a = &r->alloc;
+	uint64_t ops = r->ops;
 	uint64_t bytes = 0, allocs = 0;
 	json_t *cats = json_object();
 	for (int c = 0; c < MB_ALLOC_NCATS; c++) {
@@ -179,12 +199,14 @@ static json_t *alloc_json(const struct mb_alloc_stats *a, uint64_t ops)
 			json_pack("{s:I, s:I}", "allocs", (json_int_t)a->allocs[c],
 				  "bytes", (json_int_t)a->bytes[c]));
 	}
-	return json_pack("{s:I, s:I, s:o, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
 		"bytes", (json_int_t)bytes,
 		"allocs", (json_int_t)allocs,
 		"bytes_per_op", real_or_null(ops ? (double)bytes / (double)ops : NAN),
 		"allocs_per_op", real_or_null(ops ? (double)allocs / (double)ops : NAN),
-		"by_category", cats);
+		"by_category", cats,
+		"live_bytes", live_json(&r->live_end),
+		"peak_live_bytes", (json_int_t)r->live_peak);
 }
 
 /* One object per event, in -e order: the total over workers and per op, or
@@ -205,14 +227,19 @@ static json_t *counters_json(const struct mb_run_config *c, const struct mb_run_
 	return list;
 }
 
-/* Per window: throughput, the op split, coarse latency percentiles, and the
- * kept pause events that started in it. */
+/* Per window: throughput, the op split, coarse latency percentiles, the
+ * kept pause events that started in it, and the live bytes of the window's
+ * last sample (a window without one, e.g. inside a long stall, repeats the
+ * one before). */
 static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_run_result *r)
 {
 	const struct mb_timeseries *ts = &r->series;
 	json_t *windows = json_array();
+	struct mb_alloc_live live = {{0}};
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct mb_ts_window *w = &ts->w[i];
+		if (w->live_at)
+			live = w->live;
 		uint64_t ops = 0, pauses = 0, pause_ns = 0;
 		json_t *kinds = json_object();
 		for (int k = 0; k < MB_OP_NKINDS; k++) {
@@ -241,6 +268,7 @@ static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_ru
 		json_object_set_new(o, "p99_ns", json_integer((json_int_t)mb_ts_percentile(w, 99)));
 		json_object_set_new(o, "pauses", json_integer((json_int_t)pauses));
 		json_object_set_new(o, "pause_ns", json_integer((json_int_t)pause_ns));
+		json_object_set_new(o, "live_bytes", live_json(&live));
 		json_array_append_new(windows, o);
 	}
 	return json_pack("{s:I, s:o}", "window_ns", (json_int_t)ts->window_ns, "windows", windows);
@@ -284,10 +312,11 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "map_stats", stats);
 	json_object_set_new(o, "latency_ns", latency_json(&r->latency));
 	json_object_set_new(o, "latency_ns_by_kind", by_kind);
+	json_object_set_new(o, "timer", r->timer ? json_string(r->timer) : json_null());
 	json_object_set_new(o, "timer_overhead_ns", real_or_null(r->timer_overhead_ns));
 	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns));
 	json_object_set_new(o, "timeseries", timeseries_json(c, r));
-	json_object_set_new(o, "alloc", alloc_json(&r->alloc, r->ops));
+	json_object_set_new(o, "alloc", alloc_json(r));
 	json_object_set_new(o, "counters", counters_json(c, r));
 	json_object_set_new(o, "process", json_pack("{s:I, s:I, s:I}",
 		"peak_rss_bytes", (json_int_t)r->peak_rss_bytes,

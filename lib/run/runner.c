@@ -9,6 +9,8 @@
 #include "run/runner.h"
 
 #include "run/rng.h"
+#include "measure/timer.h"
+#include "maps/reclaim.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -46,6 +48,7 @@ struct worker {
 	uint64_t start_ns, end_ns;
 	int error;             /* a negative errno from the map, or 0 */
 	struct mb_alloc_stats alloc; /* allocations during the timed phase */
+	int64_t live_peak;           /* largest live total seen at a checkpoint */
 	uint64_t counter_values[MB_COUNTERS_MAX];
 	int counter_errors[MB_COUNTERS_MAX];
 	struct mb_pause_log log; /* this worker's pause events */
@@ -60,11 +63,17 @@ struct run {
 	const struct mb_run_config *cfg;
 	struct mb_map *map;
 	struct worker *workers;
-	/* The start gate: workers wait here until every worker exists, so
-	 * they start together and thread creation is never timed. */
+	/* The start gate: workers wait here until every worker exists and has
+	 * done its own set-up (RCU registration, opening counters: ~20 ms with
+	 * the default events), so they start together and neither thread
+	 * creation nor set-up is timed or lands in the first time window. */
 	pthread_mutex_t gate_mu;
 	pthread_cond_t gate_cv;
 	bool gate_open;
+	unsigned ready;       /* workers waiting at the gate */
+	/* Reclamation batches of the timed phase, recorded by liburcu's
+	 * call_rcu thread through mb_reclaim_observe (which serialises it). */
+	struct mb_pause_log reclaim_log;
 	uint64_t origin_ns;   /* when the timed phase began: pause times count from it */
 	/* After a warm-up, the started workers meet once more (under gate_mu);
 	 * the last to arrive restarts the clock. */
@@ -170,11 +179,21 @@ static double timer_overhead_ns(void)
 	enum { N = 1001 };
 	uint64_t d[N];
 	for (int i = 0; i < N; i++) {
-		uint64_t t0 = now_ns();
-		d[i] = now_ns() - t0;
+		uint64_t t0 = mb_timer_ticks();
+		d[i] = mb_timer_ns(mb_timer_ticks() - t0);
 	}
 	qsort(d, N, sizeof d[0], cmp_u64);
 	return (double)d[N / 2];
+}
+
+/* The clock reading `ns` after start, or 0 (no deadline) when ns is 0; a
+ * length that would wrap the clock (--duration 18446744073709551615ns) is
+ * never reached rather than already past. */
+static uint64_t deadline_after(uint64_t start, uint64_t ns)
+{
+	if (!ns)
+		return 0;
+	return start + ns < start ? UINT64_MAX : start + ns;
 }
 
 static bool should_stop(struct worker *w, uint64_t deadline, uint64_t now)
@@ -187,7 +206,9 @@ static bool should_stop(struct worker *w, uint64_t deadline, uint64_t now)
 	return deadline && now >= deadline;
 }
 
-/* Adds the ops done since the last checkpoint to the window of `now`. */
+/* Adds the ops done since the last checkpoint to the window of `now`, with
+ * a sample of the live bytes (a walk over a few per-thread slots: cheap
+ * next to the CHECK_EVERY ops between two checkpoints). */
 static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last, uint64_t now)
 {
 	struct mb_ts_window *win = mb_ts_window_at(&w->series, now - w->run->origin_ns);
@@ -198,6 +219,13 @@ static void checkpoint(struct worker *w, const uint64_t *by_kind, uint64_t *last
 			win->ops[k] += by_kind[k] - last[k];
 		last[k] = by_kind[k];
 	}
+	struct mb_alloc_live live;
+	mb_alloc_live(&live);
+	if (win)
+		mb_ts_record_live(win, now - w->run->origin_ns, &live);
+	int64_t total = mb_alloc_live_total(&live);
+	if (total > w->live_peak)
+		w->live_peak = total;
 	if (w->run->cfg->progress_ops)
 		atomic_fetch_add_explicit(w->run->cfg->progress_ops, done, memory_order_relaxed);
 }
@@ -261,6 +289,21 @@ static inline int64_t next_key(const struct keygen *g, struct task *t, uint64_t 
 	}
 }
 
+static void on_reclaim(void *arg, const struct mb_reclaim_batch_info *b)
+{
+	mb_pause_record_reclaim(arg, b->start_ns, b->end_ns - b->start_ns,
+				b->start_ns - b->queued_ns, b->objects, b->bytes);
+}
+
+/* The timed phase starts now (origin_ns is final): reclamation batches
+ * count from here. */
+static void observe_reclaim(struct run *run)
+{
+	run->reclaim_log.origin_ns = run->origin_ns;
+	if (!run->cfg->pauses_off || run->cfg->trace)
+		mb_reclaim_observe(on_reclaim, &run->reclaim_log);
+}
+
 /* After the warm-up: wait for every started worker; the last one restarts
  * the clock, so the timed phase begins for all at once. */
 static void warm_meet(struct run *run)
@@ -268,6 +311,7 @@ static void warm_meet(struct run *run)
 	pthread_mutex_lock(&run->gate_mu);
 	if (++run->warm_arrived == run->nstarted) {
 		run->origin_ns = now_ns();
+		observe_reclaim(run);
 		if (run->cfg->progress_start_ns)
 			atomic_store_explicit(run->cfg->progress_start_ns, run->origin_ns,
 					      memory_order_relaxed);
@@ -302,7 +346,7 @@ static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
 	uint64_t budget = cfg->warmup_ops / cfg->procs + (w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
-	uint64_t deadline = cfg->warmup_ns ? now_ns() + cfg->warmup_ns : 0;
+	uint64_t deadline = deadline_after(now_ns(), cfg->warmup_ns);
 	uint64_t done = 0, range_entries = 0;
 	if (!w->ntasks || (!budget && !deadline))
 		return 0;
@@ -353,6 +397,8 @@ static void *worker_main(void *arg)
 	struct mb_counter_group counters;
 	mb_counters_open(cfg->counters, &counters);
 	pthread_mutex_lock(&run->gate_mu);
+	run->ready++;
+	pthread_cond_broadcast(&run->gate_cv);
 	while (!run->gate_open)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
 	pthread_mutex_unlock(&run->gate_mu);
@@ -369,7 +415,7 @@ static void *worker_main(void *arg)
 	mb_alloc_snapshot(&alloc0);
 	mb_counters_start(&counters);
 	w->start_ns = now_ns();
-	uint64_t deadline = cfg->duration_ns ? w->start_ns + cfg->duration_ns : 0;
+	uint64_t deadline = deadline_after(w->start_ns, cfg->duration_ns);
 
 	for (bool active = w->ntasks > 0; active;) {
 		active = false;
@@ -392,19 +438,20 @@ static void *worker_main(void *arg)
 			if (timed) {
 				sample_left = sample_period;
 				events_before = w->log.recorded;
-				t0 = now_ns();
+				t0 = mb_timer_ticks();
 			}
 			rc = do_op(map, &run->keyset, kind, key, r, &w->range_entries);
 			if (timed) {
-				uint64_t ns = now_ns() - t0;
+				uint64_t ns = mb_timer_ns(mb_timer_ticks() - t0);
 				mb_hist_record(w->hist[kind], ns);
-				struct mb_ts_window *win =
-					mb_ts_window_at(&w->series, t0 - run->origin_ns);
+				uint64_t start = mb_timer_to_monotonic(t0);
+				struct mb_ts_window *win = mb_ts_window_at(&w->series,
+					start > run->origin_ns ? start - run->origin_ns : 0);
 				if (win)
 					mb_ts_record_latency(win, ns);
 				/* slow, and no instrumented cause inside it */
 				if (w->log.recorded == events_before && !cfg->pauses_off)
-					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, t0, ns, -1);
+					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, start, ns, -1);
 			}
 			by_kind[kind]++;
 			hits[kind] += rc == 1;
@@ -592,9 +639,13 @@ static int collect(struct run *run, struct mb_run_result *res)
 		}
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
+		if (w == 0)
+			mb_pause_merge(&res->pauses, &run->reclaim_log);
 		if (mb_ts_merge(&res->series, &wk->series))
 			return -ENOMEM;
 		mb_alloc_add(&res->alloc, &wk->alloc);
+		if (wk->live_peak > res->live_peak)
+			res->live_peak = wk->live_peak;
 		for (size_t i = 0; i < res->ncounters; i++) {
 			res->counter_values[i] += wk->counter_values[i];
 			if (wk->counter_errors[i] && !res->counter_errors[i])
@@ -628,6 +679,7 @@ static void free_workers(struct run *run, unsigned procs)
 			free(run->workers[w].hist[k]);
 	}
 	free(run->workers);
+	mb_pause_log_free(&run->reclaim_log);
 }
 
 uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
@@ -664,6 +716,8 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	int rc = validate(cfg);
 	if (rc)
 		return rc;
+	mb_timer_init();
+	res->timer = mb_timer_source();
 	res->timer_overhead_ns = timer_overhead_ns();
 	res->ncounters = mb_counters_count(cfg->counters);
 	res->final_len = -1;
@@ -718,6 +772,13 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
 	if (rc)
 		goto out_workers;
+	rc = mb_pause_log_init(&run.reclaim_log, 0,
+			       cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns,
+			       MB_PAUSE_NO_WORKER, cfg->max_events);
+	if (rc)
+		goto out_workers;
+	run.reclaim_log.tap = cfg->trace;
+	run.reclaim_log.tap_arg = cfg->trace_arg;
 	for (unsigned w = 0; w < cfg->procs; w++) {
 		run.workers[w].run = &run;
 		mb_ts_init(&run.workers[w].series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
@@ -729,6 +790,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 			goto out_workers;
 		run.workers[w].log.tap = cfg->trace;
 		run.workers[w].log.tap_arg = cfg->trace_arg;
+
 		/* histograms only for the kinds the mix has */
 		for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
 			if (!cfg->mix[k])
@@ -774,15 +836,20 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	getrusage(RUSAGE_SELF, &ru0);
 	pthread_mutex_lock(&run.gate_mu);
 	run.nstarted = started;
+	while (run.ready < started)
+		pthread_cond_wait(&run.gate_cv, &run.gate_mu);
 	run.origin_ns = now_ns();
 	if (cfg->progress_start_ns)
 		atomic_store_explicit(cfg->progress_start_ns, run.origin_ns, memory_order_relaxed);
 	res->pauses.origin_ns = run.origin_ns;
+	if (!cfg->warmup_ops && !cfg->warmup_ns)
+		observe_reclaim(&run);
 	run.gate_open = true;
 	pthread_cond_broadcast(&run.gate_cv);
 	pthread_mutex_unlock(&run.gate_mu);
 	for (unsigned w = 0; w < started; w++)
 		pthread_join(run.workers[w].thread, NULL);
+	mb_reclaim_observe(NULL, NULL);
 	getrusage(RUSAGE_SELF, &ru1);
 	res->peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024; /* Linux reports KiB */
 	res->minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
@@ -802,6 +869,11 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	} else if (interrupt && atomic_load_explicit(interrupt, memory_order_relaxed)) {
 		res->outcome = MB_RUN_INTERRUPTED;
 	}
+	/* Retired memory a grace period has not freed yet still counts: the
+	 * process holds it. */
+	mb_alloc_live(&res->live_end);
+	if (mb_alloc_live_total(&res->live_end) > res->live_peak)
+		res->live_peak = mb_alloc_live_total(&res->live_end);
 	rc = 0;
 	for (unsigned w = 0; w < cfg->procs; w++)
 		if (run.workers[w].error)

@@ -124,9 +124,12 @@ struct mb_run_result {
 	size_t task_bytes;        /* bytes of task state per task */
 	struct mb_hist_summary latency; /* sampled op latencies, all kinds, ns */
 	struct mb_hist_summary latency_by_kind[MB_OP_NKINDS];
+	const char *timer;        /* what timed the ops: "tsc" or "clock_gettime" (static) */
 	double timer_overhead_ns; /* median cost of one timing (two clock reads) */
 	struct mb_pause_log pauses; /* all workers' events, by start time; owned */
 	struct mb_alloc_stats alloc; /* what the workers allocated while timed */
+	struct mb_alloc_live live_end; /* held for live objects when the run ended */
+	int64_t live_peak;        /* largest total seen at the checkpoints (and the end) */
 	struct mb_timeseries series; /* per window, from the timed start; owned */
 	/* Fairness over the tasks: ops done per task, and Jain's index
 	 * (sum x)^2 / (n sum x^2): 1 when every task did as much, 1/n when one

@@ -57,6 +57,14 @@ void mb_ts_record_latency(struct mb_ts_window *w, uint64_t ns)
 	w->lat_count++;
 }
 
+void mb_ts_record_live(struct mb_ts_window *w, uint64_t t, const struct mb_alloc_live *live)
+{
+	if (t + 1 >= w->live_at) {
+		w->live_at = t + 1;
+		w->live = *live;
+	}
+}
+
 int mb_ts_merge(struct mb_timeseries *dst, const struct mb_timeseries *src)
 {
 	if (reserve(dst, src->n))
@@ -71,6 +79,8 @@ int mb_ts_merge(struct mb_timeseries *dst, const struct mb_timeseries *src)
 		d->lat_count += s->lat_count;
 		for (unsigned b = 0; b < MB_TS_NBUCKETS; b++)
 			d->lat[b] += s->lat[b];
+		if (s->live_at)
+			mb_ts_record_live(d, s->live_at - 1, &s->live);
 	}
 	return 0;
 }

@@ -3,12 +3,16 @@
  * 6% relative error, 5 KiB per window), so a user sees throughput and tail
  * latency move over time, e.g. while a map grows.
  *
- * Each worker fills its own series (mb_ts_add at op-count checkpoints, so
- * no clock read per op); the runner merges them after the run.
+ * Each worker fills its own series (at op-count checkpoints, so no clock
+ * read per op); the runner merges them after the run.  Live bytes (the
+ * counting allocator's, per category) are sampled at the same checkpoints:
+ * a window keeps its latest sample, and merging keeps the latest of all.
  * Single-threaded per series.  Nothing is printed.
  */
 #ifndef MB_RUN_TIMESERIES_H
 #define MB_RUN_TIMESERIES_H
+
+#include "measure/alloc.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +26,8 @@ struct mb_ts_window {
 	uint64_t ops[MB_TS_KINDS];
 	uint64_t lat_count;
 	uint64_t lat[MB_TS_NBUCKETS];
+	uint64_t live_at;            /* when live was sampled (ns since origin) + 1; 0: never */
+	struct mb_alloc_live live;
 };
 
 struct mb_timeseries {
@@ -40,7 +46,11 @@ struct mb_ts_window *mb_ts_window_at(struct mb_timeseries *ts, uint64_t t);
 /* Records one timed op's latency in window w. */
 void mb_ts_record_latency(struct mb_ts_window *w, uint64_t ns);
 
-/* dst += src, window by window.  Returns 0 or -ENOMEM. */
+/* Keeps a live-bytes sample taken at time t (ns since the origin) in w,
+ * unless w holds a later one. */
+void mb_ts_record_live(struct mb_ts_window *w, uint64_t t, const struct mb_alloc_live *live);
+
+/* dst += src, window by window (live bytes: the later sample wins).  Returns 0 or -ENOMEM. */
 int mb_ts_merge(struct mb_timeseries *dst, const struct mb_timeseries *src);
 
 /* The value at percentile p of window w's latencies (upper edge of its

@@ -90,6 +90,41 @@ expect_usage run run stray-argument
 expect_usage "at most 256" run --map null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null \
 	--threads 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16
 
+# Every option with an empty, negative, zero, overflowing, non-numeric or
+# wrongly suffixed value.  The base makes a wrongly accepted value cheap to
+# run (and fails the check: exit 0, not 2).
+base="--map null --threads 1 --keys 10 --prefill 0 -e none"
+bad_values() {
+	opt=$1
+	shift
+	for v in "$@"; do
+		expect_usage "$opt" run $base "$opt" "$v"
+	done
+}
+junk_counts="-1 99999999999999999999999 18446744073709551616 abc 10q 1.5 1K 1kB 1Mk 2s 0x10 1e3 +5"
+for opt in --threads --procs --keys --ops --count --max-events --prefill --seed --hash-seed; do
+	bad_values "$opt" "" " 5" $junk_counts
+done
+for opt in --threads --procs --keys --ops --count; do
+	bad_values "$opt" 0
+done
+junk_times="-1 -1s 99999999999999999999999s 18446744073709551616ns abc 10 5parsecs 1.5s 1S 10sec 1k +1s"
+for opt in --duration --window --pause-threshold; do
+	bad_values "$opt" "" "1 s" $junk_times
+done
+bad_values --duration 0 0s 0ns
+bad_values --window 0 0s 0ms
+bad_values --warmup "" -1 -1s 99999999999999999999999 99999999999999999999999s abc 1.5s 10q 1kB
+bad_values --latency "" sample:-1 sample:99999999999999999999999 sample:4294967296 sample:abc sample:1k1
+bad_values --mix "" -1 0 abc 99999999999999999999999:0 18446744073709551716:18446744073709551516 load=-1,store=101
+bad_values --dist "" zipf:-1 zipf: zipf:1e999 zipf:101 hotspot:-0.1:0.5 hotspot:0.5:1 hotspot:0.5:abc
+for opt in --map --grow --format --events; do
+	bad_values "$opt" "" -1 0
+done
+for opt in --output --csv --workload; do
+	bad_values "$opt" ""
+done
+
 # Unknown options are argp's: exit 2, and the first line names the option.
 expect_exit 2 "$MAPBENCH" run --frobnicate
 head -1 "$TMP/err" | grep -q -- "--frobnicate" || fail "unknown option not named"

@@ -1,0 +1,112 @@
+/* Loading and checking a result document: see result_read.h. */
+#include "report/result_read.h"
+#include "report/result_json.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static bool is_int(const json_t *o, const char *key)
+{
+	return json_is_integer(json_object_get(o, key));
+}
+
+/* The shape every reader relies on (see the header); the document is freed
+ * and NULL returned when it is not there. */
+static json_t *check(json_t *doc, char *err, size_t errlen)
+{
+	if (!json_is_object(doc)) {
+		say(err, errlen, "not a mapbench result: the document is not a JSON object");
+		goto bad;
+	}
+	const json_t *schema = json_object_get(doc, "schema");
+	if (!json_is_string(schema)) {
+		say(err, errlen, "not a mapbench result: no \"schema\" member");
+		goto bad;
+	}
+	if (strcmp(json_string_value(schema), MB_RESULT_SCHEMA) != 0) {
+		say(err, errlen, "schema '%.64s' is not supported (expected %s)",
+		    json_string_value(schema), MB_RESULT_SCHEMA);
+		goto bad;
+	}
+	const json_t *runs = json_object_get(doc, "runs");
+	if (!json_is_array(runs)) {
+		say(err, errlen, "\"runs\" is missing or not an array");
+		goto bad;
+	}
+	size_t i;
+	const json_t *run;
+	json_array_foreach(runs, i, run) {
+		if (!json_is_object(run) || !json_is_string(json_object_get(run, "map")) ||
+		    !is_int(run, "threads") || !is_int(run, "procs") || !is_int(run, "rep")) {
+			say(err, errlen,
+			    "runs[%zu] lacks one of map (string), threads, procs, rep (integers)", i);
+			goto bad;
+		}
+	}
+	return doc;
+bad:
+	json_decref(doc);
+	return NULL;
+}
+
+static json_t *parse_failed(const json_error_t *je, char *err, size_t errlen)
+{
+	say(err, errlen, "line %d, column %d: %s", je->line, je->column, je->text);
+	return NULL;
+}
+
+json_t *mb_result_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc)
+		return parse_failed(&je, err, errlen);
+	return check(doc, err, errlen);
+}
+
+json_t *mb_result_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f) {
+		say(err, errlen, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	json_error_t je;
+	json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	int read_errno = ferror(f) ? errno : 0;
+	if (f != stdin)
+		fclose(f);
+	if (read_errno) {
+		/* A directory opens but fails on read (EISDIR). */
+		json_decref(doc);
+		say(err, errlen, "cannot read: %s", strerror(read_errno));
+		return NULL;
+	}
+	if (!doc)
+		return parse_failed(&je, err, errlen);
+	return check(doc, err, errlen);
+}
+
+int mb_result_run_label(const json_t *run, char *buf, size_t n)
+{
+	const char *map = json_string_value(json_object_get(run, "map"));
+	return snprintf(buf, n, "%s/threads=%" JSON_INTEGER_FORMAT "/procs=%" JSON_INTEGER_FORMAT,
+			map ? map : "?", json_integer_value(json_object_get(run, "threads")),
+			json_integer_value(json_object_get(run, "procs")));
+}

@@ -1,0 +1,37 @@
+/* mb_result_read: load a mapbench result document (schema "mapbench/1") for
+ * the commands that read results back (compare, export).
+ *
+ * mb_result_load checks what every reader relies on, so that readers can
+ * then walk the document without re-checking its shape: the root is an
+ * object whose "schema" is MB_RESULT_SCHEMA, and "runs" is an array of
+ * objects each with a string "map" and integers "threads", "procs" and
+ * "rep".  Everything else is optional to a reader and must be checked where
+ * it is used (an older or interrupted result may lack a member).
+ *
+ * Errors are one line of text in the caller's buffer, without the file name
+ * (the caller prefixes it): "line 3, column 1: premature end of input",
+ * "schema 'mapbench/2' is not supported (expected mapbench/1)".
+ * Single-threaded; nothing is printed; the caller owns the returned document
+ * (json_decref).
+ */
+#ifndef MB_REPORT_RESULT_READ_H
+#define MB_REPORT_RESULT_READ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The document at path ("-" reads standard input), or NULL with a message
+ * in err (errlen bytes, always terminated). */
+json_t *mb_result_load(const char *path, char *err, size_t errlen);
+
+/* The same checks on a document already in memory (len bytes, not
+ * necessarily terminated): the entry point of the fuzz target. */
+json_t *mb_result_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/* The label that matches runs across two results: what a sweep varies,
+ * as "MAP/threads=N/procs=P" (benchstat-style name/key=value parts).  Returns
+ * the length snprintf would have written; the label is cut to fit n. */
+int mb_result_run_label(const json_t *run, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,140 @@
+# Files that cannot be used: a missing folder, a directory, a file without
+# permission for -o, --csv and -w are refused before anything runs (exit 2,
+# one line naming the option); a full device (/dev/full) fails the write
+# after the run, says why, and the result goes to stdout (exit 1), and a
+# full stdout is an error too (exit 1); huge
+# values are refused or honoured, never wrapped round or left to the OOM
+# killer.
+. "$MB_SRCDIR/tests/cli/lib.sh"
+
+small="--map null --threads 1 --ops 1000 --keys 10 --prefill 0 -e none"
+
+# A folder that does not exist, a directory, a path through a file.
+: > "$TMP/file"
+expect_usage --output run $small -o "$TMP/missing/r.json"
+expect_usage --output run $small -o "$TMP"
+expect_usage --output run $small -o "$TMP/file/r.json"
+expect_usage --csv run $small --csv "$TMP/missing/r.csv"
+expect_usage --csv run $small --csv "$TMP"
+expect_usage --csv run $small --csv "$TMP/file/r.csv"
+expect_usage --workload run $small -w "$TMP/missing.conf"
+expect_usage --workload run $small -w "$TMP/missing/w.conf"
+expect_grep "No such file" "$TMP/err"
+# fopen opens a directory for reading: it must be refused, not read as an
+# empty workload.
+expect_usage --workload run $small -w "$TMP/"
+expect_grep "Is a directory" "$TMP/err"
+mkdir "$TMP/dir.conf"
+expect_usage --workload run $small -w "$TMP/dir.conf"
+# A file that is not text.
+printf 'map = null\nthreads = 1\0\n' > "$TMP/nul.conf"
+expect_usage "nul.conf:2: line" run $small -w "$TMP/nul.conf"
+
+# The longest line mapbench-workload(5) promises, and one more character.
+limit=$(sed -n 's/.*A line holds at most \([0-9]*\) characters.*/\1/p' "$MB_SRCDIR/man/mapbench-workload.5")
+[ -n "$limit" ] || fail "mapbench-workload(5) no longer states the longest line"
+if [ -n "$limit" ]; then
+	{ printf '#%*s\n' $((limit - 1)) x; printf 'threads = 1\n'; } > "$TMP/longest.conf"
+	expect_exit 0 "$MAPBENCH" run $small -w "$TMP/longest.conf" --format json
+	{ printf '#%*s\n' "$limit" x; printf 'threads = 1\n'; } > "$TMP/long.conf"
+	expect_usage "long.conf:1: line: longer than $limit characters" run $small -w "$TMP/long.conf"
+fi
+
+# Without permission: root may read and write anything, so as root the
+# checks run as user nobody through setpriv (util-linux), when there is
+# one and nobody can reach the program.
+as_user=
+if [ "$(id -u)" -ne 0 ]; then
+	as_user=" "
+elif command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$MAPBENCH" 2>/dev/null; then
+	as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	chmod 711 "$TMP"
+fi
+if [ -n "$as_user" ]; then
+	mkdir "$TMP/ro"
+	printf 'keys = 10\n' > "$TMP/ro/w.conf"
+	chmod 000 "$TMP/ro/w.conf"
+	: > "$TMP/ro/r.json"
+	chmod 000 "$TMP/ro/r.json"
+	chmod 555 "$TMP/ro"
+	expect_exit 2 $as_user "$MAPBENCH" run $small -w "$TMP/ro/w.conf"
+	[ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "unreadable -w: want one line on stderr"
+	expect_grep "^mapbench: --workload: .*Permission denied" "$TMP/err"
+	for opt in -o --csv; do
+		for f in "$TMP/ro/new" "$TMP/ro/r.json"; do
+			expect_exit 2 $as_user "$MAPBENCH" run $small $opt "$f"
+			[ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "unwritable $opt $f: want one line on stderr"
+			expect_grep "^mapbench: --\(output\|csv\): cannot write .*Permission denied" "$TMP/err"
+		done
+	done
+	[ ! -e "$TMP/ro/new" ] || fail "a file appeared in a read-only folder"
+	chmod 755 "$TMP/ro"
+	chmod 644 "$TMP/ro/w.conf" "$TMP/ro/r.json"
+else
+	echo "SKIP: permission checks: running as root without setpriv (util-linux) or a program nobody can run"
+fi
+
+# A device that takes no data: the run happens, the write fails with the
+# reason, the result goes to stdout and the exit status is 1.
+if [ -c /dev/full ] && [ -w /dev/full ]; then
+	expect_exit 1 "$MAPBENCH" run $small -o /dev/full
+	[ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "-o /dev/full: want one line on stderr: $(cat "$TMP/err")"
+	expect_grep "^mapbench: --output: cannot write '/dev/full': No space left on device; the JSON result follows on stdout" "$TMP/err"
+	grep -q "^null " "$TMP/out" || fail "-o /dev/full: the table is gone"
+	sed -n '/^{/,$p' "$TMP/out" > "$TMP/full.json"
+	json_check "$TMP/full.json" '.runs[0].ops == 1000 and .runs[0].outcome == "ok"'
+
+	expect_exit 1 "$MAPBENCH" run $small -o /dev/full --format json
+	json_check "$TMP/out" '.runs[0].ops == 1000'
+	[ "$(grep -c '"schema"' "$TMP/out")" -eq 1 ] || fail "-o /dev/full --format json: the JSON twice"
+
+	expect_exit 1 "$MAPBENCH" run $small --csv /dev/full
+	[ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "--csv /dev/full: want one line on stderr: $(cat "$TMP/err")"
+	expect_grep "^mapbench: --csv: cannot write '/dev/full': No space left on device; the CSV follows on stdout" "$TMP/err"
+	grep -q '^null,1,.*,1000,.*,ok,' "$TMP/out" || fail "--csv /dev/full: no CSV row on stdout"
+
+	# Both: both rescued, exit 1.
+	expect_exit 1 "$MAPBENCH" run $small -o /dev/full --csv /dev/full
+	[ "$(wc -l < "$TMP/err")" -eq 2 ] || fail "both on /dev/full: want two lines on stderr"
+	grep -q '^map,threads' "$TMP/out" || fail "both on /dev/full: no CSV on stdout"
+	grep -q '"schema"' "$TMP/out" || fail "both on /dev/full: no JSON on stdout"
+
+	# stdout itself full: said, and exit 1, never a silent loss.
+	"$MAPBENCH" run $small --format json >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "--format json >/dev/full: exit $rc, want 1"
+	expect_grep "^mapbench: stdout: cannot write the results: No space left on device" "$TMP/err"
+	"$MAPBENCH" run $small >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "table >/dev/full: exit $rc, want 1"
+	expect_grep "^mapbench: stdout: cannot write the results" "$TMP/err"
+	"$MAPBENCH" run $small -q -o /dev/full >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "-o /dev/full >/dev/full: exit $rc, want 1"
+	[ "$(wc -l < "$TMP/err")" -eq 2 ] || fail "-o /dev/full >/dev/full: want two lines on stderr"
+else
+	echo "SKIP: /dev/full checks: no writable /dev/full"
+fi
+
+# A billion tasks: --threads' range, before any memory is touched.
+expect_usage --threads run $small --threads 1000000000
+expect_grep "from 1 to 10000000" "$TMP/err"
+expect_usage --threads run $small --threads 1G
+# A length that fits in 64-bit nanoseconds but not after the start time on
+# the clock: the run goes on until stopped, it does not end at once.
+"$MAPBENCH" run --map null --threads 1 --keys 10 --prefill 0 -e none -q \
+	--duration 18446744073709551615ns -o "$TMP/long.json" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+if kill -0 "$pid" 2>/dev/null; then
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	[ "$rc" -eq 130 ] || fail "--duration 18446744073709551615ns: exit $rc after SIGINT, want 130"
+	json_check "$TMP/long.json" '.interrupted == true and .runs[0].ops > 0'
+else
+	wait "$pid"
+	fail "--duration 18446744073709551615ns ended within a second"
+fi
+finish

@@ -1,0 +1,102 @@
+/* Loading result documents back: the shape checks, the error messages,
+ * files that are missing, directories or truncated, and run labels. */
+#include "check.h"
+
+#include "report/result_read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char good[] =
+	"{\"schema\": \"mapbench/1\", \"runs\": ["
+	"{\"map\": \"sync\", \"threads\": 1000, \"procs\": 2, \"rep\": 1, \"ops_per_s\": 5e6},"
+	"{\"map\": \"plain\", \"threads\": 1, \"procs\": 1, \"rep\": 2}]}";
+
+/* Parses text and checks that it fails with a message containing want. */
+static void expect_error(const char *text, const char *want)
+{
+	char err[256] = "";
+	json_t *doc = mb_result_parse(text, strlen(text), err, sizeof err);
+	CHECK(doc == NULL, "accepted: %s", text);
+	json_decref(doc);
+	CHECK(strstr(err, want) != NULL, "message '%s' lacks '%s'", err, want);
+}
+
+static void check_parse(void)
+{
+	char err[256] = "";
+	json_t *doc = mb_result_parse(good, strlen(good), err, sizeof err);
+	CHECK(doc != NULL, "a good document: %s", err);
+	if (doc) {
+		char label[64];
+		json_t *runs = json_object_get(doc, "runs");
+		mb_result_run_label(json_array_get(runs, 0), label, sizeof label);
+		CHECK(strcmp(label, "sync/threads=1000/procs=2") == 0, "label %s", label);
+		mb_result_run_label(json_array_get(runs, 1), label, sizeof label);
+		CHECK(strcmp(label, "plain/threads=1/procs=1") == 0, "label %s", label);
+		int n = mb_result_run_label(json_array_get(runs, 0), label, 5);
+		CHECK(n == 25 && strcmp(label, "sync") == 0, "cut label %d '%s'", n, label);
+		json_decref(doc);
+	}
+
+	/* The text is not required to be terminated: parse a prefix. */
+	doc = mb_result_parse(good, strlen(good) - 3, err, sizeof err);
+	CHECK(doc == NULL && strstr(err, "line 1") != NULL, "truncated: %s", err);
+	json_decref(doc);
+
+	expect_error("", "line 1");
+	expect_error("[1, 2]", "not a JSON object");
+	expect_error("{\"runs\": []}", "no \"schema\"");
+	expect_error("{\"schema\": \"mapbench/2\", \"runs\": []}",
+		     "schema 'mapbench/2' is not supported (expected mapbench/1)");
+	expect_error("{\"schema\": \"mapbench/1\"}", "\"runs\" is missing");
+	expect_error("{\"schema\": \"mapbench/1\", \"runs\": {}}", "not an array");
+	expect_error("{\"schema\": \"mapbench/1\", \"runs\": [{\"map\": \"x\", \"threads\": 1,"
+		     " \"procs\": 1}]}", "runs[0] lacks");
+	expect_error("{\"schema\": \"mapbench/1\", \"runs\": [{\"map\": 1, \"threads\": 1,"
+		     " \"procs\": 1, \"rep\": 1}]}", "runs[0] lacks");
+	expect_error("{\"schema\": \"mapbench/1\", \"schema\": \"mapbench/1\", \"runs\": []}",
+		     "duplicate");
+	/* An empty runs array is a valid (if useless) result. */
+	static const char empty[] = "{\"schema\": \"mapbench/1\", \"runs\": []}";
+	doc = mb_result_parse(empty, strlen(empty), err, sizeof err);
+	CHECK(doc != NULL, "empty runs: %s", err);
+	json_decref(doc);
+}
+
+static void check_load(void)
+{
+	char dir[] = "/tmp/mb-result-read-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	char path[128], err[256] = "";
+	snprintf(path, sizeof path, "%s/r.json", dir);
+
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL, "create %s", path);
+	if (f) {
+		fputs(good, f);
+		fclose(f);
+	}
+	json_t *doc = mb_result_load(path, err, sizeof err);
+	CHECK(doc != NULL && json_array_size(json_object_get(doc, "runs")) == 2, "load: %s", err);
+	json_decref(doc);
+
+	doc = mb_result_load(dir, err, sizeof err);
+	CHECK(doc == NULL && strstr(err, "cannot read") != NULL, "a directory: %s", err);
+	json_decref(doc);
+
+	unlink(path);
+	doc = mb_result_load(path, err, sizeof err);
+	CHECK(doc == NULL && strstr(err, "cannot open: No such file") != NULL, "missing: %s", err);
+	json_decref(doc);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	check_parse();
+	check_load();
+	CHECK_DONE();
+}
