@@ -8,11 +8,13 @@
  *  - a reader holds the read map across many promotions and value
  *    replacements and keeps reading it (under ASan a premature free is a
  *    use-after-free).
- * Both run with int64 boxes and again with 256-byte value blobs. */
+ * Both run with int64 boxes and again with 256-byte value blobs.  Then
+ * four threads mix every operation on 256 string keys with value blobs. */
 #include "check.h"
 
 #include "maps/reclaim.h"
 #include "maps/syncmap.h"
+#include "run/keys.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -206,9 +208,99 @@ static void stress_all(size_t vsize)
 	across_promotions(&cfg);
 }
 
+/* ---- string keys ---- */
+
+#define SKEYS 256
+#define SROUNDS 4000
+static struct mb_keyset skeys;
+
+static void *string_worker(void *arg)
+{
+	int id = *(int *)arg;
+	mb_reclaim_thread_online();
+	uint64_t x = (uint64_t)id * 104729 + 3;
+	for (int64_t round = 0; round < SROUNDS; round++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		uint64_t r = x >> 20;
+		struct mb_key k = skeys.keys[r % SKEYS];
+		int64_t v = -1;
+		switch ((r >> 9) % 7) {
+		case 0:
+			mb_syncmap_store(m, k, round);
+			break;
+		case 1:
+			mb_syncmap_delete(m, k);
+			break;
+		case 2:
+			mb_syncmap_swap(m, k, round, &v);
+			break;
+		case 3:
+			mb_syncmap_load_or_store(m, k, round, &v);
+			break;
+		case 4:
+			mb_syncmap_compare_and_swap(m, k, round - 1, round);
+			break;
+		case 5:
+			mb_syncmap_load_and_delete(m, k, &v);
+			break;
+		default:
+			if (mb_syncmap_load(m, k, &v) == 1 && (v < 0 || v >= SROUNDS))
+				atomic_fetch_add(&problems, 1);
+		}
+	}
+	mb_reclaim_thread_offline();
+	return NULL;
+}
+
+struct string_seen {
+	int64_t n, foreign;
+};
+
+/* Every key the map yields is one of the set's strings, by address. */
+static bool string_visit(struct mb_key k, int64_t val, void *arg)
+{
+	struct string_seen *s = arg;
+	s->n++;
+	bool ours = k.str >= skeys.arena && k.str < skeys.arena + skeys.arena_bytes &&
+		    k.len == 12 && val >= 0 && val < SROUNDS;
+	s->foreign += !ours;
+	return true;
+}
+
+/* Four threads on 256 string keys with value blobs: the string path of
+ * the read map, dirty rebuilds and promotions under TSan. */
+static void string_keys(void)
+{
+	struct mb_keyspec spec = {.type = MB_KEY_STRING, .min_len = 12, .max_len = 12};
+	CHECK(mb_keyset_build(&skeys, &spec, SKEYS) == 0, "key set");
+	struct mb_map_config cfg = {.key_type = MB_KEY_STRING, .value_size = 48};
+	m = mb_syncmap_create(&cfg);
+	atomic_store(&problems, 0);
+	pthread_t t[4];
+	int ids[4];
+	for (int i = 0; i < 4; i++) {
+		ids[i] = i;
+		pthread_create(&t[i], NULL, string_worker, &ids[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK(atomic_load(&problems) == 0, "%d loads saw a value never stored",
+	      atomic_load(&problems));
+	mb_reclaim_thread_online();
+	struct string_seen seen = {0};
+	CHECK(mb_syncmap_range(m, string_visit, &seen) == 0, "range");
+	CHECK(seen.foreign == 0 && seen.n == mb_syncmap_len(m) && seen.n > 0 && seen.n <= SKEYS,
+	      "range saw %lld entries, %lld foreign, len %lld", (long long)seen.n,
+	      (long long)seen.foreign, (long long)mb_syncmap_len(m));
+	mb_syncmap_destroy(m);
+	mb_reclaim_thread_offline();
+	mb_keyset_free(&skeys);
+}
+
 int main(void)
 {
 	stress_all(0);
 	stress_all(256); /* blobs written by one thread, read by others */
+	string_keys();
 	CHECK_DONE();
 }

@@ -82,6 +82,9 @@
 #define F_SAME_SIZE_GROW 8u /* the current grow is to a map of the same size */
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+/* The string paths stay out of line: inlined into an entry point, they
+ * would make the int64 path save and restore every callee-saved register. */
+#define NOINLINE __attribute__((noinline))
 
 /* A string key's slot: Go's stringStruct. */
 struct strhdr {
@@ -593,7 +596,7 @@ static int evacuate_i(struct mb_gomap *h, uint64_t oldbucket)
 	return evacuate_k(h, oldbucket, false);
 }
 
-static int evacuate_s(struct mb_gomap *h, uint64_t oldbucket)
+static NOINLINE int evacuate_s(struct mb_gomap *h, uint64_t oldbucket)
 {
 	return evacuate_k(h, oldbucket, true);
 }
@@ -1014,17 +1017,17 @@ int mb_gomap_delete(struct mb_gomap *h, int64_t key)
 	return delete_k(h, mb_key_int(key), false);
 }
 
-static int load_s(struct mb_gomap *h, struct mb_key key, int64_t *val)
+static NOINLINE int load_s(struct mb_gomap *h, struct mb_key key, int64_t *val)
 {
 	return load_k(h, key, val, true);
 }
 
-static int store_s(struct mb_gomap *h, struct mb_key key, int64_t val)
+static NOINLINE int store_s(struct mb_gomap *h, struct mb_key key, int64_t val)
 {
 	return store_k(h, key, val, true);
 }
 
-static int delete_s(struct mb_gomap *h, struct mb_key key)
+static NOINLINE int delete_s(struct mb_gomap *h, struct mb_key key)
 {
 	return delete_k(h, key, true);
 }
@@ -1204,7 +1207,7 @@ static int iterate_i(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 	return iterate_k(h, fn, arg, false);
 }
 
-static int iterate_s(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
+static NOINLINE int iterate_s(struct mb_gomap *h, mb_map_range_fn fn, void *arg)
 {
 	return iterate_k(h, fn, arg, true);
 }
