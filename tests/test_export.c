@@ -136,10 +136,10 @@ static void check_tables(void)
 		    "0 1000 100000 10 11 41 1 20\n"
 		    "0.01 0 NaN 0 NaN NaN 1 70\n");
 	expect_text(MB_EXPORT_PAUSES, &first, false,
-		    "# at_ns dur_ns kind worker map_len\n"
+		    "# at_ns dur_ns kind worker map_len grace_ns objects bytes\n"
 		    "# [0] plain/threads=1/procs=1/rep=1\n"
-		    "100 20 grow 0 8\n"
-		    "12000000 70 lock-wait 1 -1\n");
+		    "100 20 grow 0 8 NaN NaN NaN\n"
+		    "12000000 70 lock-wait 1 -1 NaN NaN NaN\n");
 	/* Two repetitions of plain at 1 thread (100, 300), one at 2; sync
 	 * ended fatal and does not count. */
 	expect_text(MB_EXPORT_SCALING, NULL, false,
@@ -159,10 +159,10 @@ static void check_tables(void)
 	 * (no events) is an empty block. */
 	struct mb_export_select plain1 = {.maps = "plain", .threads = 1};
 	expect_text(MB_EXPORT_PAUSES, &plain1, false,
-		    "# at_ns dur_ns kind worker map_len\n"
+		    "# at_ns dur_ns kind worker map_len grace_ns objects bytes\n"
 		    "# [0] plain/threads=1/procs=1/rep=1\n"
-		    "100 20 grow 0 8\n"
-		    "12000000 70 lock-wait 1 -1\n"
+		    "100 20 grow 0 8 NaN NaN NaN\n"
+		    "12000000 70 lock-wait 1 -1 NaN NaN NaN\n"
 		    "\n\n"
 		    "# [1] plain/threads=1/procs=1/rep=2\n");
 	expect_text(MB_EXPORT_HEATMAP, &plain1, true,

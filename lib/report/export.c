@@ -28,7 +28,7 @@ static const char *const kind_columns[MB_EXPORT_NKINDS] = {
 	[MB_EXPORT_SCALING] =
 		"threads n mean_ops_per_s median_ops_per_s min_ops_per_s max_ops_per_s sd_ops_per_s",
 	[MB_EXPORT_ALLOC] = "start_s end_s total_bytes", /* then one per category */
-	[MB_EXPORT_PAUSES] = "at_ns dur_ns kind worker map_len",
+	[MB_EXPORT_PAUSES] = "at_ns dur_ns kind worker map_len grace_ns objects bytes",
 };
 
 int mb_export_kind_parse(const char *name)
@@ -387,6 +387,12 @@ static int write_pauses(struct out *o, const json_t *run, size_t idx)
 		put_num(o->tab, json_object_get(e, "worker"));
 		fputc(' ', o->tab);
 		put_num(o->tab, json_object_get(e, "map_len"));
+		/* reclaim events only: NaN elsewhere */
+		static const char *const batch[] = {"grace_ns", "objects", "bytes"};
+		for (size_t b = 0; b < 3; b++) {
+			fputc(' ', o->tab);
+			put_num(o->tab, json_object_get(e, batch[b]));
+		}
 		fputc('\n', o->tab);
 		o->rows++;
 	}

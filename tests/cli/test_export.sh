@@ -77,7 +77,8 @@ awk '!/^#/ && NF && !($5 <= $4 && $4 <= $6 && $5 <= $3 && $3 <= $6) { bad = 1 } 
 
 # pauses: every kept event, in the JSON's order.
 expect_exit 0 "$MAPBENCH" export --what pauses --run 13 "$R"
-jq -r '.runs[13].pauses.events[] | "\(.at_ns) \(.dur_ns) \(.kind) \(.worker) \(.map_len)"' "$R" >"$TMP/ev.want"
+jq -r '.runs[13].pauses.events[] | [.at_ns, .dur_ns, .kind, .worker, .map_len, .grace_ns, .objects, .bytes]
+	| map(if . == null then "NaN" else tostring end) | join(" ")' "$R" >"$TMP/ev.want"
 grep -v -e '^#' -e '^$' "$TMP/out" >"$TMP/ev.got"
 cmp -s "$TMP/ev.want" "$TMP/ev.got" || fail "pauses of run 13 differ from the JSON"
 
@@ -159,7 +160,7 @@ fi
 # mapbench --help and mapbench(1) point to export (and the plot script).
 expect_exit 0 "$MAPBENCH" --help
 expect_grep '^  export ' "$TMP/out"
-expect_usage "expected run, list or export" frobnicate
+expect_usage "expected run, list, compare or export" frobnicate
 grep -q 'mapbench\\-export' "$MB_SRCDIR/man/mapbench.1" || fail "mapbench(1) does not mention mapbench-export"
 grep -q 'mapbench\\-plot' "$MB_SRCDIR/man/mapbench.1" || fail "mapbench(1) does not mention mapbench-plot"
 
