@@ -142,7 +142,9 @@ static json_t *heatmap_json(const struct mb_pause_log *p, uint64_t window_ns)
 			 "duration_buckets_ns", buckets, "counts", rows);
 }
 
-static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
+/* off: --pause-threshold off, so the threshold is null, not the default
+ * that was never used. */
+static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns, bool off)
 {
 	json_t *kinds = json_object(), *events = json_array();
 	for (int k = 0; k < MB_PAUSE_NKINDS; k++) {
@@ -166,8 +168,8 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns)
 		}
 		json_array_append_new(events, o);
 	}
-	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}",
-		"threshold_ns", (json_int_t)p->threshold_ns,
+	return json_pack("{s:o, s:I, s:I, s:o, s:o, s:o}",
+		"threshold_ns", off ? json_null() : json_integer((json_int_t)p->threshold_ns),
 		"recorded", (json_int_t)p->recorded,
 		"dropped", (json_int_t)p->dropped,
 		"by_kind", kinds,
@@ -314,7 +316,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "latency_ns_by_kind", by_kind);
 	json_object_set_new(o, "timer", r->timer ? json_string(r->timer) : json_null());
 	json_object_set_new(o, "timer_overhead_ns", real_or_null(r->timer_overhead_ns));
-	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns));
+	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns, c->pauses_off));
 	json_object_set_new(o, "timeseries", timeseries_json(c, r));
 	json_object_set_new(o, "alloc", alloc_json(r));
 	json_object_set_new(o, "counters", counters_json(c, r));
