@@ -64,6 +64,13 @@ int main(void)
 	CHECK(mb_atomic_write("/dev/null", "x", 1) == 0, "write /dev/null");
 	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is still a device");
 	CHECK(entries(dir) == 3, "no temporary file left: %d entries", entries(dir));
+	/* A device that takes no data: the write error comes back, with why. */
+	if (access("/dev/full", W_OK) == 0) {
+		CHECK(mb_atomic_check("/dev/full") == 0, "check /dev/full");
+		int rc = mb_atomic_write("/dev/full", "x", 1);
+		CHECK(rc == -ENOSPC, "write /dev/full: rc %d, want -ENOSPC", rc);
+		CHECK(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode), "/dev/full is still a device");
+	}
 
 	unlink(link);
 	unlink(real);

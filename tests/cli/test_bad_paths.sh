@@ -124,9 +124,14 @@ expect_usage --threads run $small --threads 1G
 # A length that fits in 64-bit nanoseconds but not after the start time on
 # the clock: the run goes on until stopped, it does not end at once.
 "$MAPBENCH" run --map null --threads 1 --keys 10 --prefill 0 -e none -q \
-	--duration 18446744073709551615ns -o "$TMP/long.json" >/dev/null 2>&1 &
+	--duration 18446744073709551615ns -o "$TMP/long.json" >"$TMP/long.out" 2>&1 &
 pid=$!
-sleep 1
+# the table's header is out once the signal handlers are in place
+for _ in $(seq 1 200); do
+	grep -q "^map " "$TMP/long.out" 2>/dev/null && break
+	sleep 0.05
+done
+sleep 0.5
 if kill -0 "$pid" 2>/dev/null; then
 	kill -INT "$pid"
 	wait "$pid"

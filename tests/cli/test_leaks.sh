@@ -57,7 +57,11 @@ fi
 "$prog" run --map sync --threads 8 --procs 2 --duration 1m --keys 1000 -q -e none \
 	-o "$TMP/int.json" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-sleep 1
+for _ in $(seq 1 400); do
+	grep -q "^map " "$TMP/out" 2>/dev/null && break
+	sleep 0.05
+done
+sleep 0.5
 kill -INT "$pid"
 wait "$pid"
 rc=$?

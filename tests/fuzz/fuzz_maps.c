@@ -268,6 +268,12 @@ static void run_design(const struct mb_map_ops *ops, const struct mb_map_config 
 	run_op(&r, 0);
 	last.kind = OP_LEN;
 	run_op(&r, 0);
+	/* The design's own counters: named, within the bound. */
+	struct mb_map_stat st[MB_MAP_MAX_STATS];
+	size_t nst = mb_map_stats(r.m, st, MB_MAP_MAX_STATS);
+	FUZZ_CHECK(nst <= MB_MAP_MAX_STATS);
+	for (size_t i = 0; i < nst; i++)
+		FUZZ_CHECK(st[i].name && st[i].name[0]);
 	mb_map_thread_offline(r.m);
 	mb_map_destroy(r.m);
 }
