@@ -68,6 +68,12 @@ if [ -n "$as_user" ]; then
 			expect_grep "^mapbench: --\(output\|csv\): cannot write .*Permission denied" "$TMP/err"
 		done
 	done
+	# compare's and export's inputs: one line naming the file
+	for cmd in "compare $TMP/ro/r.json $TMP/ro/r.json" "export --what pauses $TMP/ro/r.json"; do
+		expect_exit 2 $as_user "$MAPBENCH" $cmd
+		[ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "unreadable input of $cmd: want one line on stderr"
+		expect_grep "r.json.*Permission denied" "$TMP/err"
+	done
 	[ ! -e "$TMP/ro/new" ] || fail "a file appeared in a read-only folder"
 	chmod 755 "$TMP/ro"
 	chmod 644 "$TMP/ro/w.conf" "$TMP/ro/r.json"
