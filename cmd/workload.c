@@ -13,18 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Trims blanks at both ends, in place. */
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-			 s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 /* fopen for reading that refuses a directory (which fopen opens, and
  * whose first read fails). */
 static FILE *open_file(const char *path)
@@ -108,7 +96,7 @@ static void describe(const char *path, char *out, size_t size)
 		return;
 	char line[512];
 	if (fgets(line, sizeof line, f) && line[0] == '#')
-		snprintf(out, size, "%s", trim(line + 1));
+		snprintf(out, size, "%s", mb_workload_trim(line + 1));
 	fclose(f);
 }
 

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Trims blanks at both ends, in place. */
-static char *trim(char *s)
+char *mb_workload_trim(char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -56,14 +55,14 @@ static const struct argp_option *find_option(const struct argp_option *options,
 static int parse_line(char *buf, unsigned lineno, const struct argp_option *options,
 		      mb_workload_line_fn fn, void *arg, struct mb_workload_error *err)
 {
-	char *s = trim(buf);
+	char *s = mb_workload_trim(buf);
 	if (*s == '#' || *s == '\0')
 		return 0;
 	char *eq = strchr(s, '=');
 	if (!eq)
 		return refuse(err, lineno, "line", "expected 'option = value', got '%s'", s);
 	*eq = '\0';
-	char *key = trim(s), *value = trim(eq + 1);
+	char *key = mb_workload_trim(s), *value = mb_workload_trim(eq + 1);
 	const struct argp_option *o = find_option(options, key);
 	if (!o || strcmp(key, "workload") == 0 || strcmp(key, "output") == 0)
 		return refuse(err, lineno, "line",

@@ -25,6 +25,10 @@ struct mb_workload_error {
 	char message[1200];
 };
 
+/* Trims blanks (and a line's CR/LF) at both ends of s, in place; returns
+ * the first kept character. */
+char *mb_workload_trim(char *s);
+
 /* Called for each option line, in file order: key is the option's argp key
  * from options, opt "--NAME", value the trimmed text after '=' (never
  * empty), or NULL for a flag (written `NAME = true`).  value may be
