@@ -94,8 +94,20 @@ static void check_load(void)
 	rmdir(dir);
 }
 
+static void check_errorf(void)
+{
+	char err[8];
+	mb_result_errorf(err, sizeof err, "line %d: %s", 12, "too long");
+	CHECK(strcmp(err, "line 12") == 0, "cut and terminated: '%s'", err);
+	mb_result_errorf(NULL, 10, "x");  /* nothing to write into */
+	err[0] = 'z';
+	mb_result_errorf(err, 0, "x");
+	CHECK(err[0] == 'z', "errlen 0 writes nothing");
+}
+
 int main(void)
 {
+	check_errorf();
 	check_parse();
 	check_load();
 	CHECK_DONE();

@@ -8,10 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
+void mb_result_errorf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	if (!err || !errlen)
@@ -31,22 +28,22 @@ static bool is_int(const json_t *o, const char *key)
 static json_t *check(json_t *doc, char *err, size_t errlen)
 {
 	if (!json_is_object(doc)) {
-		say(err, errlen, "not a mapbench result: the document is not a JSON object");
+		mb_result_errorf(err, errlen, "not a mapbench result: the document is not a JSON object");
 		goto bad;
 	}
 	const json_t *schema = json_object_get(doc, "schema");
 	if (!json_is_string(schema)) {
-		say(err, errlen, "not a mapbench result: no \"schema\" member");
+		mb_result_errorf(err, errlen, "not a mapbench result: no \"schema\" member");
 		goto bad;
 	}
 	if (strcmp(json_string_value(schema), MB_RESULT_SCHEMA) != 0) {
-		say(err, errlen, "schema '%.64s' is not supported (expected %s)",
+		mb_result_errorf(err, errlen, "schema '%.64s' is not supported (expected %s)",
 		    json_string_value(schema), MB_RESULT_SCHEMA);
 		goto bad;
 	}
 	const json_t *runs = json_object_get(doc, "runs");
 	if (!json_is_array(runs)) {
-		say(err, errlen, "\"runs\" is missing or not an array");
+		mb_result_errorf(err, errlen, "\"runs\" is missing or not an array");
 		goto bad;
 	}
 	size_t i;
@@ -54,7 +51,7 @@ static json_t *check(json_t *doc, char *err, size_t errlen)
 	json_array_foreach(runs, i, run) {
 		if (!json_is_object(run) || !json_is_string(json_object_get(run, "map")) ||
 		    !is_int(run, "threads") || !is_int(run, "procs") || !is_int(run, "rep")) {
-			say(err, errlen,
+			mb_result_errorf(err, errlen,
 			    "runs[%zu] lacks one of map (string), threads, procs, rep (integers)", i);
 			goto bad;
 		}
@@ -67,7 +64,7 @@ bad:
 
 static json_t *parse_failed(const json_error_t *je, char *err, size_t errlen)
 {
-	say(err, errlen, "line %d, column %d: %s", je->line, je->column, je->text);
+	mb_result_errorf(err, errlen, "line %d, column %d: %s", je->line, je->column, je->text);
 	return NULL;
 }
 
@@ -84,7 +81,7 @@ json_t *mb_result_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!f) {
-		say(err, errlen, "cannot open: %s", strerror(errno));
+		mb_result_errorf(err, errlen, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	json_error_t je;
@@ -95,7 +92,7 @@ json_t *mb_result_load(const char *path, char *err, size_t errlen)
 	if (read_errno) {
 		/* A directory opens but fails on read (EISDIR). */
 		json_decref(doc);
-		say(err, errlen, "cannot read: %s", strerror(read_errno));
+		mb_result_errorf(err, errlen, "cannot read: %s", strerror(read_errno));
 		return NULL;
 	}
 	if (!doc)

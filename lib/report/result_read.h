@@ -29,6 +29,12 @@ json_t *mb_result_load(const char *path, char *err, size_t errlen);
  * necessarily terminated): the entry point of the fuzz target. */
 json_t *mb_result_parse(const char *text, size_t len, char *err, size_t errlen);
 
+/* Writes a one-line message into err, cut to errlen bytes and always
+ * terminated (nothing when err is NULL or errlen 0): how the readers of
+ * results (this module, samples) report errors. */
+void mb_result_errorf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The label that matches runs across two results: what a sweep varies,
  * as "MAP/threads=N/procs=P" (benchstat-style name/key=value parts).  Returns
  * the length snprintf would have written; the label is cut to fit n. */

@@ -5,23 +5,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The metrics: name, unit, direction, where the value is. */
 struct metric_def {
@@ -77,13 +64,13 @@ int mb_samples_metric_parse(const char *spec, struct mb_metric *m, char *err, si
 {
 	memset(m, 0, sizeof *m);
 	if (strlen(spec) >= sizeof m->name) {
-		say(err, errlen, "metric name too long: '%.40s...'", spec);
+		mb_result_errorf(err, errlen, "metric name too long: '%.40s...'", spec);
 		return -EINVAL;
 	}
 	snprintf(m->name, sizeof m->name, "%s", spec);
 	if (strncmp(spec, "pause:", 6) == 0) {
 		if (!in_list(spec + 6, pause_kinds)) {
-			say(err, errlen, "unknown pause kind '%s' (expected grow, evacuate, rehash, "
+			mb_result_errorf(err, errlen, "unknown pause kind '%s' (expected grow, evacuate, rehash, "
 			    "promote, dirty-copy, lock-wait, slow-op or reclaim)", spec + 6);
 			return -EINVAL;
 		}
@@ -101,11 +88,11 @@ int mb_samples_metric_parse(const char *spec, struct mb_metric *m, char *err, si
 			continue;
 		if (colon) {
 			if (!d->takes_kind) {
-				say(err, errlen, "metric '%s' takes no ':KIND'", d->name);
+				mb_result_errorf(err, errlen, "metric '%s' takes no ':KIND'", d->name);
 				return -EINVAL;
 			}
 			if (!in_list(colon + 1, op_kinds)) {
-				say(err, errlen, "unknown op kind '%s' in '%s'", colon + 1, spec);
+				mb_result_errorf(err, errlen, "unknown op kind '%s' in '%s'", colon + 1, spec);
 				return -EINVAL;
 			}
 			snprintf(m->arg, sizeof m->arg, "%s", colon + 1);
@@ -117,7 +104,7 @@ int mb_samples_metric_parse(const char *spec, struct mb_metric *m, char *err, si
 		m->object = d->object;
 		return 0;
 	}
-	say(err, errlen, "unknown metric '%s' (see mapbench compare --help)", spec);
+	mb_result_errorf(err, errlen, "unknown metric '%s' (see mapbench compare --help)", spec);
 	return -EINVAL;
 }
 
@@ -191,7 +178,7 @@ int mb_samples_read_file(const char *path, char **text, size_t *len, char *err, 
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!f) {
 		int e = errno;
-		say(err, errlen, "cannot open: %s", strerror(e));
+		mb_result_errorf(err, errlen, "cannot open: %s", strerror(e));
 		return -e;
 	}
 	size_t cap = 4096, n = 0;
@@ -219,7 +206,7 @@ int mb_samples_read_file(const char *path, char **text, size_t *len, char *err, 
 		fclose(f);
 	if (e) {
 		free(buf);
-		say(err, errlen, "cannot read: %s", strerror(e));
+		mb_result_errorf(err, errlen, "cannot read: %s", strerror(e));
 		return -e;
 	}
 	buf[n] = '\0';
@@ -263,7 +250,7 @@ int mb_samples_parse_text(const char *text, size_t len, const char *name,
 		if (n == 0 || *s == '#')
 			continue;
 		if (n >= sizeof line || memchr(s, '\0', n)) {
-			say(err, errlen, "line %zu: not a number: '%s...'", lineno,
+			mb_result_errorf(err, errlen, "line %zu: not a number: '%s...'", lineno,
 			    excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
@@ -273,19 +260,19 @@ int mb_samples_parse_text(const char *text, size_t len, const char *name,
 		errno = 0;
 		double v = strtod(line, &rest);
 		if (rest == line) {
-			say(err, errlen, "line %zu: not a number: '%s'", lineno,
+			mb_result_errorf(err, errlen, "line %zu: not a number: '%s'", lineno,
 			    excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
 		while (isspace((unsigned char)*rest))
 			rest++;
 		if (*rest && *rest != '#') {
-			say(err, errlen, "line %zu: not one number: '%s'", lineno,
+			mb_result_errorf(err, errlen, "line %zu: not one number: '%s'", lineno,
 			    excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
 		if (!isfinite(v)) {
-			say(err, errlen, "line %zu: not a finite number: '%s'", lineno,
+			mb_result_errorf(err, errlen, "line %zu: not a finite number: '%s'", lineno,
 			    excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
@@ -294,7 +281,7 @@ int mb_samples_parse_text(const char *text, size_t len, const char *name,
 			return e;
 	}
 	if (g->n == 0) {
-		say(err, errlen, "no numbers%s", len ? "" : " (empty file)");
+		mb_result_errorf(err, errlen, "no numbers%s", len ? "" : " (empty file)");
 		return -EINVAL;
 	}
 	return 0;
@@ -341,7 +328,7 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 		}
 		got = number(o, m->field, &v);
 		if (got < 0) {
-			say(err, errlen, "runs[%zu].%s%s%s is not a number", i,
+			mb_result_errorf(err, errlen, "runs[%zu].%s%s%s is not a number", i,
 			    m->object ? m->object : "", m->object ? "." : "", m->field);
 			return -EINVAL;
 		}
@@ -363,7 +350,7 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 		}
 		got = number(o, m->field, &v);
 		if (got < 0) {
-			say(err, errlen, "runs[%zu].latency_ns%s%s.%s is not a number", i,
+			mb_result_errorf(err, errlen, "runs[%zu].latency_ns%s%s.%s is not a number", i,
 			    m->arg[0] ? "_by_kind." : "", m->arg, m->field);
 			return -EINVAL;
 		}
@@ -379,7 +366,7 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 
 	const json_t *ev;
 	if (events_of(run, &ev)) {
-		say(err, errlen, "runs[%zu].pauses.events is not an array", i);
+		mb_result_errorf(err, errlen, "runs[%zu].pauses.events is not an array", i);
 		return -EINVAL;
 	}
 	const char *kind = m->source == MB_METRIC_PAUSE ? m->arg : "reclaim";
@@ -419,7 +406,7 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 		const char *member = counts ? "at_ns" : "dur_ns";
 		got = number(e, member, &v);
 		if (got < 0 || (got == 1 && !isfinite(v))) {
-			say(err, errlen, "runs[%zu].pauses.events[%zu].%s is not a number", i, k,
+			mb_result_errorf(err, errlen, "runs[%zu].pauses.events[%zu].%s is not a number", i, k,
 			    member);
 			rc = -EINVAL;
 			break;
