@@ -38,7 +38,7 @@ static json_t *check(json_t *doc, char *err, size_t errlen)
 	}
 	if (strcmp(json_string_value(schema), MB_RESULT_SCHEMA) != 0) {
 		mb_result_errorf(err, errlen, "schema '%.64s' is not supported (expected %s)",
-		    json_string_value(schema), MB_RESULT_SCHEMA);
+				 json_string_value(schema), MB_RESULT_SCHEMA);
 		goto bad;
 	}
 	const json_t *runs = json_object_get(doc, "runs");
@@ -52,7 +52,7 @@ static json_t *check(json_t *doc, char *err, size_t errlen)
 		if (!json_is_object(run) || !json_is_string(json_object_get(run, "map")) ||
 		    !is_int(run, "threads") || !is_int(run, "procs") || !is_int(run, "rep")) {
 			mb_result_errorf(err, errlen,
-			    "runs[%zu] lacks one of map (string), threads, procs, rep (integers)", i);
+					 "runs[%zu] lacks one of map (string), threads, procs, rep (integers)", i);
 			goto bad;
 		}
 	}

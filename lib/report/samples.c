@@ -71,7 +71,7 @@ int mb_samples_metric_parse(const char *spec, struct mb_metric *m, char *err, si
 	if (strncmp(spec, "pause:", 6) == 0) {
 		if (!in_list(spec + 6, pause_kinds)) {
 			mb_result_errorf(err, errlen, "unknown pause kind '%s' (expected grow, evacuate, rehash, "
-			    "promote, dirty-copy, lock-wait, slow-op or reclaim)", spec + 6);
+					 "promote, dirty-copy, lock-wait, slow-op or reclaim)", spec + 6);
 			return -EINVAL;
 		}
 		snprintf(m->arg, sizeof m->arg, "%s", spec + 6);
@@ -251,7 +251,7 @@ int mb_samples_parse_text(const char *text, size_t len, const char *name,
 			continue;
 		if (n >= sizeof line || memchr(s, '\0', n)) {
 			mb_result_errorf(err, errlen, "line %zu: not a number: '%s...'", lineno,
-			    excerpt(s, n, ex, sizeof ex));
+					 excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
 		memcpy(line, s, n);
@@ -261,19 +261,19 @@ int mb_samples_parse_text(const char *text, size_t len, const char *name,
 		double v = strtod(line, &rest);
 		if (rest == line) {
 			mb_result_errorf(err, errlen, "line %zu: not a number: '%s'", lineno,
-			    excerpt(s, n, ex, sizeof ex));
+					 excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
 		while (isspace((unsigned char)*rest))
 			rest++;
 		if (*rest && *rest != '#') {
 			mb_result_errorf(err, errlen, "line %zu: not one number: '%s'", lineno,
-			    excerpt(s, n, ex, sizeof ex));
+					 excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
 		if (!isfinite(v)) {
 			mb_result_errorf(err, errlen, "line %zu: not a finite number: '%s'", lineno,
-			    excerpt(s, n, ex, sizeof ex));
+					 excerpt(s, n, ex, sizeof ex));
 			return -EINVAL;
 		}
 		int e = push(g, v);
@@ -314,44 +314,31 @@ static int events_of(const json_t *run, const json_t **ev)
 static int extract_run(const json_t *doc, const json_t *run, size_t i, const struct mb_metric *m,
 		       struct mb_sample_group *g, char *err, size_t errlen)
 {
-	double v;
-	int got;
-	const json_t *o = run;
-	switch (m->source) {
-	case MB_METRIC_RUN:
-		if (m->object) {
-			o = json_object_get(run, m->object);
-			if (!json_is_object(o)) {
-				g->missing++;
-				return 0;
-			}
-		}
-		got = number(o, m->field, &v);
-		if (got < 0) {
-			mb_result_errorf(err, errlen, "runs[%zu].%s%s%s is not a number", i,
-			    m->object ? m->object : "", m->object ? "." : "", m->field);
-			return -EINVAL;
-		}
-		if (got == 0 || !isfinite(v)) {
-			g->missing++;
-			return 0;
-		}
-		return push(g, v);
-	case MB_METRIC_LATENCY:
-		if (m->arg[0]) {
+	if (m->source == MB_METRIC_RUN || m->source == MB_METRIC_LATENCY) {
+		/* one number of an object of the run: where it is, then the
+		 * same checks for every such metric */
+		const json_t *o = run;
+		char where[96] = "";
+		if (m->source == MB_METRIC_LATENCY && m->arg[0]) {
 			o = json_object_get(run, "latency_ns_by_kind");
 			o = json_is_object(o) ? json_object_get(o, m->arg) : NULL;
-		} else {
+			snprintf(where, sizeof where, "latency_ns_by_kind.%s.", m->arg);
+		} else if (m->source == MB_METRIC_LATENCY) {
 			o = json_object_get(run, "latency_ns");
+			snprintf(where, sizeof where, "latency_ns.");
+		} else if (m->object) {
+			o = json_object_get(run, m->object);
+			snprintf(where, sizeof where, "%s.", m->object);
 		}
 		if (!json_is_object(o)) {
 			g->missing++;
 			return 0;
 		}
-		got = number(o, m->field, &v);
+		double v;
+		int got = number(o, m->field, &v);
 		if (got < 0) {
-			mb_result_errorf(err, errlen, "runs[%zu].latency_ns%s%s.%s is not a number", i,
-			    m->arg[0] ? "_by_kind." : "", m->arg, m->field);
+			mb_result_errorf(err, errlen, "runs[%zu].%s%s is not a number", i, where,
+					 m->field);
 			return -EINVAL;
 		}
 		if (got == 0 || !isfinite(v)) {
@@ -359,9 +346,6 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 			return 0;
 		}
 		return push(g, v);
-	case MB_METRIC_PAUSE:
-	case MB_METRIC_RECLAIM:
-		break;
 	}
 
 	const json_t *ev;
@@ -404,10 +388,11 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 		if (!json_is_string(jk) || strcmp(json_string_value(jk), kind) != 0)
 			continue;
 		const char *member = counts ? "at_ns" : "dur_ns";
-		got = number(e, member, &v);
+		double v;
+		int got = number(e, member, &v);
 		if (got < 0 || (got == 1 && !isfinite(v))) {
-			mb_result_errorf(err, errlen, "runs[%zu].pauses.events[%zu].%s is not a number", i, k,
-			    member);
+			mb_result_errorf(err, errlen, "runs[%zu].pauses.events[%zu].%s is not a number",
+					 i, k, member);
 			rc = -EINVAL;
 			break;
 		}
