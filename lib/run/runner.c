@@ -639,8 +639,6 @@ static int collect(struct run *run, struct mb_run_result *res)
 		}
 		res->range_entries += wk->range_entries;
 		mb_pause_merge(&res->pauses, &wk->log);
-		if (w == 0)
-			mb_pause_merge(&res->pauses, &run->reclaim_log);
 		if (mb_ts_merge(&res->series, &wk->series))
 			return -ENOMEM;
 		mb_alloc_add(&res->alloc, &wk->alloc);
@@ -656,6 +654,7 @@ static int collect(struct run *run, struct mb_run_result *res)
 		if (wk->end_ns > end)
 			end = wk->end_ns;
 	}
+	mb_pause_merge(&res->pauses, &run->reclaim_log);
 	mb_pause_sort(&res->pauses);
 	res->pauses.origin_ns = run->origin_ns;
 	for (unsigned w = 0; w < cfg->procs; w++)
@@ -772,9 +771,10 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
 	if (rc)
 		goto out_workers;
-	rc = mb_pause_log_init(&run.reclaim_log, 0,
-			       cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns,
-			       MB_PAUSE_NO_WORKER, cfg->max_events);
+	/* with pauses off but a trace wanted, logs that keep nothing */
+	const uint64_t threshold = cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns;
+	rc = mb_pause_log_init(&run.reclaim_log, 0, threshold, MB_PAUSE_NO_WORKER,
+			       cfg->max_events);
 	if (rc)
 		goto out_workers;
 	run.reclaim_log.tap = cfg->trace;
@@ -782,15 +782,11 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	for (unsigned w = 0; w < cfg->procs; w++) {
 		run.workers[w].run = &run;
 		mb_ts_init(&run.workers[w].series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
-		/* with pauses off but a trace wanted, a log that keeps nothing */
-		rc = mb_pause_log_init(&run.workers[w].log, 0,
-				       cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns, w,
-				       cfg->max_events);
+		rc = mb_pause_log_init(&run.workers[w].log, 0, threshold, w, cfg->max_events);
 		if (rc)
 			goto out_workers;
 		run.workers[w].log.tap = cfg->trace;
 		run.workers[w].log.tap_arg = cfg->trace_arg;
-
 		/* histograms only for the kinds the mix has */
 		for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
 			if (!cfg->mix[k])
