@@ -10,6 +10,7 @@
 #include "report/result_json.h"
 #include "report/table.h"
 #include "measure/counters.h"
+#include "measure/timer.h"
 #include "run/runner.h"
 #include "run/sweep.h"
 #include "util/atomic_file.h"
@@ -612,23 +613,16 @@ struct progress {
 	uint64_t budget_ops, duration_ns;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void *progress_main(void *arg)
 {
 	struct progress *p = arg;
-	uint64_t last_ops = 0, last_ns = mono_ns();
+	uint64_t last_ops = 0, last_ns = mb_timer_monotonic_ns();
 	double rate = 0;
 	while (!atomic_load(&p->done)) {
 		struct timespec ts = {0, 200000000};
 		nanosleep(&ts, NULL);
 		uint64_t start = atomic_load_explicit(&p->start_ns, memory_order_relaxed);
-		uint64_t ops = atomic_load_explicit(&p->ops, memory_order_relaxed), now = mono_ns();
+		uint64_t ops = atomic_load_explicit(&p->ops, memory_order_relaxed), now = mb_timer_monotonic_ns();
 		if (!start)
 			continue; /* still prefilling */
 		if (now > last_ns)

@@ -1,5 +1,6 @@
 /* Reclamation over liburcu's memb flavour.  See reclaim.h. */
 #include "maps/reclaim.h"
+#include "measure/timer.h"
 
 /* ThreadSanitizer cannot see the happens-before a grace period creates
  * (membarrier and liburcu's own atomics are invisible to it).  We tell it:
@@ -69,13 +70,6 @@ void mb_reclaim_read_unlock(void)
 {
 	TSAN_RELEASE(&grace);
 	urcu_memb_read_unlock();
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void max_into(atomic_uint_fast64_t *m, uint64_t v)
@@ -157,7 +151,7 @@ static void free_batch(struct rcu_head *rh)
 	struct batch *b = (struct batch *)(void *)rh;
 	TSAN_ACQUIRE(&grace);
 	TSAN_ACQUIRE(b);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_timer_monotonic_ns();
 	struct mb_reclaim_counters *c = b->counters;
 	struct mb_reclaim_batch_info info = {.queued_ns = b->queued_ns, .start_ns = t0};
 	for (struct mb_reclaim_head *h = b->first, *next; h; h = next) {
@@ -166,7 +160,7 @@ static void free_batch(struct rcu_head *rh)
 		info.bytes += h->bytes;
 		free_one(h);
 	}
-	uint64_t t1 = now_ns();
+	uint64_t t1 = mb_timer_monotonic_ns();
 	info.end_ns = t1;
 	pthread_mutex_lock(&observer_mu);
 	if (observer)
@@ -198,7 +192,7 @@ void mb_reclaim_flush(void)
 		return;
 	}
 	b->first = first;
-	b->queued_ns = now_ns();
+	b->queued_ns = mb_timer_monotonic_ns();
 	b->counters = first->counters;
 	TSAN_RELEASE(b);
 	urcu_memb_call_rcu(&b->rh, free_batch);

@@ -45,6 +45,7 @@
 #include "maps/gomap.h"
 #include "maps/reclaim.h"
 #include "measure/alloc.h"
+#include "measure/timer.h"
 #include "measure/pause.h"
 
 #include <errno.h>
@@ -112,13 +113,6 @@ struct mb_syncmap {
 /* The EXPUNGED sentinel: an address no box can have. */
 static struct box expunged_box;
 #define EXPUNGED (&expunged_box)
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- memory ----------------------------------------------------------- */
 
@@ -396,7 +390,7 @@ static int dirty_locked(struct mb_syncmap *m)
 {
 	if (m->dirty)
 		return 0;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_timer_monotonic_ns();
 	struct readonly *r = load_read(m);
 	struct mb_map_config cfg = m->cfg;
 	cfg.size_hint = mb_gomap_len(r->g->m);
@@ -405,7 +399,7 @@ static int dirty_locked(struct mb_syncmap *m)
 		return -ENOMEM;
 	struct rebuild rb = {.m = m, .g = r->g};
 	int rc = mb_gomap_range_key(r->g->m, rebuild_visit, &rb);
-	uint64_t ns = now_ns() - t0;
+	uint64_t ns = mb_timer_monotonic_ns() - t0;
 	if (mb_pause_current())
 		mb_pause_record(mb_pause_current(), MB_PAUSE_DIRTY_COPY, t0, ns,
 				mb_gomap_len(r->g->m));

@@ -1,4 +1,5 @@
 #include "measure/pause.h"
+#include "measure/timer.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -48,9 +49,7 @@ struct mb_pause_log *mb_pause_current(void)
 
 uint64_t mb_pause_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return mb_timer_monotonic_ns();
 }
 
 static bool is_cycle(enum mb_pause_kind kind)

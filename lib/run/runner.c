@@ -112,13 +112,6 @@ const char *mb_run_outcome_name(enum mb_run_outcome o)
 	return (unsigned)o <= MB_RUN_INTERRUPTED ? outcome_names[o] : "unknown";
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* The mix as a table of 100 kinds, one per percent. */
 static void set_kind_table(struct run *run, const unsigned *mix)
 {
@@ -310,7 +303,7 @@ static void warm_meet(struct run *run)
 {
 	pthread_mutex_lock(&run->gate_mu);
 	if (++run->warm_arrived == run->nstarted) {
-		run->origin_ns = now_ns();
+		run->origin_ns = mb_timer_monotonic_ns();
 		observe_reclaim(run);
 		if (run->cfg->progress_start_ns)
 			atomic_store_explicit(run->cfg->progress_start_ns, run->origin_ns,
@@ -346,7 +339,7 @@ static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
 	uint64_t budget = cfg->warmup_ops / cfg->procs + (w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
-	uint64_t deadline = deadline_after(now_ns(), cfg->warmup_ns);
+	uint64_t deadline = deadline_after(mb_timer_monotonic_ns(), cfg->warmup_ns);
 	uint64_t done = 0, range_entries = 0;
 	if (!w->ntasks || (!budget && !deadline))
 		return 0;
@@ -363,7 +356,7 @@ static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind
 		if ((done & (CHECK_EVERY - 1)) == 0 &&
 		    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
 		     (run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed)) ||
-		     (deadline && now_ns() >= deadline)))
+		     (deadline && mb_timer_monotonic_ns() >= deadline)))
 			return 0;
 	}
 }
@@ -414,7 +407,7 @@ static void *worker_main(void *arg)
 	struct mb_alloc_stats alloc0, alloc1;
 	mb_alloc_snapshot(&alloc0);
 	mb_counters_start(&counters);
-	w->start_ns = now_ns();
+	w->start_ns = mb_timer_monotonic_ns();
 	uint64_t deadline = deadline_after(w->start_ns, cfg->duration_ns);
 
 	for (bool active = w->ntasks > 0; active;) {
@@ -459,7 +452,7 @@ static void *worker_main(void *arg)
 				goto failed;
 			if (--check_left == 0) {
 				check_left = check_every;
-				uint64_t now = now_ns();
+				uint64_t now = mb_timer_monotonic_ns();
 				checkpoint(w, by_kind, last_checkpoint, now);
 				if (should_stop(w, deadline, now))
 					goto done;
@@ -471,7 +464,7 @@ static void *worker_main(void *arg)
 failed:
 	stop_for(w, rc);
 done:
-	w->end_ns = now_ns();
+	w->end_ns = mb_timer_monotonic_ns();
 	w->digest = digest;
 	checkpoint(w, by_kind, last_checkpoint, w->end_ns);
 	mb_counters_stop(&counters);
@@ -755,9 +748,9 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 
 	/* The calling thread uses the map too: prefill, len, stats, destroy. */
 	mb_map_thread_online(run.map);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_timer_monotonic_ns();
 	rc = prefill(run.map, &run.keyset, cfg->prefill);
-	res->prefill_s = (double)(now_ns() - t0) / 1e9;
+	res->prefill_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
 	if (rc)
 		goto out_map;
 
@@ -801,9 +794,9 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		}
 	}
 
-	t0 = now_ns();
+	t0 = mb_timer_monotonic_ns();
 	rc = spawn_tasks(&run);
-	res->spawn_s = (double)(now_ns() - t0) / 1e9;
+	res->spawn_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
 	/* Per-task state plus each task's share of the worker records. */
 	size_t per_worker = cfg->procs * sizeof *run.workers;
 	res->task_bytes = sizeof(struct task) + (per_worker + cfg->threads - 1) / cfg->threads;
@@ -834,7 +827,7 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	run.nstarted = started;
 	while (run.ready < started)
 		pthread_cond_wait(&run.gate_cv, &run.gate_mu);
-	run.origin_ns = now_ns();
+	run.origin_ns = mb_timer_monotonic_ns();
 	if (cfg->progress_start_ns)
 		atomic_store_explicit(cfg->progress_start_ns, run.origin_ns, memory_order_relaxed);
 	res->pauses.origin_ns = run.origin_ns;
