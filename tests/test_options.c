@@ -1,12 +1,17 @@
 /* The option table: every row well formed, every default accepted by its
  * own parser, the sources' precedence (command line over file over
  * default, one length across sources), the set bits, the config echo and
- * compare's sweep keys. */
+ * compare's sweep keys; and that mapbench-run(1) says every option and its
+ * default in the option's paragraph, and mapbench-workload(5) lists every
+ * key a file may set with its default, so the pages cannot drift. */
 #include "check.h"
 
 #include "run/options.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int set(struct mb_sweep *sw, enum mb_opt_id id, const char *arg, enum mb_opt_source src)
@@ -166,6 +171,104 @@ static void echo(void)
 	mb_options_free(&sw);
 }
 
+/* A man page as plain lowercase text, one paragraph a line: fonts and
+ * macros gone, "\-" as "-", "default:" as "default". */
+static char *man_text(const char *page)
+{
+	const char *src = getenv("MB_SRCDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/man/%s", src ? src : ".", page);
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL, "cannot read %s (run through make check, which sets MB_SRCDIR)", path);
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 20, n = 0;
+	char *out = calloc(1, cap), line[4096];
+	while (out && fgets(line, sizeof line, f) && n + 2 * sizeof line < cap) {
+		char *p = line;
+		bool para = strncmp(p, ".TP", 3) == 0 || strncmp(p, ".SH", 3) == 0 ||
+			    strncmp(p, ".PP", 3) == 0;
+		if (para) {
+			out[n++] = '\n';
+			continue;
+		}
+		if (*p == '.') /* a macro: keep its words */
+			while (*p && *p != ' ' && *p != '\n')
+				p++;
+		for (; *p && *p != '\n'; p++) {
+			if (p[0] == '\\' && p[1] == '-') {
+				out[n++] = '-';
+				p++;
+			} else if (p[0] == '\\' && p[1] == 'f' && p[2]) {
+				p += 2;
+			} else if (*p == '"') {
+				continue;
+			} else {
+				out[n++] = (char)tolower((unsigned char)*p);
+			}
+		}
+		out[n++] = ' ';
+	}
+	fclose(f);
+	for (char *d; out && (d = strstr(out, "default:"));)
+		memmove(d + 7, d + 8, strlen(d + 8) + 1);
+	return out;
+}
+
+/* The paragraph (line of man_text) that starts with the option. */
+static bool para_has(const char *text, const char *start, const char *words)
+{
+	char lower[256];
+	size_t i = 0;
+	for (; words[i] && i + 1 < sizeof lower; i++)
+		lower[i] = (char)tolower((unsigned char)words[i]);
+	lower[i] = '\0';
+	for (const char *p = text; p && *p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && *p == ' ')
+			p++, len--;
+		if (strncmp(p, start, strlen(start)) != 0)
+			continue;
+		char *para = strndup(p, len);
+		bool ok = para && strstr(para, lower) != NULL;
+		free(para);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static void man_pages(void)
+{
+	char *run = man_text("mapbench-run.1"), *wl = man_text("mapbench-workload.5");
+	if (!run || !wl) {
+		free(run);
+		free(wl);
+		return;
+	}
+	for (size_t i = 0; i < MB_OPTID_N; i++) {
+		const struct mb_option *o = mb_options_at((enum mb_opt_id)i);
+		char opt[80], def[160];
+		snprintf(opt, sizeof opt, "--%s", o->name);
+		if (o->short_key)
+			snprintf(opt, sizeof opt, "-%c", o->short_key);
+		CHECK(para_has(run, opt, opt), "mapbench-run(1) has no paragraph for %s", opt);
+		snprintf(def, sizeof def, "default %s", o->def ? o->def : "");
+		CHECK(!o->def || para_has(run, opt, def),
+		      "mapbench-run(1): the paragraph of %s does not say '%s'", opt, def);
+		if (o->flags & MB_OPTF_NOFILE)
+			continue;
+		CHECK(para_has(wl, o->name, o->name), "mapbench-workload(5) lists no key %s",
+		      o->name);
+		CHECK(!o->def || para_has(wl, o->name, def),
+		      "mapbench-workload(5): key %s does not say '%s'", o->name, def);
+	}
+	free(run);
+	free(wl);
+}
+
 int main(void)
 {
 	rows();
@@ -173,5 +276,6 @@ int main(void)
 	precedence();
 	refusals();
 	echo();
+	man_pages();
 	CHECK_DONE();
 }
