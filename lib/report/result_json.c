@@ -225,7 +225,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 {
 	const struct mb_run_config *c = &run->cfg;
 	const struct mb_run_result *r = &run->res;
-	double ns_per_op = r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN;
+	double ns_per_op = mb_run_ns_per_op(r);
 	json_t *kinds = json_object(), *hits = json_object(), *stats = json_object();
 	for (int k = 0; k < MB_OP_NKINDS; k++) {
 		json_object_set_new(kinds, mb_op_kind_name(k),
