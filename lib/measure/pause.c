@@ -8,6 +8,7 @@
 
 static const char *const names[MB_PAUSE_NKINDS] = {
 	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
+	"split",
 };
 
 static _Thread_local struct mb_pause_log *current;
