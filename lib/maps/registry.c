@@ -3,6 +3,7 @@
 #include "maps/gomap.h"
 #include "maps/locked.h"
 #include "maps/null.h"
+#include "maps/swiss.h"
 #include "maps/syncmap.h"
 
 #include <string.h>
@@ -10,6 +11,7 @@
 /* Listing order: the Go designs first, the harness baseline last. */
 static const struct mb_map_ops *const designs[] = {
 	&mb_gomap_ops,
+	&mb_swiss_ops,
 	&mb_locked_ops,
 	&mb_rwlocked_ops,
 	&mb_syncmap_ops,

@@ -8,6 +8,7 @@
 
 const char *const mb_pause_kind_names[MB_PAUSE_NKINDS + 1] = {
 	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
+	"split",
 	NULL,
 };
 

@@ -26,12 +26,14 @@ enum mb_pause_kind {
 	MB_PAUSE_LOCK_WAIT,  /* waiting for a map's lock */
 	MB_PAUSE_RECLAIM,    /* a reclamation batch freed after its grace period */
 	MB_PAUSE_SLOW_OP,    /* a timed op over the threshold, no other cause */
+	MB_PAUSE_SPLIT,      /* swiss: a 1024-slot table split in two */
 	MB_PAUSE_NKINDS,
 };
 
 /* "grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait",
- * "reclaim", "slow-op": the one list of pause-kind names (--pause-threshold's
- * help, the JSON writer and reader, compare's pause:KIND, export). */
+ * "reclaim", "slow-op", "split": the one list of pause-kind names
+ * (--pause-threshold's help, the JSON writer and reader, compare's
+ * pause:KIND, export). */
 const char *mb_pause_kind_name(enum mb_pause_kind k);
 
 /* The names in enum order, NULL-terminated. */

@@ -1,0 +1,1461 @@
+/* Go 1.24's runtime map (Swiss tables with extendible hashing) for int64 or
+ * string keys and int64 values (inline or as blobs).  See swiss.h.
+ *
+ * How it works
+ * ------------
+ * One seeded 64-bit hash per key.  Its low 7 bits (H2) go into the slot's
+ * control byte; the rest (H1 = hash >> 7) starts the probe sequence; its top
+ * bits pick the table through the directory.
+ *
+ * Group: a control word of 8 bytes, one per slot (empty 0x80, deleted 0xFE,
+ * full 0hhhhhhh = H2), then 8 slots of {key, value}.  The three match
+ * functions test all 8 control bytes at once with 64-bit arithmetic (Go's
+ * portable group.go; matchH2 may report a false positive next to a true
+ * match, only ever on a full slot, and the key compare rejects it).
+ *
+ * Table: 2^k groups (8 to 1024 slots).  A lookup probes groups H1, H1+1,
+ * H1+1+2, ... (triangular numbers, modulo the group count: every group
+ * once) and stops at the first group with an empty slot.  growthLeft counts
+ * the slots that may still be filled before the table holds 7/8 of its
+ * capacity in entries plus tombstones.  Deleting from a group that has an
+ * empty slot empties the slot (no probe can pass that group) and gives
+ * growthLeft back; deleting from a full group leaves a tombstone, which a
+ * later insert on that probe path reuses without taking growthLeft.  An
+ * insert of a new key that finds growthLeft at 0 (and no tombstone on its
+ * path) rehashes the table: into one of twice the capacity up to 1024
+ * slots, else it splits it into two 1024-slot tables by the next hash bit
+ * from the top.  Rehash drops every tombstone.
+ *
+ * Map: a directory of 2^globalDepth table pointers indexed by the top
+ * globalDepth bits of the hash; a table of localDepth d appears in
+ * 2^(globalDepth-d) consecutive entries starting at its `index`.  A split
+ * of a table whose localDepth equals globalDepth first doubles the
+ * directory (every pointer copied twice).  Up to 8 entries live in one
+ * group without a table (a small map); the Put that finds it holding 8
+ * converts it into a 16-slot table.
+ *
+ * Iteration (map.go's Iter): from a random directory offset and a random
+ * slot offset, table by table.  The iterator keeps the table it started
+ * walking; if that table is replaced meanwhile (index -1: grown or split),
+ * it still decides from the old slots which keys to return, so none comes
+ * twice, and looks each one up in the current map for its latest value,
+ * skipping those deleted since.  When the directory doubles, its index and
+ * offset double with it.  A replaced table, small group or directory is
+ * therefore kept (retired, not freed) while an iteration runs, and until
+ * destroy when the map is shared by racing threads.
+ *
+ * As in gomap.c, each hot function takes the key type as a bool S and is
+ * forced inline into an int64 and a string entry point, so the offsets of
+ * the 16-byte int slot and the 24-byte string slot are constants.
+ */
+#include "maps/swiss.h"
+
+#include "measure/alloc.h"
+#include "measure/pause.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
+
+#define SLOTS MB_SWISS_GROUP_SLOTS
+#define MAX_CAP MB_SWISS_MAX_TABLE_CAPACITY
+#define EMPTY MB_SWISS_CTRL_EMPTY
+#define DELETED MB_SWISS_CTRL_DELETED
+
+#define LSB UINT64_C(0x0101010101010101)
+#define MSB UINT64_C(0x8080808080808080)
+
+/* A string key's slot: Go's string header. */
+struct strhdr {
+	const char *p;
+	size_t len;
+};
+
+#define SLOT_SIZE(S) ((S) ? sizeof(struct strhdr) + 8 : 16)
+#define VAL_OFF(S) ((S) ? sizeof(struct strhdr) : 8)
+#define GROUP_SIZE(S) (8 + SLOTS * SLOT_SIZE(S))
+
+/* A table; its groups follow the header in the same allocation.  Only
+ * used, growth_left and index change after creation: a racing reader that
+ * holds a table always sees groups and mask that belong together. */
+struct table {
+	uint16_t used, capacity, growth_left;
+	uint8_t local_depth;
+	int64_t index;  /* first directory entry; -1 once replaced (stale) */
+	uint64_t mask;  /* group count - 1 */
+	_Alignas(8) unsigned char groups[];
+};
+
+/* The directory, with its depth, so one pointer load gives a consistent
+ * view (Go keeps dirPtr and dirLen apart; a racing C reader could pair an
+ * old pointer with a new length). */
+struct dir {
+	uint64_t len;
+	uint8_t global_depth;
+	struct table *t[];
+};
+
+/* Memory that may still be read: freed once no iteration runs (or at
+ * destroy when shared). */
+struct retired_item {
+	void *p;
+	enum mb_alloc_cat cat;
+};
+
+struct mb_swiss {
+	struct mb_map base; /* first: a *mb_swiss is the `swiss` mb_map */
+	uint64_t used;
+	uint64_t seed;
+	struct dir *dir;         /* NULL while small */
+	unsigned char *small;    /* the small map's group (dir NULL), else NULL */
+	/* Go's `writing`: toggled with XOR by every write.  Atomic so the
+	 * detector itself is not a data race; readers only look. */
+	_Atomic uint8_t writing;
+	size_t vsize;            /* 0: values inline, else blob bytes */
+	bool strkeys;
+	bool shared;
+	uint64_t rng;            /* new seeds when the map empties */
+	atomic_uint_fast64_t iter_seq;
+	atomic_int active_iters;
+	struct retired_item *retired;
+	size_t nretired, capretired;
+	/* statistics */
+	uint64_t ntables, grows, small_to_table, splits, dir_doublings;
+	uint64_t grow_moved, split_moved;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static ALWAYS_INLINE uint64_t hash_key(const struct mb_swiss *m, struct mb_key k, bool S)
+{
+	if (S)
+		return XXH3_64bits_withSeed(k.str, (size_t)k.len, m->seed);
+	return XXH3_64bits_withSeed(&k.i, sizeof k.i, m->seed);
+}
+
+static ALWAYS_INLINE uint64_t h1(uint64_t hash)
+{
+	return hash >> 7;
+}
+
+static ALWAYS_INLINE uint8_t h2(uint64_t hash)
+{
+	return (uint8_t)(hash & 0x7f);
+}
+
+/* The control word, byte i = slot i. */
+static ALWAYS_INLINE uint64_t ctrl_word(const unsigned char *g)
+{
+	uint64_t c;
+	memcpy(&c, g, sizeof c);
+	return le64toh(c);
+}
+
+static ALWAYS_INLINE void ctrl_setall_empty(unsigned char *g)
+{
+	memset(g, EMPTY, SLOTS);
+}
+
+/* Bit 7 of byte i set for each slot whose control byte is h (plus, rarely,
+ * a full slot right after a true match: the borrow of the subtraction). */
+static ALWAYS_INLINE uint64_t match_h2(uint64_t c, uint8_t h)
+{
+	uint64_t v = c ^ (LSB * h);
+	return (v - LSB) & ~v & MSB;
+}
+
+/* Empty (0x80) has bit 7 set and bit 1 clear; deleted (0xFE) has both. */
+static ALWAYS_INLINE uint64_t match_empty(uint64_t c)
+{
+	return c & ~(c << 6) & MSB;
+}
+
+static ALWAYS_INLINE uint64_t match_empty_or_deleted(uint64_t c)
+{
+	return c & MSB;
+}
+
+static ALWAYS_INLINE uint64_t match_full(uint64_t c)
+{
+	return ~c & MSB;
+}
+
+static ALWAYS_INLINE unsigned first(uint64_t b)
+{
+	return (unsigned)__builtin_ctzll(b) >> 3;
+}
+
+static ALWAYS_INLINE unsigned char *group_at(const struct table *t, uint64_t gi, bool S)
+{
+	return (unsigned char *)t->groups + gi * GROUP_SIZE(S);
+}
+
+static ALWAYS_INLINE unsigned char *slot_at(unsigned char *g, unsigned i, bool S)
+{
+	return g + 8 + i * SLOT_SIZE(S);
+}
+
+static ALWAYS_INLINE int64_t *slot_ikey(unsigned char *s)
+{
+	return (int64_t *)s;
+}
+
+static ALWAYS_INLINE struct strhdr *slot_skey(unsigned char *s)
+{
+	return (struct strhdr *)s;
+}
+
+static ALWAYS_INLINE int64_t *slot_val(unsigned char *s, bool S)
+{
+	return (int64_t *)(s + VAL_OFF(S));
+}
+
+static ALWAYS_INLINE bool key_eq(unsigned char *s, struct mb_key k, bool S)
+{
+	if (!S)
+		return *slot_ikey(s) == k.i;
+	const struct strhdr *h = slot_skey(s);
+	return h->len == (size_t)k.len && (h->p == k.str || memcmp(h->p, k.str, h->len) == 0);
+}
+
+static ALWAYS_INLINE struct mb_key slot_key(unsigned char *s, bool S)
+{
+	if (!S)
+		return mb_key_int(*slot_ikey(s));
+	return mb_key_str(slot_skey(s)->p, (int64_t)slot_skey(s)->len);
+}
+
+static ALWAYS_INLINE void set_key(unsigned char *s, struct mb_key k, bool S)
+{
+	if (S)
+		*slot_skey(s) = (struct strhdr){k.str, (size_t)k.len};
+	else
+		*slot_ikey(s) = k.i;
+}
+
+static ALWAYS_INLINE uint64_t dir_index(const struct dir *d, uint64_t hash)
+{
+	/* Go: 0 for a one-entry directory (a shift by 64 is undefined) */
+	return d->global_depth ? hash >> (64 - d->global_depth) : 0;
+}
+
+static inline int64_t slot_value(const struct mb_swiss *m, int64_t raw)
+{
+	return m->vsize ? mb_map_blob_value((const void *)(intptr_t)raw) : raw;
+}
+
+static inline bool writing(const struct mb_swiss *m)
+{
+	return atomic_load_explicit(&m->writing, memory_order_relaxed) != 0;
+}
+
+/* The toggles around a write; end returns false when another writer
+ * toggled meanwhile ("concurrent map writes"). */
+static inline void toggle_writing(struct mb_swiss *m)
+{
+	atomic_fetch_xor_explicit(&m->writing, 1, memory_order_acq_rel);
+}
+
+static inline bool end_write(struct mb_swiss *m)
+{
+	return atomic_fetch_xor_explicit(&m->writing, 1, memory_order_acq_rel) != 0;
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+static bool keep_retired(const struct mb_swiss *m)
+{
+	return m->shared || atomic_load_explicit(&m->active_iters, memory_order_acquire) > 0;
+}
+
+/* Room for n more retired items, so a rehash never fails half done. */
+static int retire_reserve(struct mb_swiss *m, size_t n)
+{
+	if (m->nretired + n <= m->capretired)
+		return 0;
+	size_t cap = m->capretired ? m->capretired * 2 : 64;
+	while (cap < m->nretired + n)
+		cap *= 2;
+	struct retired_item *v = mb_realloc(MB_ALLOC_OTHER, m->retired, cap * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	m->retired = v;
+	m->capretired = cap;
+	return 0;
+}
+
+/* p (of category cat) left the map: freed now, or kept while someone may
+ * still read it.  Returns 0 or -ENOMEM (only when it cannot be kept). */
+static int drop(struct mb_swiss *m, void *p, enum mb_alloc_cat cat)
+{
+	if (!keep_retired(m)) {
+		mb_free(cat, p);
+		return 0;
+	}
+	int rc = retire_reserve(m, 1);
+	if (rc)
+		return rc;
+	m->retired[m->nretired++] = (struct retired_item){p, cat};
+	return 0;
+}
+
+static void free_retired(struct mb_swiss *m)
+{
+	for (size_t i = 0; i < m->nretired; i++)
+		mb_free(m->retired[i].cat, m->retired[i].p);
+	m->nretired = 0;
+}
+
+/* newTable: capacity raised to 8 and to a power of two, every control byte
+ * empty, growthLeft as resetGrowthLeft (capacity - 1 for one group, else
+ * 7/8 of it).  NULL when out of memory. */
+static struct table *new_table(struct mb_swiss *m, uint64_t capacity, int64_t index,
+			       uint8_t local_depth)
+{
+	if (capacity < SLOTS)
+		capacity = SLOTS;
+	uint64_t cap = SLOTS;
+	while (cap < capacity)
+		cap *= 2;
+	uint64_t ngroups = cap / SLOTS;
+	bool S = m->strkeys;
+	struct table *t = mb_malloc(MB_ALLOC_BUCKETS, sizeof *t + ngroups * GROUP_SIZE(S));
+	if (!t)
+		return NULL;
+	t->used = 0;
+	t->capacity = (uint16_t)cap;
+	t->growth_left = (uint16_t)(cap <= SLOTS ? cap - 1 : cap * MB_SWISS_MAX_AVG_GROUP_LOAD / SLOTS);
+	t->local_depth = local_depth;
+	t->index = index;
+	t->mask = ngroups - 1;
+	for (uint64_t g = 0; g < ngroups; g++)
+		ctrl_setall_empty(group_at(t, g, S));
+	return t;
+}
+
+static struct dir *new_dir(uint8_t depth)
+{
+	uint64_t len = UINT64_C(1) << depth;
+	struct dir *d = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *d + len * sizeof d->t[0]);
+	if (d) {
+		d->len = len;
+		d->global_depth = depth;
+	}
+	return d;
+}
+
+/* ---- probing ------------------------------------------------------------ */
+
+/* getWithKey within one table: the group holding key (*slot its slot), or
+ * NULL.  Bounded by the group count: a table always has an empty slot
+ * unless racing writers overfilled it. */
+static ALWAYS_INLINE unsigned char *table_find(const struct table *t, uint64_t hash,
+					       struct mb_key key, unsigned *slot, bool S)
+{
+	uint64_t mask = t->mask, off = h1(hash) & mask;
+	uint8_t h = h2(hash);
+	for (uint64_t n = 0; n <= mask;) {
+		unsigned char *g = group_at(t, off, S);
+		uint64_t c = ctrl_word(g);
+		for (uint64_t mt = match_h2(c, h); mt; mt &= mt - 1) {
+			unsigned i = first(mt);
+			if (key_eq(slot_at(g, i, S), key, S)) {
+				*slot = i;
+				return g;
+			}
+		}
+		if (match_empty(c))
+			return NULL;
+		n++;
+		off = (off + n) & mask;
+	}
+	return NULL;
+}
+
+/* runtime_faststr.go's longStringQuickEqualityTest: false when a (at least
+ * 8 bytes) and b certainly differ: length, first 8 and last 8 bytes. */
+static inline bool long_quick_eq(struct mb_key a, const struct strhdr *b)
+{
+	size_t n = (size_t)a.len;
+	return b->len == n && memcmp(a.str, b->p, 8) == 0 &&
+	       memcmp(a.str + n - 8, b->p + n - 8, 8) == 0;
+}
+
+/* Lookup in the small group.  int64 keys compare every full slot without
+ * hashing (runtime_mapaccess1_fast64); strings as
+ * getWithoutKeySmallFastStr: under 64 bytes compare directly, longer ones
+ * take the quick test and hash only if two slots pass it. */
+static ALWAYS_INLINE unsigned char *small_find(const struct mb_swiss *m, unsigned char *g,
+					       struct mb_key key, unsigned *slot, bool S)
+{
+	uint64_t full = match_full(ctrl_word(g));
+	if (!S || key.len < 64) {
+		for (; full; full &= full - 1) {
+			unsigned i = first(full);
+			if (key_eq(slot_at(g, i, S), key, S)) {
+				*slot = i;
+				return g;
+			}
+		}
+		return NULL;
+	}
+	unsigned j = SLOTS;
+	for (uint64_t f = full; f; f &= f - 1) {
+		unsigned i = first(f);
+		if (!long_quick_eq(key, slot_skey(slot_at(g, i, S))))
+			continue;
+		if (j != SLOTS)
+			goto dohash; /* two candidates: one hash, then H2 */
+		j = i;
+	}
+	if (j == SLOTS || !key_eq(slot_at(g, j, S), key, S))
+		return NULL;
+	*slot = j;
+	return g;
+dohash:;
+	uint64_t c = ctrl_word(g);
+	for (uint64_t mt = match_h2(c, h2(hash_key(m, key, S))); mt; mt &= mt - 1) {
+		unsigned i = first(mt);
+		if (key_eq(slot_at(g, i, S), key, S)) {
+			*slot = i;
+			return g;
+		}
+	}
+	return NULL;
+}
+
+/* The slot of key in the map as it is now, or NULL. */
+static ALWAYS_INLINE unsigned char *lookup_k(const struct mb_swiss *m, struct mb_key key,
+					     unsigned *slot, bool S)
+{
+	const struct dir *d = m->dir;
+	if (!d) {
+		unsigned char *g = m->small;
+		return g ? small_find(m, g, key, slot, S) : NULL;
+	}
+	uint64_t hash = hash_key(m, key, S);
+	return table_find(d->t[dir_index(d, hash)], hash, key, slot, S);
+}
+
+static ALWAYS_INLINE int load_k(struct mb_swiss *m, struct mb_key key, int64_t *val, bool S)
+{
+	if (m->used == 0)
+		return 0;
+	if (writing(m))
+		return MB_MAP_FATAL_READ_WRITE;
+	unsigned i;
+	unsigned char *g = lookup_k(m, key, &i, S);
+	if (!g)
+		return 0;
+	*val = slot_value(m, *slot_val(slot_at(g, i, S), S));
+	return 1;
+}
+
+/* ---- growth ------------------------------------------------------------- */
+
+/* uncheckedPutSlot: the first empty (or deleted) slot on hash's probe path
+ * of a table known not to hold the key and to have growthLeft; copies the
+ * slot src there.  Does not count used. */
+static void unchecked_put(struct table *t, uint64_t hash, const unsigned char *src, bool S)
+{
+	uint64_t mask = t->mask, off = h1(hash) & mask;
+	for (uint64_t n = 0;; n++, off = (off + n) & mask) {
+		unsigned char *g = group_at(t, off, S);
+		uint64_t e = match_empty_or_deleted(ctrl_word(g));
+		if (!e)
+			continue;
+		unsigned i = first(e);
+		memcpy(slot_at(g, i, S), src, SLOT_SIZE(S));
+		g[i] = h2(hash);
+		t->growth_left--;
+		return;
+	}
+}
+
+static uint64_t slot_hash(const struct mb_swiss *m, unsigned char *s, bool S)
+{
+	return hash_key(m, slot_key(s, S), S);
+}
+
+/* replaceTable: nt into every directory entry it covers.  Returns 0, or
+ * MB_MAP_FATAL_WRITES when its range is out of the directory (a racing
+ * writer's stale table). */
+static int replace_table(struct dir *d, struct table *nt)
+{
+	uint64_t entries = UINT64_C(1) << (d->global_depth - nt->local_depth);
+	if (nt->local_depth > d->global_depth || nt->index < 0 ||
+	    (uint64_t)nt->index + entries > d->len)
+		return MB_MAP_FATAL_WRITES;
+	for (uint64_t i = 0; i < entries; i++)
+		d->t[(uint64_t)nt->index + i] = nt;
+	return 0;
+}
+
+/* growToTable: the small group's entries into a new 16-slot table, the
+ * map's first directory (one entry, depth 0). */
+static int grow_to_table(struct mb_swiss *m)
+{
+	bool S = m->strkeys;
+	uint64_t t0 = mb_pause_begin();
+	int rc = retire_reserve(m, 1);
+	if (rc)
+		return rc;
+	struct table *t = new_table(m, 2 * SLOTS, 0, 0);
+	struct dir *d = t ? new_dir(0) : NULL;
+	if (!d) {
+		mb_free(MB_ALLOC_BUCKETS, t);
+		return -ENOMEM;
+	}
+	unsigned char *g = m->small;
+	for (unsigned i = 0; i < SLOTS; i++) {
+		if (g[i] & EMPTY)
+			continue;
+		unsigned char *s = slot_at(g, i, S);
+		unchecked_put(t, slot_hash(m, s, S), s, S);
+		t->used++;
+	}
+	d->t[0] = t;
+	m->dir = d;
+	m->small = NULL;
+	m->ntables = 1;
+	m->small_to_table++;
+	m->grow_moved += t->used;
+	rc = drop(m, g, MB_ALLOC_BUCKETS); /* cannot fail: reserved */
+	mb_pause_end(MB_PAUSE_GROW, t0, (int64_t)m->used);
+	return rc;
+}
+
+/* grow: t's entries into a new table of twice its capacity, same place in
+ * the directory. */
+static int grow_table(struct mb_swiss *m, struct table *t)
+{
+	bool S = m->strkeys;
+	int rc = retire_reserve(m, 1);
+	if (rc)
+		return rc;
+	struct table *nt = new_table(m, 2u * t->capacity, t->index, t->local_depth);
+	if (!nt)
+		return -ENOMEM;
+	for (uint64_t gi = 0; gi <= t->mask; gi++) {
+		unsigned char *g = group_at(t, gi, S);
+		for (unsigned i = 0; i < SLOTS; i++) {
+			if (g[i] & EMPTY)
+				continue;
+			unsigned char *s = slot_at(g, i, S);
+			unchecked_put(nt, slot_hash(m, s, S), s, S);
+			nt->used++;
+		}
+	}
+	if ((rc = replace_table(m->dir, nt)) != 0) {
+		mb_free(MB_ALLOC_BUCKETS, nt);
+		return rc;
+	}
+	t->index = -1;
+	m->grows++;
+	m->grow_moved += nt->used;
+	return drop(m, t, MB_ALLOC_BUCKETS);
+}
+
+/* split: t's entries into two 1024-slot tables one level deeper, by the
+ * hash bit at the new depth counted from the top; installTableSplit
+ * doubles the directory first when t is at full depth. */
+static int split_table(struct mb_swiss *m, struct table *t)
+{
+	bool S = m->strkeys;
+	struct dir *d = m->dir;
+	uint8_t depth = (uint8_t)(t->local_depth + 1);
+	bool double_dir = t->local_depth == d->global_depth;
+	if (depth > 64)
+		return -ENOMEM; /* 2^64 tables: unreachable */
+	int rc = retire_reserve(m, 2);
+	if (rc)
+		return rc;
+	struct table *left = new_table(m, MAX_CAP, -1, depth);
+	struct table *right = left ? new_table(m, MAX_CAP, -1, depth) : NULL;
+	struct dir *nd = right && double_dir ? new_dir((uint8_t)(d->global_depth + 1)) : NULL;
+	if (!right || (double_dir && !nd)) {
+		mb_free(MB_ALLOC_BUCKETS, left);
+		mb_free(MB_ALLOC_BUCKETS, right);
+		return -ENOMEM;
+	}
+	uint64_t bit = UINT64_C(1) << (64 - depth);
+	for (uint64_t gi = 0; gi <= t->mask; gi++) {
+		unsigned char *g = group_at(t, gi, S);
+		for (unsigned i = 0; i < SLOTS; i++) {
+			if (g[i] & EMPTY)
+				continue;
+			unsigned char *s = slot_at(g, i, S);
+			uint64_t hash = slot_hash(m, s, S);
+			struct table *dst = (hash & bit) ? right : left;
+			unchecked_put(dst, hash, s, S);
+			dst->used++;
+		}
+	}
+	if (double_dir) {
+		/* No room for another level: every pointer twice, and each
+		 * table's first index doubles (seen first at its old index). */
+		for (uint64_t i = 0; i < d->len; i++) {
+			struct table *x = d->t[i];
+			nd->t[2 * i] = x;
+			nd->t[2 * i + 1] = x;
+			if (x->index == (int64_t)i)
+				x->index = (int64_t)(2 * i);
+		}
+		m->dir = nd;
+		m->dir_doublings++;
+		rc = drop(m, d, MB_ALLOC_OTHER);
+		d = nd;
+	}
+	left->index = t->index;
+	right->index = left->index + (int64_t)(UINT64_C(1) << (d->global_depth - depth));
+	if (rc == 0 && (rc = replace_table(d, left)) == 0)
+		rc = replace_table(d, right);
+	if (rc) {
+		/* Only a racing writer's stale table gets here; the map is
+		 * lost anyway, but the memory stays accounted for. */
+		if (drop(m, left, MB_ALLOC_BUCKETS) || drop(m, right, MB_ALLOC_BUCKETS))
+			return -ENOMEM;
+		return rc;
+	}
+	t->index = -1;
+	m->ntables++;
+	m->splits++;
+	m->split_moved += (uint64_t)left->used + right->used;
+	int rc2 = drop(m, t, MB_ALLOC_BUCKETS);
+	return rc2;
+}
+
+/* rehash: grow up to 1024 slots, else split; timed as a pause event. */
+static NOINLINE int rehash(struct mb_swiss *m, struct table *t)
+{
+	if (t->index < 0)
+		return MB_MAP_FATAL_WRITES; /* replaced under us: a racing writer */
+	uint64_t t0 = mb_pause_begin();
+	int rc;
+	if (2u * t->capacity <= MAX_CAP) {
+		rc = grow_table(m, t);
+		mb_pause_end(MB_PAUSE_GROW, t0, (int64_t)m->used);
+	} else {
+		rc = split_table(m, t);
+		mb_pause_end(MB_PAUSE_SPLIT, t0, (int64_t)m->used);
+	}
+	return rc;
+}
+
+/* ---- insert --------------------------------------------------------------- */
+
+/* table.PutSlot: 1 stored (*replaced says whether it updated, *old the
+ * contents it replaced), 0 the table was rehashed (look the table up
+ * again), negative on error. */
+static ALWAYS_INLINE int table_put(struct mb_swiss *m, struct table *t, uint64_t hash,
+				   struct mb_key key, int64_t val, int64_t *old, bool *replaced,
+				   bool S)
+{
+	uint64_t mask = t->mask, off = h1(hash) & mask;
+	uint8_t h = h2(hash);
+	unsigned char *del_g = NULL;
+	unsigned del_i = 0;
+	for (uint64_t n = 0; n <= mask;) {
+		unsigned char *g = group_at(t, off, S);
+		uint64_t c = ctrl_word(g);
+		for (uint64_t mt = match_h2(c, h); mt; mt &= mt - 1) {
+			unsigned i = first(mt);
+			unsigned char *s = slot_at(g, i, S);
+			if (key_eq(s, key, S)) {
+				*old = *slot_val(s, S);
+				*replaced = true;
+				*slot_val(s, S) = val;
+				return 1;
+			}
+		}
+		uint64_t e = match_empty_or_deleted(c);
+		if (e) {
+			unsigned i = first(e);
+			if (g[i] == DELETED) {
+				/* remember the first tombstone, keep probing
+				 * (go1.24 looks only at the group's first
+				 * empty-or-deleted slot) */
+				if (!del_g) {
+					del_g = g;
+					del_i = i;
+				}
+			} else {
+				/* an empty slot: the end of the probe path */
+				if (del_g) {
+					g = del_g;
+					i = del_i;
+					t->growth_left++; /* a tombstone costs nothing */
+				}
+				if (t->growth_left == 0)
+					return rehash(m, t);
+				unsigned char *s = slot_at(g, i, S);
+				set_key(s, key, S);
+				*slot_val(s, S) = val;
+				g[i] = h;
+				t->growth_left--;
+				t->used++;
+				m->used++;
+				return 1;
+			}
+		}
+		n++;
+		off = (off + n) & mask;
+	}
+	return MB_MAP_FATAL_WRITES; /* no empty slot at all: racing writers */
+}
+
+/* putSlotSmall: update in place or take the first free slot (a small map
+ * has no tombstones).  Returns 0, or MB_MAP_FATAL_WRITES when racing
+ * writers filled the group behind `used`'s back (Go: "small map with no
+ * empty slot (concurrent map writes?)"). */
+static ALWAYS_INLINE int small_put(struct mb_swiss *m, uint64_t hash, struct mb_key key,
+				   int64_t val, int64_t *old, bool *replaced, bool S)
+{
+	unsigned char *g = m->small;
+	uint64_t c = ctrl_word(g);
+	for (uint64_t mt = match_h2(c, h2(hash)); mt; mt &= mt - 1) {
+		unsigned i = first(mt);
+		unsigned char *s = slot_at(g, i, S);
+		if (key_eq(s, key, S)) {
+			*old = *slot_val(s, S);
+			*replaced = true;
+			*slot_val(s, S) = val;
+			return 0;
+		}
+	}
+	uint64_t e = match_empty_or_deleted(c);
+	if (!e)
+		return MB_MAP_FATAL_WRITES;
+	unsigned i = first(e);
+	unsigned char *s = slot_at(g, i, S);
+	set_key(s, key, S);
+	*slot_val(s, S) = val;
+	g[i] = h2(hash);
+	m->used++;
+	return 0;
+}
+
+/* Map.PutSlot without the detector: val is the slot's contents (a blob's
+ * address with vsize). */
+static ALWAYS_INLINE int assign_k(struct mb_swiss *m, uint64_t hash, struct mb_key key,
+				  int64_t val, int64_t *old, bool *replaced, bool S)
+{
+	int rc;
+	if (!m->dir) {
+		if (!m->small) {
+			/* growToSmall */
+			m->small = mb_malloc(MB_ALLOC_BUCKETS, GROUP_SIZE(S));
+			if (!m->small)
+				return -ENOMEM;
+			ctrl_setall_empty(m->small);
+		}
+		if (m->used < SLOTS)
+			return small_put(m, hash, key, val, old, replaced, S);
+		/* Full: a table, even if this Put only updates (go1.24). */
+		if ((rc = grow_to_table(m)) != 0)
+			return rc;
+	}
+	for (;;) {
+		const struct dir *d = m->dir;
+		rc = table_put(m, d->t[dir_index(d, hash)], hash, key, val, old, replaced, S);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+}
+
+/* A blob that left the map: freed now, or kept while it may be read. */
+static int drop_blob(struct mb_swiss *m, int64_t raw)
+{
+	return drop(m, (void *)(intptr_t)raw, MB_ALLOC_VALUES);
+}
+
+static ALWAYS_INLINE int store_k(struct mb_swiss *m, struct mb_key key, int64_t val, bool S)
+{
+	int64_t raw = val, old = 0;
+	bool replaced = false;
+	if (m->vsize) {
+		/* boxed before the map is touched */
+		void *blob = mb_map_blob_new(m->vsize, val);
+		if (!blob)
+			return -ENOMEM;
+		raw = (int64_t)(intptr_t)blob;
+	}
+	if (writing(m)) {
+		if (m->vsize)
+			mb_free(MB_ALLOC_VALUES, (void *)(intptr_t)raw);
+		return MB_MAP_FATAL_WRITES;
+	}
+	/* hashed before writing is set, as Go (the hasher may panic there) */
+	uint64_t hash = hash_key(m, key, S);
+	toggle_writing(m);
+	int rc = assign_k(m, hash, key, raw, &old, &replaced, S);
+	if (m->vsize) {
+		if (rc < 0)
+			mb_free(MB_ALLOC_VALUES, (void *)(intptr_t)raw);
+		else if (replaced)
+			rc = drop_blob(m, old);
+	}
+	if (!end_write(m))
+		return MB_MAP_FATAL_WRITES;
+	return rc;
+}
+
+/* ---- delete --------------------------------------------------------------- */
+
+static ALWAYS_INLINE int remove_k(struct mb_swiss *m, uint64_t hash, struct mb_key key, bool S)
+{
+	const struct dir *d = m->dir;
+	if (!d) {
+		/* deleteSmall: always back to empty, never a tombstone */
+		unsigned char *g = m->small;
+		if (!g)
+			return 0;
+		for (uint64_t mt = match_h2(ctrl_word(g), h2(hash)); mt; mt &= mt - 1) {
+			unsigned i = first(mt);
+			unsigned char *s = slot_at(g, i, S);
+			if (!key_eq(s, key, S))
+				continue;
+			int rc = m->vsize ? drop_blob(m, *slot_val(s, S)) : 0;
+			if (rc)
+				return rc;
+			m->used--;
+			g[i] = EMPTY;
+			return 1;
+		}
+		return 0;
+	}
+	struct table *t = d->t[dir_index(d, hash)];
+	uint64_t mask = t->mask, off = h1(hash) & mask;
+	for (uint64_t n = 0; n <= mask;) {
+		unsigned char *g = group_at(t, off, S);
+		uint64_t c = ctrl_word(g);
+		for (uint64_t mt = match_h2(c, h2(hash)); mt; mt &= mt - 1) {
+			unsigned i = first(mt);
+			unsigned char *s = slot_at(g, i, S);
+			if (!key_eq(s, key, S))
+				continue;
+			int rc = m->vsize ? drop_blob(m, *slot_val(s, S)) : 0;
+			if (rc)
+				return rc;
+			t->used--;
+			m->used--;
+			/* A group with an empty slot ends every probe path
+			 * through it, so its slot can simply be empty again;
+			 * a full group may sit in the middle of one. */
+			if (match_empty(c)) {
+				g[i] = EMPTY;
+				t->growth_left++;
+			} else {
+				g[i] = DELETED;
+			}
+			return 1;
+		}
+		if (match_empty(c))
+			return 0;
+		n++;
+		off = (off + n) & mask;
+	}
+	return 0;
+}
+
+static ALWAYS_INLINE int delete_k(struct mb_swiss *m, struct mb_key key, bool S)
+{
+	if (m->used == 0)
+		return 0;
+	if (writing(m))
+		return MB_MAP_FATAL_WRITES;
+	uint64_t hash = hash_key(m, key, S);
+	toggle_writing(m);
+	int rc = remove_k(m, hash, key, S);
+	/* A new seed when the map empties, against repeated collision attacks
+	 * (Go's reason); from the map's own stream, so --hash-seed runs stay
+	 * reproducible. */
+	if (m->used == 0)
+		m->seed = splitmix(&m->rng);
+	if (!end_write(m))
+		return MB_MAP_FATAL_WRITES;
+	return rc;
+}
+
+/* ---- entry points: int64 inline, strings out of line -------------------- */
+
+static NOINLINE int load_s(struct mb_swiss *m, struct mb_key key, int64_t *val)
+{
+	return load_k(m, key, val, true);
+}
+
+static NOINLINE int store_s(struct mb_swiss *m, struct mb_key key, int64_t val)
+{
+	return store_k(m, key, val, true);
+}
+
+static NOINLINE int delete_s(struct mb_swiss *m, struct mb_key key)
+{
+	return delete_k(m, key, true);
+}
+
+int mb_swiss_load(struct mb_swiss *m, struct mb_key key, int64_t *val)
+{
+	return m->strkeys ? load_s(m, key, val) : load_k(m, key, val, false);
+}
+
+int mb_swiss_store(struct mb_swiss *m, struct mb_key key, int64_t val)
+{
+	return m->strkeys ? store_s(m, key, val) : store_k(m, key, val, false);
+}
+
+int mb_swiss_delete(struct mb_swiss *m, struct mb_key key)
+{
+	return m->strkeys ? delete_s(m, key) : delete_k(m, key, false);
+}
+
+int64_t mb_swiss_len(const struct mb_swiss *m)
+{
+	return (int64_t)m->used;
+}
+
+uint64_t mb_swiss_hash(const struct mb_swiss *m, struct mb_key key)
+{
+	return m->strkeys ? hash_key(m, key, true) : hash_key(m, key, false);
+}
+
+/* ---- iteration ------------------------------------------------------------ */
+
+/* map.go's Iter. */
+struct iter {
+	uint64_t entry_offset, dir_offset;
+	uint8_t global_depth;
+	bool small;              /* the map was small at the start */
+	unsigned char *group;    /* the small group then */
+	uint64_t dir_idx;        /* before the offset */
+	struct table *tab;       /* the table being walked, as it was */
+	uint64_t entry_idx;      /* before the offset: group << 3 | slot */
+};
+
+/* The value to yield for the key in slot s of a group that may be stale:
+ * the slot's own, or, when stale, the current one (false if deleted). */
+static ALWAYS_INLINE bool current_value(const struct mb_swiss *m, unsigned char *s, bool stale,
+					int64_t *val, bool S)
+{
+	if (!stale) {
+		*val = slot_value(m, *slot_val(s, S));
+		return true;
+	}
+	unsigned j;
+	unsigned char *g = m->used ? lookup_k(m, slot_key(s, S), &j, S) : NULL;
+	if (!g)
+		return false;
+	*val = slot_value(m, *slot_val(slot_at(g, j, S), S));
+	return true;
+}
+
+/* Iter.Next: 1 and the next entry, 0 at the end, or
+ * MB_MAP_FATAL_ITER_WRITE. */
+static ALWAYS_INLINE int iter_next(const struct mb_swiss *m, struct iter *it, struct mb_key *key,
+				   int64_t *val, bool S)
+{
+	if (writing(m))
+		return MB_MAP_FATAL_ITER_WRITE;
+	if (it->small) {
+		/* Still decided by the group of the start, even if the map
+		 * has become a table since (then values come from a lookup). */
+		for (; it->entry_idx < SLOTS; it->entry_idx++) {
+			unsigned k = (unsigned)((it->entry_idx + it->entry_offset) % SLOTS);
+			if (it->group[k] & EMPTY)
+				continue;
+			unsigned char *s = slot_at(it->group, k, S);
+			if (!current_value(m, s, m->dir != NULL, val, S))
+				continue;
+			*key = slot_key(s, S);
+			it->entry_idx++;
+			return 1;
+		}
+		return 0;
+	}
+	const struct dir *d = m->dir;
+	if (it->global_depth != d->global_depth) {
+		/* The directory doubled (maybe more than once): so do the
+		 * index and the offset, which keeps (index + offset) mod len
+		 * on the same tables. */
+		unsigned orders = (unsigned)(d->global_depth - it->global_depth);
+		it->dir_idx <<= orders;
+		it->dir_offset <<= orders;
+		it->global_depth = d->global_depth;
+	}
+	for (; it->dir_idx < d->len;) {
+		if (!it->tab) {
+			uint64_t di = (it->dir_idx + it->dir_offset) & (d->len - 1);
+			struct table *nt = d->t[di];
+			/* On the first table, a random offset may land inside
+			 * a run of entries: start at the run's first. */
+			if (nt->index != (int64_t)di)
+				it->dir_offset -= di - (uint64_t)nt->index;
+			it->tab = nt;
+		}
+		const struct table *t = it->tab;
+		uint64_t mask = (uint64_t)t->capacity - 1;
+		bool stale = t->index == -1;
+		while (it->entry_idx <= mask) {
+			uint64_t e = (it->entry_idx + it->entry_offset) & mask;
+			unsigned char *g = group_at(t, e / SLOTS, S);
+			unsigned k = (unsigned)(e % SLOTS);
+			it->entry_idx++;
+			if (g[k] & EMPTY)
+				continue; /* empty or deleted */
+			unsigned char *s = slot_at(g, k, S);
+			if (!current_value(m, s, stale, val, S))
+				continue;
+			*key = slot_key(s, S);
+			return 1;
+		}
+		/* nextDirIdx: past every entry the table covered, as it was
+		 * (a stale table also covers its split halves). */
+		it->dir_idx += UINT64_C(1) << (d->global_depth - t->local_depth);
+		it->tab = NULL;
+		it->entry_idx = 0;
+	}
+	return 0;
+}
+
+static ALWAYS_INLINE int iterate_k(struct mb_swiss *m, mb_map_range_fn fn, void *arg, bool S)
+{
+	uint64_t seq = atomic_fetch_add_explicit(&m->iter_seq, 1, memory_order_relaxed);
+	uint64_t s = m->seed ^ (seq * UINT64_C(0xd1b54a32d192ed03));
+	struct iter it = {
+		.entry_offset = splitmix(&s),
+		.dir_offset = splitmix(&s),
+		.small = m->dir == NULL,
+		.group = m->small,
+	};
+	if (m->dir)
+		it.global_depth = m->dir->global_depth;
+	else if (!m->small)
+		return 0;
+	for (;;) {
+		struct mb_key key;
+		int64_t val;
+		int rc = iter_next(m, &it, &key, &val, S);
+		if (rc <= 0)
+			return rc;
+		if (!fn(key, val, arg))
+			return 0;
+	}
+}
+
+static NOINLINE int iterate_s(struct mb_swiss *m, mb_map_range_fn fn, void *arg)
+{
+	return iterate_k(m, fn, arg, true);
+}
+
+static int iterate_i(struct mb_swiss *m, mb_map_range_fn fn, void *arg)
+{
+	return iterate_k(m, fn, arg, false);
+}
+
+int mb_swiss_range(struct mb_swiss *m, mb_map_range_fn fn, void *arg)
+{
+	if (m->used == 0)
+		return 0;
+	/* acq_rel: pairs with keep_retired's acquire load, so a writer that
+	 * sees no iteration frees only memory none reads. */
+	atomic_fetch_add_explicit(&m->active_iters, 1, memory_order_acq_rel);
+	int rc = m->strkeys ? iterate_s(m, fn, arg) : iterate_i(m, fn, arg);
+	if (atomic_fetch_sub_explicit(&m->active_iters, 1, memory_order_acq_rel) == 1 &&
+	    !m->shared && m->nretired && !writing(m))
+		free_retired(m); /* the last iteration is over */
+	return rc;
+}
+
+/* ---- sync.Map's operations, the way Go code spells them on a map -------- */
+
+static int swiss_load_or_store(struct mb_swiss *m, struct mb_key key, int64_t val,
+			       int64_t *actual)
+{
+	int rc = mb_swiss_load(m, key, actual);
+	if (rc != 0)
+		return rc;
+	*actual = val;
+	rc = mb_swiss_store(m, key, val);
+	return rc < 0 ? rc : 0;
+}
+
+static int swiss_load_and_delete(struct mb_swiss *m, struct mb_key key, int64_t *val)
+{
+	int rc = mb_swiss_load(m, key, val);
+	if (rc != 1)
+		return rc;
+	rc = mb_swiss_delete(m, key);
+	return rc < 0 ? rc : 1;
+}
+
+static int swiss_swap(struct mb_swiss *m, struct mb_key key, int64_t val, int64_t *prev)
+{
+	int found = mb_swiss_load(m, key, prev);
+	if (found < 0)
+		return found;
+	int rc = mb_swiss_store(m, key, val);
+	return rc < 0 ? rc : found;
+}
+
+static int swiss_compare_and_swap(struct mb_swiss *m, struct mb_key key, int64_t old, int64_t val)
+{
+	int64_t cur;
+	int rc = mb_swiss_load(m, key, &cur);
+	if (rc != 1 || cur != old)
+		return rc < 0 ? rc : 0;
+	rc = mb_swiss_store(m, key, val);
+	return rc < 0 ? rc : 1;
+}
+
+static int swiss_compare_and_delete(struct mb_swiss *m, struct mb_key key, int64_t old)
+{
+	int64_t cur;
+	int rc = mb_swiss_load(m, key, &cur);
+	if (rc != 1 || cur != old)
+		return rc < 0 ? rc : 0;
+	rc = mb_swiss_delete(m, key);
+	return rc < 0 ? rc : 1;
+}
+
+/* ---- create / destroy / introspection ----------------------------------- */
+
+struct mb_swiss *mb_swiss_create(const struct mb_map_config *cfg)
+{
+	struct mb_map_config def = {0};
+	if (!cfg)
+		cfg = &def;
+	struct mb_swiss *m = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *m);
+	if (!m) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	m->base.ops = &mb_swiss_ops;
+	m->shared = cfg->shared;
+	m->vsize = cfg->value_size;
+	m->strkeys = cfg->key_type == MB_KEY_STRING;
+	if (cfg->hash_seed_set) {
+		m->seed = cfg->hash_seed;
+	} else if (getrandom(&m->seed, sizeof m->seed, 0) != sizeof m->seed) {
+		/* as gomap: unpredictable enough for a benchmark */
+		m->seed = (uint64_t)(uintptr_t)m ^ UINT64_C(0x2545f4914f6cdd1d);
+	}
+	m->rng = m->seed ^ UINT64_C(0x6a09e667f3bcc909);
+	atomic_init(&m->writing, 0);
+	atomic_init(&m->iter_seq, 0);
+	atomic_init(&m->active_iters, 0);
+	/* NewMap: up to 8 entries need no table (the group comes with the
+	 * first Put).  Otherwise room for hint at 7/8 load, in tables of at
+	 * most 1024 slots, as many as a power of two needs. */
+	int64_t hint = cfg->size_hint;
+	if (hint <= SLOTS)
+		return m;
+	uint64_t target = (uint64_t)hint * SLOTS / MB_SWISS_MAX_AVG_GROUP_LOAD;
+	uint64_t dir_size = (target + MAX_CAP - 1) / MAX_CAP;
+	uint8_t depth = 0;
+	while ((UINT64_C(1) << depth) < dir_size)
+		depth++;
+	dir_size = UINT64_C(1) << depth;
+	struct dir *d = new_dir(depth);
+	if (!d)
+		goto nomem;
+	m->dir = d;
+	for (uint64_t i = 0; i < dir_size; i++) {
+		d->t[i] = new_table(m, target / dir_size, (int64_t)i, depth);
+		if (!d->t[i])
+			goto nomem;
+		m->ntables++;
+	}
+	return m;
+nomem:
+	mb_swiss_destroy(m);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* Calls fn on every distinct live table (each once, at its first index). */
+static void for_each_table(const struct mb_swiss *m, void (*fn)(const struct mb_swiss *,
+							       struct table *, void *),
+			   void *arg)
+{
+	const struct dir *d = m->dir;
+	if (!d)
+		return;
+	for (uint64_t i = 0; i < d->len; i++)
+		if (d->t[i] && (i == 0 || d->t[i] != d->t[i - 1]))
+			fn(m, d->t[i], arg);
+}
+
+/* Every full slot of a group array: free or check blobs. */
+struct blob_walk {
+	bool free_blobs;
+	int64_t bad;
+};
+
+static void walk_group(const struct mb_swiss *m, unsigned char *g, struct blob_walk *w)
+{
+	bool S = m->strkeys;
+	for (unsigned i = 0; i < SLOTS; i++) {
+		if (g[i] & EMPTY)
+			continue;
+		void *blob = (void *)(intptr_t)*slot_val(slot_at(g, i, S), S);
+		if (w->free_blobs)
+			mb_free(MB_ALLOC_VALUES, blob);
+		else if (!mb_map_blob_check(blob, m->vsize))
+			w->bad++;
+	}
+}
+
+static void walk_table_blobs(const struct mb_swiss *m, struct table *t, void *arg)
+{
+	for (uint64_t gi = 0; gi <= t->mask; gi++)
+		walk_group(m, group_at(t, gi, m->strkeys), arg);
+}
+
+static int64_t walk_blobs(const struct mb_swiss *m, bool free_blobs)
+{
+	struct blob_walk w = {.free_blobs = free_blobs};
+	if (!m->vsize)
+		return 0;
+	if (m->small)
+		walk_group(m, m->small, &w);
+	for_each_table(m, walk_table_blobs, &w);
+	return w.bad;
+}
+
+int64_t mb_swiss_check_values(const struct mb_swiss *m)
+{
+	return walk_blobs(m, false);
+}
+
+static void free_table(const struct mb_swiss *m, struct table *t, void *arg)
+{
+	(void)m;
+	(void)arg;
+	mb_free(MB_ALLOC_BUCKETS, t);
+}
+
+void mb_swiss_destroy(struct mb_swiss *m)
+{
+	if (!m)
+		return;
+	walk_blobs(m, true);
+	free_retired(m);
+	mb_free(MB_ALLOC_OTHER, m->retired);
+	for_each_table(m, free_table, NULL);
+	mb_free(MB_ALLOC_OTHER, m->dir);
+	mb_free(MB_ALLOC_BUCKETS, m->small);
+	mb_free(MB_ALLOC_OTHER, m);
+}
+
+static void table_info(const struct table *t, struct mb_swiss_table_info *ti)
+{
+	unsigned budget = t->capacity <= SLOTS ? t->capacity - 1u
+					       : t->capacity * MB_SWISS_MAX_AVG_GROUP_LOAD / SLOTS;
+	*ti = (struct mb_swiss_table_info){
+		.used = t->used,
+		.capacity = t->capacity,
+		.growth_left = t->growth_left,
+		.local_depth = t->local_depth,
+		.index = t->index,
+		/* table.tombstones(): what the load budget lost to neither
+		 * entries nor growthLeft */
+		.tombstones = (uint16_t)(budget - t->used - t->growth_left),
+	};
+}
+
+int mb_swiss_table_of(const struct mb_swiss *m, struct mb_key key, struct mb_swiss_table_info *ti)
+{
+	if (!m->dir)
+		return -ENOENT;
+	table_info(m->dir->t[dir_index(m->dir, mb_swiss_hash(m, key))], ti);
+	return 0;
+}
+
+int mb_swiss_table_at(const struct mb_swiss *m, uint64_t i, struct mb_swiss_table_info *ti)
+{
+	if (!m->dir || i >= m->dir->len)
+		return -ENOENT;
+	table_info(m->dir->t[i], ti);
+	return 0;
+}
+
+static void table_stats(const struct mb_swiss *m, struct table *t, void *arg)
+{
+	struct mb_swiss_stats *st = arg;
+	bool S = m->strkeys;
+	struct mb_swiss_table_info ti;
+	table_info(t, &ti);
+	st->tombstones += ti.tombstones;
+	st->capacity += t->capacity;
+	st->tables++;
+	/* probe length of each live key: groups visited from H1 to its own */
+	for (uint64_t gi = 0; gi <= t->mask; gi++) {
+		unsigned char *g = group_at(t, gi, S);
+		for (unsigned i = 0; i < SLOTS; i++) {
+			if (g[i] & EMPTY)
+				continue;
+			uint64_t off = h1(slot_hash(m, slot_at(g, i, S), S)) & t->mask, n = 0;
+			while (off != gi && n <= t->mask) {
+				n++;
+				off = (off + n) & t->mask;
+			}
+			if (n + 1 > st->max_probe)
+				st->max_probe = n + 1;
+		}
+	}
+}
+
+void mb_swiss_get_stats(const struct mb_swiss *m, struct mb_swiss_stats *st)
+{
+	*st = (struct mb_swiss_stats){
+		.used = (int64_t)m->used,
+		.small = m->dir == NULL,
+		.dir_len = m->dir ? m->dir->len : 0,
+		.global_depth = m->dir ? m->dir->global_depth : 0,
+		.grows = m->grows,
+		.small_to_table = m->small_to_table,
+		.splits = m->splits,
+		.dir_doublings = m->dir_doublings,
+		.grow_slots_moved = m->grow_moved,
+		.split_slots_moved = m->split_moved,
+		.seed = m->seed,
+	};
+	if (!m->dir) {
+		st->capacity = m->small ? SLOTS : 0;
+		st->max_probe = m->used ? 1 : 0;
+		return;
+	}
+	for_each_table(m, table_stats, st);
+}
+
+/* ---- the `swiss` design --------------------------------------------------- */
+
+#define AS_SWISS(m) ((struct mb_swiss *)(m))
+
+static struct mb_map *sw_create(const struct mb_map_config *cfg)
+{
+	struct mb_swiss *m = mb_swiss_create(cfg);
+	return m ? &m->base : NULL;
+}
+
+static void sw_destroy(struct mb_map *m)
+{
+	mb_swiss_destroy(AS_SWISS(m));
+}
+
+static int sw_load(struct mb_map *m, struct mb_key key, int64_t *val)
+{
+	return mb_swiss_load(AS_SWISS(m), key, val);
+}
+
+static int sw_store(struct mb_map *m, struct mb_key key, int64_t val)
+{
+	return mb_swiss_store(AS_SWISS(m), key, val);
+}
+
+static int sw_delete(struct mb_map *m, struct mb_key key)
+{
+	return mb_swiss_delete(AS_SWISS(m), key);
+}
+
+static int64_t sw_len(struct mb_map *m)
+{
+	return mb_swiss_len(AS_SWISS(m));
+}
+
+static int sw_range(struct mb_map *m, mb_map_range_fn fn, void *arg)
+{
+	return mb_swiss_range(AS_SWISS(m), fn, arg);
+}
+
+static int sw_load_or_store(struct mb_map *m, struct mb_key key, int64_t val, int64_t *actual)
+{
+	return swiss_load_or_store(AS_SWISS(m), key, val, actual);
+}
+
+static int sw_load_and_delete(struct mb_map *m, struct mb_key key, int64_t *val)
+{
+	return swiss_load_and_delete(AS_SWISS(m), key, val);
+}
+
+static int sw_swap(struct mb_map *m, struct mb_key key, int64_t val, int64_t *prev)
+{
+	return swiss_swap(AS_SWISS(m), key, val, prev);
+}
+
+static int sw_compare_and_swap(struct mb_map *m, struct mb_key key, int64_t old, int64_t val)
+{
+	return swiss_compare_and_swap(AS_SWISS(m), key, old, val);
+}
+
+static int sw_compare_and_delete(struct mb_map *m, struct mb_key key, int64_t old)
+{
+	return swiss_compare_and_delete(AS_SWISS(m), key, old);
+}
+
+static size_t sw_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
+{
+	struct mb_swiss_stats st;
+	mb_swiss_get_stats(AS_SWISS(m), &st);
+	const struct mb_map_stat all[] = {
+		{"ported_from_go1_24", 1},
+		{"tables", st.tables},
+		{"directory_len", st.dir_len},
+		{"global_depth", st.global_depth},
+		{"capacity_slots", st.capacity},
+		{"grows", st.grows},
+		{"small_to_table", st.small_to_table},
+		{"splits", st.splits},
+		{"directory_doublings", st.dir_doublings},
+		{"grow_slots_moved", st.grow_slots_moved},
+		{"split_slots_moved", st.split_slots_moved},
+		{"tombstones", st.tombstones},
+		{"max_probe_groups", st.max_probe},
+	};
+	size_t n = sizeof all / sizeof all[0];
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof *out);
+	return n;
+}
+
+const struct mb_map_ops mb_swiss_ops = {
+	.name = "swiss",
+	.summary = "Go 1.24 runtime map (go1.24 tag): Swiss-table groups, extendible hashing, no locking; misuse fatal",
+	.flags = MB_MAP_F_DETECTS_MISUSE,
+	/* 16-byte slots at 7/16..7/8 load plus 1/8 for control bytes: about
+	 * 30 bytes at the average load; a rehash copies one table at most.
+	 * String keys: 8 more per slot, added by the runner as for plain. */
+	.bytes_per_entry = 32,
+	.create = sw_create,
+	.destroy = sw_destroy,
+	.load = sw_load,
+	.store = sw_store,
+	.delete = sw_delete,
+	.len = sw_len,
+	.range = sw_range,
+	.load_or_store = sw_load_or_store,
+	.load_and_delete = sw_load_and_delete,
+	.swap = sw_swap,
+	.compare_and_swap = sw_compare_and_swap,
+	.compare_and_delete = sw_compare_and_delete,
+	.stats = sw_stats,
+};
