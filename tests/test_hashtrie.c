@@ -284,8 +284,9 @@ static bool churn_visit(struct mb_key k, int64_t val, void *arg)
 {
 	struct churn *c = arg;
 	(void)val;
-	if (k.i >= 0 && k.i < RKEYS)
-		c->hits[k.i]++;
+	if (k.i < 0 || k.i >= RKEYS)
+		return true; /* a pair key (below) */
+	c->hits[k.i]++;
 	int64_t v;
 	for (int j = 0; j < 8; j++) {
 		int64_t o = (k.i * 31 + c->step++ * 17) % RKEYS;
