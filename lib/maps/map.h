@@ -128,6 +128,10 @@ struct mb_map_config {
 	 * value, one heap blob each (see above). */
 	size_t value_size;
 	enum mb_key_type key_type;
+	/* The design's parameter, e.g. N of sharded:N (mb_registry_parse
+	 * checks it against the design's bounds); 0 for the design's default.
+	 * Designs without a parameter ignore it. */
+	uint32_t param;
 };
 
 /* Bounds of a blob's size: it holds at least the int64 value, and at most
