@@ -121,6 +121,10 @@ int mb_cmd_export(int argc, char **argv)
 
 	char err[256];
 	json_t *doc = mb_result_load(a.path, err, sizeof err);
+	if (!doc && errno == ENOMEM) { /* not the user's fault: a runtime failure */
+		fprintf(stderr, "mapbench: %s: %s\n", a.path, err);
+		return MB_EXIT_FAILURE;
+	}
 	if (!doc)
 		mb_cmd_usage_error(a.path, "%s", err);
 	int rc = mb_export_write(stdout, doc, a.kind, &a.sel, a.blocks, err, sizeof err);
