@@ -22,8 +22,10 @@ enum {
 	OPT_BLOCKS,
 };
 
-static const struct argp_option options[] = {
-	{"what", OPT_WHAT, "KIND", 0, "the table: heatmap, latency, timeseries, scaling, alloc or pauses (required)", 0},
+/* The --what line and the table list of the help come from the kinds'
+ * table (lib/report/export.c), filled in by mb_cmd_export. */
+static struct argp_option options[] = {
+	{"what", OPT_WHAT, "KIND", 0, NULL, 0},
 	{"map", OPT_MAP, "NAMES", 0, "only runs of these maps (comma-separated)", 0},
 	{"threads", OPT_THREADS, "N|max", 0, "only runs with N threads; max: each map's largest thread count", 0},
 	{"rep", OPT_REP, "N", 0, "only repetition N (from 1)", 0},
@@ -49,9 +51,11 @@ static error_t parse_export(int key, char *arg, struct argp_state *state)
 	case OPT_WHAT:
 		a->what = arg;
 		a->kind = mb_export_kind_parse(arg);
-		if (a->kind < 0)
+		if (a->kind < 0) {
+			char names[128];
 			mb_cmd_usage_error("--what", "unknown kind '%s' (expected %s)", arg,
-					   mb_export_kind_names());
+					   mb_export_kind_names(names, sizeof names, ", "));
+		}
 		return 0;
 	case OPT_MAP:
 		if (!*arg)
@@ -88,8 +92,11 @@ static error_t parse_export(int key, char *arg, struct argp_state *state)
 		a->path = arg;
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->what)
-			mb_cmd_usage_error("--what", "expected a table kind: %s", mb_export_kind_names());
+		if (!a->what) {
+			char names[128];
+			mb_cmd_usage_error("--what", "expected a table kind: %s",
+					   mb_export_kind_names(names, sizeof names, ", "));
+		}
 		if (!a->path)
 			mb_cmd_usage_error("export", "expected a result file (RESULT.json, or - for stdin)");
 		return 0;
@@ -100,27 +107,30 @@ static error_t parse_export(int key, char *arg, struct argp_state *state)
 
 int mb_cmd_export(int argc, char **argv)
 {
-	const struct argp argp = {
-		options, parse_export, "RESULT.json",
-		"Print gnuplot-ready tables from a mapbench result."
-		"\v"
-		"Tables (--what):\n"
-		"  heatmap     pause events per time window and log2 duration bucket\n"
-		"  latency     the percentile spectrum per run and op kind\n"
-		"  timeseries  per window: ops/s, p50, p99, pauses\n"
-		"  scaling     ops/s over threads per map, over the repetitions\n"
-		"  alloc       live bytes by category per window\n"
-		"  pauses      the pause events\n"
-		"\n"
-		"A '#' line names the columns; blocks (one per run, or per map for\n"
-		"scaling) are separated by two blank lines for gnuplot's index.\n"
-		"See mapbench-export(1).",
-		NULL, NULL, NULL};
+	char names[128], what[192], help[1024];
+	mb_export_kind_names(names, sizeof names, ", ");
+	snprintf(what, sizeof what, "the table: %s (required)", names);
+	options[0].doc = what;
+	int len = snprintf(help, sizeof help, "Print gnuplot-ready tables from a mapbench result."
+				       "\vTables (--what):\n");
+	for (int k = 0; k < MB_EXPORT_NKINDS && len > 0 && (size_t)len < sizeof help; k++)
+		len += snprintf(help + len, sizeof help - (size_t)len, "  %-11s %s\n",
+				mb_export_kind_name(k), mb_export_kind_at(k)->summary);
+	if (len > 0 && (size_t)len < sizeof help)
+		snprintf(help + len, sizeof help - (size_t)len,
+			 "\nA '#' line names the columns; blocks (one per run, or per map for\n"
+			 "scaling) are separated by two blank lines for gnuplot's index.\n"
+			 "See mapbench-export(1).");
+	const struct argp argp = {options, parse_export, "RESULT.json", help, NULL, NULL, NULL};
 	struct export_args a = {.kind = -1};
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 
 	char err[256];
 	json_t *doc = mb_result_load(a.path, err, sizeof err);
+	if (!doc && errno == ENOMEM) { /* not the user's fault: a runtime failure */
+		fprintf(stderr, "mapbench: %s: %s\n", a.path, err);
+		return MB_EXIT_FAILURE;
+	}
 	if (!doc)
 		mb_cmd_usage_error(a.path, "%s", err);
 	int rc = mb_export_write(stdout, doc, a.kind, &a.sel, a.blocks, err, sizeof err);

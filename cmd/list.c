@@ -1,13 +1,21 @@
-/* mapbench list: what mapbench knows (the map designs). */
+/* mapbench list: what mapbench knows (map designs, events, workloads,
+ * export tables). */
 #include "commands.h"
 
 #include "maps/registry.h"
 #include "measure/counters.h"
-#include "workload.h"
+#include "report/export.h"
+#include "workload_parse.h"
 
 #include <argp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct list_args {
 	const char *topic;
@@ -24,7 +32,7 @@ static error_t parse_list(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->topic)
-			mb_cmd_usage_error("list", "expected a topic: maps, events or workloads");
+			mb_cmd_usage_error("list", "expected a topic: maps, events, workloads or exports");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -61,24 +69,100 @@ static int list_events(void)
 	return MB_EXIT_OK;
 }
 
+/* One line per export kind, from the kinds' table: what mapbench-plot
+ * reads to learn the tables it may ask for. */
+static void list_exports(void)
+{
+	printf("%-11s %s\n", "export", "what a row is");
+	for (int k = 0; k < MB_EXPORT_NKINDS; k++)
+		printf("%-11s %s\n", mb_export_kind_name(k), mb_export_kind_at(k)->summary);
+}
+
+/* The first line of the workload file name in dir, without its '#', into
+ * out.  Returns false when name is not a regular file (a FIFO or a device
+ * named *.conf must neither block the listing nor flood it); checked
+ * before opening (opening a FIFO would disturb its writer) and again on
+ * the open file (it may have been swapped in between). */
+static bool describe_workload(int dir, const char *name, char *out, size_t size)
+{
+	struct stat st;
+	out[0] = '\0';
+	if (fstatat(dir, name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return true; /* listed, without a description */
+	FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		close(fd);
+		return false;
+	}
+	char line[512];
+	if (fgets(line, sizeof line, f) && line[0] == '#')
+		snprintf(out, size, "%s", mb_workload_trim(line + 1));
+	fclose(f);
+	return true;
+}
+
+/* The workload files (NAME.conf) of the first folder that has any. */
+static void list_workloads(void)
+{
+	printf("%-16s %s\n", "workload", "what it runs");
+	for (const char *const *d = mb_cmd_workload_dirs(); *d; d++) {
+		struct dirent **names = NULL;
+		int n = scandir(*d, &names, NULL, alphasort);
+		int dir = n > 0 ? open(*d, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		bool any = false;
+		for (int i = 0; i < n; i++) {
+			const char *name = names[i]->d_name;
+			size_t len = strlen(name);
+			char desc[512];
+			if (dir >= 0 && len > 5 && strcmp(name + len - 5, ".conf") == 0 &&
+			    describe_workload(dir, name, desc, sizeof desc)) {
+				printf("%-16.*s %s\n", (int)(len - 5), name, desc);
+				any = true;
+			}
+			free(names[i]);
+		}
+		free(names);
+		if (dir >= 0)
+			close(dir);
+		if (any)
+			return;
+	}
+}
+
 int mb_cmd_list(int argc, char **argv)
 {
 	static const struct argp_option options[] = {{0}};
 	const struct argp argp = {options, parse_list, "TOPIC",
 				  "List what mapbench knows.\vTopics:\n"
-				  "  maps     the map designs, for run --map\n"
-				  "  events   the libpfm4 events, for run -e, and whether they open here\n"
-				  "  workloads the shipped workload files, for run -w",
+				  "  maps      the map designs, for run --map\n"
+				  "  events    the libpfm4 events, for run -e, and whether they open here\n"
+				  "  workloads the shipped workload files, for run -w\n"
+				  "  exports   the tables of mapbench export --what",
 				  NULL, NULL, NULL};
 	struct list_args a = {0};
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	if (strcmp(a.topic, "maps") == 0) {
+	int status = MB_EXIT_OK;
+	if (strcmp(a.topic, "maps") == 0)
 		list_maps();
-		return MB_EXIT_OK;
+	else if (strcmp(a.topic, "events") == 0)
+		status = list_events();
+	else if (strcmp(a.topic, "workloads") == 0)
+		list_workloads();
+	else if (strcmp(a.topic, "exports") == 0)
+		list_exports();
+	else
+		mb_cmd_usage_error("list", "unknown topic '%s' (expected maps, events, workloads or exports)",
+				   a.topic);
+	/* a listing that did not reach stdout (a full disk, /dev/full, a
+	 * closed pipe) is a failure, never a silent loss */
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "mapbench: list %s: cannot write to stdout: %s\n", a.topic,
+			errno ? strerror(errno) : "write error");
+		return MB_EXIT_FAILURE;
 	}
-	if (strcmp(a.topic, "events") == 0)
-		return list_events();
-	if (strcmp(a.topic, "workloads") == 0)
-		return mb_workload_list();
-	mb_cmd_usage_error("list", "unknown topic '%s' (expected maps, events or workloads)", a.topic);
+	return status;
 }

@@ -2,6 +2,7 @@
  * the table and write the JSON.  Every bad value is one line on stderr that
  * names the option, and exit status 2, before anything runs. */
 #include "commands.h"
+#include "run_output.h"
 #include "workload.h"
 
 #include "maps/registry.h"
@@ -277,96 +278,6 @@ static void resolve(struct mb_sweep *sw)
 	}
 }
 
-/* Ctrl-C / SIGTERM ask the running run to stop; what it measured is kept.
- * A second signal ends the process at once. */
-static atomic_int interrupted; /* lock-free, so a handler may store to it */
-
-static void on_signal(int sig)
-{
-	if (atomic_load_explicit(&interrupted, memory_order_relaxed))
-		_exit(128 + sig);
-	atomic_store_explicit(&interrupted, sig, memory_order_relaxed);
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/* The first error writing stdout, for check_stdout's message. */
-static int stdout_errno;
-
-static void put_stdout(const char *text)
-{
-	errno = 0;
-	if ((fputs(text, stdout) == EOF || fflush(stdout) != 0) && !stdout_errno)
-		stdout_errno = errno;
-}
-
-/* Writes the document: to -o atomically, and/or to stdout.  If -o fails,
- * the document goes to stdout so nothing measured is lost.  Returns 0 or 1. */
-static int emit(const struct run_args *a, const struct mb_result *res)
-{
-	char *text = mb_result_dump(res);
-	if (!text) {
-		fprintf(stderr, "mapbench: cannot build the JSON result: out of memory\n");
-		return 1;
-	}
-	int status = 0;
-	bool to_stdout = a->sw.format == MB_SWEEP_FORMAT_JSON;
-	if (a->sw.output) {
-		int rc = mb_atomic_write(a->sw.output, text, strlen(text));
-		if (rc) {
-			fprintf(stderr, "mapbench: --output: cannot write '%s': %s; "
-					"the JSON result follows on stdout\n",
-				a->sw.output, strerror(-rc));
-			to_stdout = true;
-			status = 1;
-		}
-	}
-	if (to_stdout) {
-		put_stdout(text);
-	}
-	free(text);
-	return status;
-}
-
-/* Writes the CSV to --csv atomically; if that fails, to stdout, so nothing
- * measured is lost.  Returns 0 or 1. */
-static int emit_csv(const struct run_args *a, const struct mb_result *res)
-{
-	char *text = mb_result_csv(res);
-	if (!text) {
-		fprintf(stderr, "mapbench: cannot build the CSV result: out of memory\n");
-		return 1;
-	}
-	int rc = mb_atomic_write(a->sw.csv, text, strlen(text));
-	if (rc) {
-		fprintf(stderr, "mapbench: --csv: cannot write '%s': %s; the CSV follows on stdout\n",
-			a->sw.csv, strerror(-rc));
-		put_stdout(text);
-	}
-	free(text);
-	return rc ? 1 : 0;
-}
-
-/* The table, --format json and a rescued result go to stdout: a stdout
- * that could not take them (a full disk, /dev/full) is a failure, never
- * a silent loss.  Returns 0 or 1. */
-static int check_stdout(void)
-{
-	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	int err = stdout_errno ? stdout_errno : errno;
-	fprintf(stderr, "mapbench: stdout: cannot write the results: %s\n",
-		err ? strerror(err) : "write error");
-	return 1;
 }
 
 /* The live progress line: on stderr when it is a terminal, redrawn a few
@@ -418,6 +329,12 @@ int mb_cmd_run(int argc, char **argv)
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &a.sw);
 	resolve(&a.sw);
+	struct mb_run_output out = {
+		.output = a.sw.output,
+		.csv = a.sw.csv,
+		.json_stdout = a.sw.format == MB_SWEEP_FORMAT_JSON,
+	};
+	mb_run_output_open(&out);
 
 	size_t n = mb_sweep_count(&a.sw);
 	struct mb_result_run *runs = calloc(n, sizeof *runs);
@@ -425,14 +342,14 @@ int mb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "mapbench: out of memory\n");
 		return MB_EXIT_FAILURE;
 	}
-	install_signals();
-	FILE *table = a.sw.format == MB_SWEEP_FORMAT_TABLE ? stdout : NULL;
+	mb_run_signals_install();
+	FILE *table = out.table;
 	if (table)
 		mb_table_header(table);
 
 	int status = MB_EXIT_OK;
 	size_t done = 0;
-	for (size_t i = 0; i < n && !atomic_load(&interrupted); i++) {
+	for (size_t i = 0; i < n && !atomic_load(&mb_run_interrupted); i++) {
 		struct mb_result_run *r = &runs[done];
 		mb_sweep_run_config(&a.sw, i, &r->cfg, &r->rep);
 		struct trace_ctx trace = {i + 1, r->cfg.map->name};
@@ -452,7 +369,7 @@ int mb_cmd_run(int argc, char **argv)
 			r->cfg.progress_ops = &progress.ops;
 			r->cfg.progress_start_ns = &progress.start_ns;
 		}
-		int rc = mb_run_execute(&r->cfg, &r->res, &interrupted);
+		int rc = mb_run_execute(&r->cfg, &r->res, &mb_run_interrupted);
 		if (show) {
 			atomic_store(&progress.done, true);
 			pthread_join(progress.thread, NULL);
@@ -476,25 +393,21 @@ int mb_cmd_run(int argc, char **argv)
 		.sweep = &a.sw,
 		.runs = runs,
 		.nruns = done,
-		.interrupted = atomic_load(&interrupted) != 0,
+		.interrupted = atomic_load(&mb_run_interrupted) != 0,
 		.argc = argc,
 		.argv = argv,
 	};
 	mb_host_read(&res.host);
 	if (table)
 		mb_table_footer(table, &res.host);
-	if ((a.sw.output || a.sw.format == MB_SWEEP_FORMAT_JSON) && emit(&a, &res) && status == MB_EXIT_OK)
-		status = MB_EXIT_FAILURE;
-	if (a.sw.csv && emit_csv(&a, &res) && status == MB_EXIT_OK)
-		status = MB_EXIT_FAILURE;
-	if (check_stdout() && status == MB_EXIT_OK)
+	if (mb_run_output_finish(&out, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	for (size_t i = 0; i < n; i++)
 		mb_run_result_free(&runs[i].res);
 	free(runs);
 	mb_counters_free((struct mb_counters *)a.sw.counters);
 	mb_options_free(&a.sw);
-	if (atomic_load(&interrupted))
-		return 128 + atomic_load(&interrupted);
+	if (atomic_load(&mb_run_interrupted))
+		return 128 + atomic_load(&mb_run_interrupted);
 	return status;
 }

@@ -1,8 +1,12 @@
 # mapbench-plot heatmap: pause events per time window (x) and power-of-two
 # duration bucket (y), colour = events; one panel per block of
 # `mapbench export --what heatmap` (one run per map by default).
-# In: dir, out, fmt, datafile, idx, rows, titles (word lists, one per block).
+# In: dir, out, fmt, datafile, idx, rows, titles (word lists, one per block;
+# idx is gnuplot's index of a block with rows, -1 for an empty one), and
+# dir/notes.gp: note1, note2, ... the note of each panel ('' or why the run
+# has nothing to draw, e.g. "fatal: concurrent map writes after N ops").
 load dir.'/common.gp'
+load dir.'/notes.gp'
 n = words(idx)
 w = layout_cols(n) * 820
 h = layout_rows(n) * 330 + 50
@@ -29,13 +33,15 @@ if (cells > 0) {
 do for [i = 1:n] {
 	set title word(titles, i)
 	b = word(idx, i) + 0
+	note = exists('note'.i) ? value('note'.i) : ''
+	empty = note ne '' ? note : 'no pause events in this run'
 	set autoscale xy  # stats sees only what is in range
 	if (word(rows, i) + 0 == 0) {
 		unset colorbox
 		set xrange [0:1]
 		set yrange [0:1]
 		set ytics ('' 0)
-		set label 1 'no pause events in this run' at graph 0.5, 0.5 center
+		set label 1 empty at graph 0.5, 0.5 center
 		plot NaN notitle
 		unset label 1
 		set colorbox
@@ -61,7 +67,7 @@ do for [i = 1:n] {
 			if ((y - int(ylo)) % step == 0) { set ytics add (fmt_ns(2**y) y) }
 		}
 		set cbrange [1:cbmax]
-		if (total == 0) { set label 1 'no pause events in this run' at graph 0.5, 0.5 center }
+		if (total == 0 || note ne '') { set label 1 empty at graph 0.5, 0.5 center }
 		plot datafile index b using ($3 * xs):($4 + 0.5):(($3 - $2) * xs):(0.5):($6 > 0 ? $6 : NaN) \
 			with boxxyerror lc palette notitle
 		unset label 1

@@ -93,14 +93,21 @@ static void expect_error(int kind, const struct mb_export_select *sel, int code,
 
 static void check_kinds(void)
 {
+	char names[128];
+	CHECK(strcmp(mb_export_kind_names(names, sizeof names, " "),
+		     "heatmap latency timeseries scaling alloc pauses") == 0, "names: %s", names);
+	CHECK(strcmp(mb_export_kind_names(names, 12, ", "), "heatmap, la") == 0, "cut: %s", names);
+	CHECK(mb_export_kind_at(MB_EXPORT_NKINDS) == NULL && mb_export_kind_at(-1) == NULL, "at");
 	CHECK(mb_export_kind_parse("heatmap") == MB_EXPORT_HEATMAP, "heatmap");
 	CHECK(mb_export_kind_parse("pauses") == MB_EXPORT_PAUSES, "pauses");
 	CHECK(mb_export_kind_parse("Heatmap") == -EINVAL, "case matters");
 	CHECK(mb_export_kind_parse("") == -EINVAL, "empty");
 	for (int k = 0; k < MB_EXPORT_NKINDS; k++) {
 		CHECK(mb_export_kind_parse(mb_export_kind_name(k)) == k, "round trip %d", k);
-		CHECK(strstr(mb_export_kind_names(), mb_export_kind_name(k)) != NULL,
+		CHECK(strstr(mb_export_kind_names(names, sizeof names, ", "), mb_export_kind_name(k)) != NULL,
 		      "names list %s", mb_export_kind_name(k));
+		CHECK(mb_export_kind_at(k) && mb_export_kind_at(k)->summary[0] &&
+		      mb_export_kind_at(k)->columns[0], "table entry %d", k);
 	}
 	CHECK(mb_export_kind_name(MB_EXPORT_NKINDS) == NULL, "out of range");
 	CHECK(mb_export_kind_name(-1) == NULL, "negative");

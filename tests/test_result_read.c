@@ -3,6 +3,9 @@
 #include "check.h"
 
 #include "report/result_read.h"
+#include "util/readfile.h"
+
+#include <errno.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +89,26 @@ static void check_load(void)
 	doc = mb_result_load(dir, err, sizeof err);
 	CHECK(doc == NULL && strstr(err, "cannot read") != NULL, "a directory: %s", err);
 	json_decref(doc);
+
+	/* A device is refused before it is read (/dev/zero would fill the
+	 * memory); errno says what kind of failure it was. */
+	errno = 0;
+	doc = mb_result_load("/dev/zero", err, sizeof err);
+	CHECK(doc == NULL && errno == ENODEV && strstr(err, "cannot read: a device") != NULL,
+	      "/dev/zero: %s", err);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("{\"schema\": 1}", f);
+		fclose(f);
+	}
+	errno = 0;
+	doc = mb_result_load(path, err, sizeof err);
+	CHECK(doc == NULL && errno == EINVAL, "not a result: errno %d", errno);
+	/* larger than the bound, known from its size */
+	CHECK(truncate(path, (off_t)MB_READFILE_MAX + 1) == 0, "truncate");
+	doc = mb_result_load(path, err, sizeof err);
+	CHECK(doc == NULL && errno == EFBIG && strstr(err, "larger than 1024 MiB") != NULL,
+	      "too large: %s", err);
 
 	unlink(path);
 	doc = mb_result_load(path, err, sizeof err);

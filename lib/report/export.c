@@ -10,43 +10,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[MB_EXPORT_NKINDS] = {
-	[MB_EXPORT_HEATMAP] = "heatmap",
-	[MB_EXPORT_LATENCY] = "latency",
-	[MB_EXPORT_TIMESERIES] = "timeseries",
-	[MB_EXPORT_SCALING] = "scaling",
-	[MB_EXPORT_ALLOC] = "alloc",
-	[MB_EXPORT_PAUSES] = "pauses",
+static const struct mb_export_kind_info kinds[MB_EXPORT_NKINDS] = {
+	[MB_EXPORT_HEATMAP] = {"heatmap", "pause events per time window and log2 duration bucket",
+			       "window start_s mid_s duration_log2 duration_ns count"},
+	[MB_EXPORT_LATENCY] = {"latency", "the percentile spectrum per run and op kind",
+			       "percentile tail_inv value_ns"},
+	[MB_EXPORT_TIMESERIES] = {"timeseries", "per window: ops/s, p50, p99, pauses",
+				  "start_s ops ops_per_s latency_samples p50_ns p99_ns pauses pause_ns"},
+	[MB_EXPORT_SCALING] = {"scaling", "ops/s over threads per map, over the repetitions",
+			       "threads n mean_ops_per_s median_ops_per_s min_ops_per_s max_ops_per_s sd_ops_per_s"},
+	/* then one column per category */
+	[MB_EXPORT_ALLOC] = {"alloc", "live bytes by category per window", "start_s end_s total_bytes"},
+	[MB_EXPORT_PAUSES] = {"pauses", "the pause events",
+			      "at_ns dur_ns kind worker map_len grace_ns objects bytes"},
 };
 
-/* The columns of each kind, as the header line names them. */
-static const char *const kind_columns[MB_EXPORT_NKINDS] = {
-	[MB_EXPORT_HEATMAP] = "window start_s mid_s duration_log2 duration_ns count",
-	[MB_EXPORT_LATENCY] = "percentile tail_inv value_ns",
-	[MB_EXPORT_TIMESERIES] =
-		"start_s ops ops_per_s latency_samples p50_ns p99_ns pauses pause_ns",
-	[MB_EXPORT_SCALING] =
-		"threads n mean_ops_per_s median_ops_per_s min_ops_per_s max_ops_per_s sd_ops_per_s",
-	[MB_EXPORT_ALLOC] = "start_s end_s total_bytes", /* then one per category */
-	[MB_EXPORT_PAUSES] = "at_ns dur_ns kind worker map_len grace_ns objects bytes",
-};
+const struct mb_export_kind_info *mb_export_kind_at(int kind)
+{
+	return kind >= 0 && kind < MB_EXPORT_NKINDS ? &kinds[kind] : NULL;
+}
 
 int mb_export_kind_parse(const char *name)
 {
 	for (int k = 0; k < MB_EXPORT_NKINDS; k++)
-		if (strcmp(name, kind_names[k]) == 0)
+		if (strcmp(name, kinds[k].name) == 0)
 			return k;
 	return -EINVAL;
 }
 
 const char *mb_export_kind_name(int kind)
 {
-	return kind >= 0 && kind < MB_EXPORT_NKINDS ? kind_names[kind] : NULL;
+	return kind >= 0 && kind < MB_EXPORT_NKINDS ? kinds[kind].name : NULL;
 }
 
-const char *mb_export_kind_names(void)
+const char *mb_export_kind_names(char *buf, size_t n, const char *sep)
 {
-	return "heatmap, latency, timeseries, scaling, alloc, pauses";
+	size_t len = 0;
+	if (n)
+		buf[0] = '\0';
+	for (int k = 0; k < MB_EXPORT_NKINDS && len < n; k++) {
+		int w = snprintf(buf + len, n - len, "%s%s", k ? sep : "", kinds[k].name);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return buf;
 }
 
 /* The output being built: the table and the block list, both in memory. */
@@ -54,6 +62,7 @@ struct out {
 	FILE *tab, *blk;
 	size_t nblocks, rows, total_rows;
 	char title[160];
+	char note[160]; /* the block's note for --blocks (a fatal run), or "" */
 	char *err;
 	size_t errlen;
 };
@@ -97,7 +106,7 @@ static void block_begin(struct out *o)
 
 static void block_end(struct out *o)
 {
-	fprintf(o->blk, "%zu %s\n", o->rows, o->title);
+	fprintf(o->blk, "%zu %s%s%s\n", o->rows, o->title, o->note[0] ? " " : "", o->note);
 	o->nblocks++;
 	o->total_rows += o->rows;
 }
@@ -134,13 +143,35 @@ static json_int_t int_of(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-/* The per-run title: "MAP/threads=N/procs=P/rep=R". */
+/* The note of a run that ended fatal, "fatal: concurrent map writes after
+ * 168541 ops", for a plot's empty panel: words of a small set of
+ * characters (no quotes, no '#'), like a title. */
+static void run_note(struct out *o, const json_t *run)
+{
+	o->note[0] = '\0';
+	const char *outcome = json_string_value(json_object_get(run, "outcome"));
+	if (!outcome || strcmp(outcome, "fatal") != 0)
+		return;
+	const char *why = json_string_value(json_object_get(run, "error"));
+	const json_t *ops = json_object_get(run, "ops");
+	int n = snprintf(o->note, sizeof o->note, "fatal: %.100s", why && *why ? why : "the run ended fatal");
+	if (json_is_integer(ops) && json_integer_value(ops) >= 0 && n > 0 && (size_t)n < sizeof o->note)
+		snprintf(o->note + n, sizeof o->note - (size_t)n, " after %" JSON_INTEGER_FORMAT " ops",
+			 json_integer_value(ops));
+	for (char *p = o->note; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_./=:+-, ", *p))
+			*p = '_';
+}
+
+/* The per-run title: "MAP/threads=N/procs=P/rep=R", and the run's note. */
 static void run_title(struct out *o, const json_t *run, const char *suffix)
 {
 	char label[128];
 	mb_result_run_label(run, label, sizeof label);
 	set_title(o, "%s/rep=%" JSON_INTEGER_FORMAT "%s", label, int_of(run, "rep"),
 		  suffix ? suffix : "");
+	run_note(o, run);
 }
 
 /* --- selection --- */
@@ -507,6 +538,7 @@ static int write_scaling(struct out *o, const json_t *runs, const bool *chosen)
 		const char *map = json_string_value(json_object_get(first, "map"));
 		json_int_t procs = int_of(first, "procs");
 		set_title(o, "%s/procs=%" JSON_INTEGER_FORMAT, map, procs);
+		o->note[0] = '\0';
 		block_begin(o);
 		/* The thread counts of this map and procs, smallest first. */
 		for (;;) {
@@ -604,7 +636,7 @@ static int write_kind(struct out *o, const json_t *doc, int kind,
 		if (rc)
 			goto out;
 	}
-	fprintf(o->tab, "# %s", kind_columns[kind]);
+	fprintf(o->tab, "# %s", kinds[kind].columns);
 	if (cats0) {
 		const char *cat;
 		const json_t *v;
@@ -663,8 +695,11 @@ int mb_export_write(FILE *out, const json_t *doc, int kind,
 		err[0] = '\0';
 	if (!sel)
 		sel = &all;
-	if (kind < 0 || kind >= MB_EXPORT_NKINDS)
-		return fail(&o, -EINVAL, "unknown kind (expected %s)", mb_export_kind_names());
+	if (kind < 0 || kind >= MB_EXPORT_NKINDS) {
+		char names[128];
+		return fail(&o, -EINVAL, "unknown kind (expected %s)",
+			    mb_export_kind_names(names, sizeof names, ", "));
+	}
 	if (sel->op) {
 		bool known = strcmp(sel->op, "all") == 0;
 		for (size_t i = 0; mb_op_kind_names[i]; i++)

@@ -47,20 +47,35 @@ struct mb_export_select {
 };
 #define MB_EXPORT_THREADS_MAX (-1L)
 
+/* The vocabulary of export kinds: the one table from which `mapbench
+ * export --what`, its help and messages, `mapbench list exports` and (through
+ * that listing) mapbench-plot take the kinds. */
+struct mb_export_kind_info {
+	const char *name;    /* "heatmap": the value of --what */
+	const char *summary; /* one line: what a row is */
+	const char *columns; /* the header line's column names */
+};
+
+/* The kind's entry, or NULL when kind is out of range. */
+const struct mb_export_kind_info *mb_export_kind_at(int kind);
+
 /* The kind named name ("heatmap", ...), or -EINVAL. */
 int mb_export_kind_parse(const char *name);
 
 /* The name of a kind, or NULL when out of range. */
 const char *mb_export_kind_name(int kind);
 
-/* The kind names, comma-separated, for messages ("heatmap, latency, ..."). */
-const char *mb_export_kind_names(void);
+/* Writes the kind names into buf (n bytes, always terminated), separated by
+ * sep (", " for messages): "heatmap, latency, ...".  Returns buf. */
+const char *mb_export_kind_names(char *buf, size_t n, const char *sep);
 
 /* Writes the table of kind for the selected runs of doc (a document that
  * passed mb_result_load/parse) to out.  With blocks_only, writes instead one
  * line per block: the number of data rows, a space, and the block's title
- * (titles hold no white space or quotes), which is what a plot script needs
- * to lay out panels and legends.
+ * (titles hold no white space or quotes), then, for a run that ended fatal,
+ * a space and a note ("fatal: concurrent map writes after 168541 ops":
+ * spaces, but no quotes or '#'), which is what a plot script needs to lay
+ * out panels and legends.
  *
  * Returns 0; -EINVAL for an unknown kind or op; -ENOENT when no run matches
  * the selection; -ENODATA when a selected run lacks what the kind needs (or

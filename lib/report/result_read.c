@@ -1,11 +1,13 @@
 /* Loading and checking a result document: see result_read.h. */
 #include "report/result_read.h"
 #include "report/result_json.h"
+#include "util/readfile.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void mb_result_errorf(char *err, size_t errlen, const char *fmt, ...)
@@ -77,27 +79,44 @@ json_t *mb_result_parse(const char *text, size_t len, char *err, size_t errlen)
 	return check(doc, err, errlen);
 }
 
+/* Errors that opening a path gives, as against reading it. */
+static bool open_error(int rc)
+{
+	return rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -ENOTDIR ||
+	       rc == -ELOOP || rc == -ENAMETOOLONG;
+}
+
 json_t *mb_result_load(const char *path, char *err, size_t errlen)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (!f) {
-		mb_result_errorf(err, errlen, "cannot open: %s", strerror(errno));
+	char *text;
+	size_t len;
+	int rc = mb_readfile(path, MB_READFILE_MAX, &text, &len);
+	if (rc) {
+		char why[128];
+		mb_result_errorf(err, errlen, "cannot %s: %s", open_error(rc) ? "open" : "read",
+				 mb_readfile_strerror(rc, MB_READFILE_MAX, why, sizeof why));
+		errno = -rc;
 		return NULL;
 	}
 	json_error_t je;
-	json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-	int read_errno = ferror(f) ? errno : 0;
-	if (f != stdin)
-		fclose(f);
-	if (read_errno) {
-		/* A directory opens but fails on read (EISDIR). */
-		json_decref(doc);
-		mb_result_errorf(err, errlen, "cannot read: %s", strerror(read_errno));
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!doc) {
+		/* jansson leaves the error empty (line -1) on some allocation
+		 * failures, and says so on others */
+		if (json_error_code(&je) == json_error_out_of_memory || !je.text[0]) {
+			mb_result_errorf(err, errlen, "out of memory loading %zu bytes", len);
+			errno = ENOMEM;
+			return NULL;
+		}
+		parse_failed(&je, err, errlen);
+		errno = EINVAL;
 		return NULL;
 	}
+	doc = check(doc, err, errlen);
 	if (!doc)
-		return parse_failed(&je, err, errlen);
-	return check(doc, err, errlen);
+		errno = EINVAL;
+	return doc;
 }
 
 int mb_result_run_label(const json_t *run, char *buf, size_t n)

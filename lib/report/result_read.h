@@ -22,7 +22,10 @@
 #include <stddef.h>
 
 /* The document at path ("-" reads standard input), or NULL with a message
- * in err (errlen bytes, always terminated). */
+ * in err (errlen bytes, always terminated) and errno set: ENOMEM when memory
+ * ran out, EINVAL for a document that is not a result, else why the input
+ * could not be read (see mb_readfile: a device, a directory, a file larger
+ * than MB_READFILE_MAX are refused before they are read whole). */
 json_t *mb_result_load(const char *path, char *err, size_t errlen);
 
 /* The same checks on a document already in memory (len bytes, not
