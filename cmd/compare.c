@@ -1,18 +1,17 @@
 /* mapbench compare: two results (or two files of numbers) in, a Welch
  * t-test per metric and run label out, as a table, markdown, JSON or CSV,
- * and an exit status a CI job can gate on (--fail-on-regression). */
+ * and an exit status a CI job can gate on (--fail-on-regression).  The
+ * comparison itself is lib/report/compare.c; this file parses the command
+ * line and prints. */
 #include "commands.h"
 
-#include "report/result_read.h"
-#include "report/samples.h"
-#include "report/stats.h"
+#include "report/compare.h"
 #include "util/parse.h"
 
 #include <argp.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,313 +126,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (a->npaths < 2)
 			mb_cmd_usage_error("compare", "expected two files, A (baseline) and B");
+		if (strcmp(a->path[0], "-") == 0 && strcmp(a->path[1], "-") == 0)
+			mb_cmd_usage_error("compare", "standard input (-) given as both A and B: "
+					   "it can be read only once");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
-}
-
-/* ---- warnings ---- */
-
-/* Warnings are kept (JSON output carries them) and printed on stderr once
- * the input is known to be usable, so that an error stays one line. */
-static json_t *warnings;
-
-static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void warn(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	json_array_append_new(warnings, json_string(buf));
-}
-
-static void print_warnings(void)
-{
-	size_t i;
-	const json_t *w;
-	json_array_foreach(warnings, i, w)
-		fprintf(stderr, "mapbench: warning: %s\n", json_string_value(w));
-}
-
-/* ---- the two sides ---- */
-
-struct side {
-	const char *path;
-	const char *base; /* the file's base name */
-	json_t *doc;      /* a result, or NULL for plain numbers */
-	struct mb_sample_set text; /* the numbers of a plain file */
-};
-
-static void load_side(struct side *s, const char *path)
-{
-	char err[512], *text;
-	size_t len;
-	s->path = path;
-	const char *slash = strrchr(path, '/');
-	s->base = slash && slash[1] ? slash + 1 : path;
-	if (mb_samples_read_file(path, &text, &len, err, sizeof err))
-		mb_cmd_usage_error(path, "%s", err);
-	if (mb_samples_looks_json(text, len)) {
-		s->doc = mb_result_parse(text, len, err, sizeof err);
-		free(text);
-		if (!s->doc)
-			mb_cmd_usage_error(path, "%s", err);
-		return;
-	}
-	int rc = mb_samples_parse_text(text, len, s->base, &s->text, err, sizeof err);
-	free(text);
-	if (rc) {
-		/* "line 3: not a number" reads better as "FILE:3: not a number". */
-		unsigned long line;
-		int off = 0;
-		if (sscanf(err, "line %lu: %n", &line, &off) == 1 && off > 0) {
-			char where[4096];
-			snprintf(where, sizeof where, "%s:%lu", path, line);
-			mb_cmd_usage_error(where, "%s", err + off);
-		}
-		mb_cmd_usage_error(path, "%s", err);
-	}
-}
-
-/* A short text of a JSON value, for messages. */
-static void brief(const json_t *v, char *buf, size_t n)
-{
-	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	snprintf(buf, n, "%.60s%s", s ? s : "absent", s && strlen(s) > 60 ? "..." : "");
-	free(s);
-}
-
-/* Members of config that describe the sweep (matched by label) or the
- * bookkeeping of a run, not the conditions being compared. */
-static const char *const config_sweep[] = {"maps", "threads", "procs", "procs_explicit",
-					   "count", "events", "max_events", NULL};
-
-static bool listed(const char *s, char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Warns about what makes the sides not comparable; returns how many. */
-static int comparability(const struct side *a, const struct side *b, const struct args *args,
-			 char *first, size_t firstn)
-{
-	static const char *const host_keys[] = {"hostname", "cpu_model", NULL};
-	int count = 0;
-	char va[128], vb[128];
-	const json_t *ha = json_object_get(a->doc, "host"), *hb = json_object_get(b->doc, "host");
-	const json_t *x, *y;
-#define DIFFER(WHAT, X, Y)                                                           \
-	do {                                                                          \
-		brief(X, va, sizeof va);                                              \
-		brief(Y, vb, sizeof vb);                                              \
-		warn("the sides differ in %s: %s vs %s", WHAT, va, vb);              \
-		if (count++ == 0)                                                     \
-			snprintf(first, firstn, "the sides differ in %s: %s vs %s", WHAT, va, vb); \
-	} while (0)
-	x = json_object_get(a->doc, "mapbench_version");
-	y = json_object_get(b->doc, "mapbench_version");
-	if (!json_equal(x, y) && (x || y))
-		DIFFER("mapbench_version", x, y);
-	for (const char *const *k = host_keys; *k; k++) {
-		x = json_object_get(ha, *k);
-		y = json_object_get(hb, *k);
-		if (!json_equal(x, y) && (x || y)) {
-			char what[64];
-			snprintf(what, sizeof what, "host.%s", *k);
-			DIFFER(what, x, y);
-		}
-	}
-	const json_t *ca = json_object_get(a->doc, "config"), *cb = json_object_get(b->doc, "config");
-	const char *key;
-	json_t *v;
-	/* Every member of either side once: A's, then those only B has. */
-	for (int pass = 0; pass < 2; pass++) {
-		const json_t *from = pass ? cb : ca, *other = pass ? ca : cb;
-		json_object_foreach((json_t *)from, key, v) {
-			if (pass && json_object_get(other, key))
-				continue;
-			bool sweep = false;
-			for (const char *const *s = config_sweep; *s; s++)
-				sweep |= strcmp(key, *s) == 0;
-			if (sweep || listed(key, args->vary, args->nvary))
-				continue;
-			x = json_object_get(ca, key);
-			y = json_object_get(cb, key);
-			if (!json_equal(x, y)) {
-				char what[128];
-				snprintf(what, sizeof what, "config.%s", key);
-				DIFFER(what, x, y);
-			}
-		}
-	}
-#undef DIFFER
-	return count;
-}
-
-/* ---- the comparisons ---- */
-
-struct row {
-	const struct mb_metric *m;
-	const char *name;
-	bool geomean;
-	struct mb_stats_summary a, b; /* n 0 when a side has no value */
-	bool tested, utested;
-	struct mb_stats_welch w;
-	struct mb_stats_utest u;
-	double delta_pct;
-	const char *verdict;
-	const char *why; /* why insufficient */
-	unsigned long n_needed;
-};
-
-struct rows {
-	struct row *r;
-	size_t n, cap;
-};
-
-static struct row *add_row(struct rows *rs)
-{
-	if (rs->n == rs->cap) {
-		rs->cap = rs->cap ? 2 * rs->cap : 16;
-		rs->r = realloc(rs->r, rs->cap * sizeof *rs->r);
-		if (!rs->r) {
-			fprintf(stderr, "mapbench: compare: out of memory\n");
-			exit(MB_EXIT_FAILURE);
-		}
-	}
-	struct row *r = &rs->r[rs->n++];
-	memset(r, 0, sizeof *r);
-	return r;
-}
-
-static void summarize(const struct mb_sample_group *g, const char *path,
-		      struct mb_stats_summary *s)
-{
-	memset(s, 0, sizeof *s);
-	s->mean = s->sd = s->min = s->median = s->max = s->ci_low = s->ci_high = NAN;
-	int rc = g->n ? mb_stats_summarize(g->x, g->n, s) : 0;
-	if (rc == -ERANGE)
-		mb_cmd_usage_error(path, "%s: values too large to sum in double precision",
-				   g->name);
-	if (rc) {
-		fprintf(stderr, "mapbench: compare: out of memory\n");
-		exit(MB_EXIT_FAILURE);
-	}
-}
-
-/* What makes one side noisy ("cv 7.3%, 1 outlier by MAD"), or "" when
- * nothing does. */
-static void noisy_side(const struct mb_stats_summary *s, const struct mb_sample_group *g,
-		       char *buf, size_t n)
-{
-	buf[0] = '\0';
-	if (s->n < 2)
-		return;
-	double cv = mb_stats_cv(s);
-	long out = mb_stats_mad_outliers(g->x, g->n);
-	if (cv > 0.05 && out > 0)
-		snprintf(buf, n, "cv %.1f%%, %ld outlier%s by MAD", 100 * cv, out, out == 1 ? "" : "s");
-	else if (cv > 0.05)
-		snprintf(buf, n, "cv %.1f%%", 100 * cv);
-	else if (out > 0)
-		snprintf(buf, n, "%ld outlier%s by MAD", out, out == 1 ? "" : "s");
-}
-
-/* One warning per comparison with a noisy side: coefficient of variation
- * above 5% or outliers by median absolute deviation, and the repetitions
- * that would detect the observed difference. */
-static void noise(const struct row *r, const struct mb_sample_group *ga,
-		  const struct mb_sample_group *gb, const struct args *args)
-{
-	char na[96], nb[96], need[160] = "";
-	noisy_side(&r->a, ga, na, sizeof na);
-	noisy_side(&r->b, gb, nb, sizeof nb);
-	if (!na[0] && !nb[0])
-		return;
-	if (r->n_needed && r->n_needed > (r->a.n < r->b.n ? r->a.n : r->b.n))
-		snprintf(need, sizeof need,
-			 "; %lu repetitions per side would detect the %+.2f%% difference "
-			 "(power 0.8 at alpha %g)", r->n_needed, r->delta_pct, args->alpha);
-	warn("%s %s is noisy (%s%s%s%s%s)%s", r->name, r->m->name, na[0] ? "A: " : "", na,
-	     na[0] && nb[0] ? "; " : "", nb[0] ? "B: " : "", nb, need);
-}
-
-static void compare_groups(struct rows *rs, const struct mb_metric *m,
-			   const struct mb_sample_group *ga, const struct mb_sample_group *gb,
-			   const struct args *args)
-{
-	struct row *r = add_row(rs);
-	int rc;
-	r->m = m;
-	r->name = ga->name;
-	summarize(ga, args->path[0], &r->a);
-	summarize(gb, args->path[1], &r->b);
-	r->delta_pct = 100 * (r->b.mean - r->a.mean) / r->a.mean;
-	if (r->a.n < 2 || r->b.n < 2) {
-		r->verdict = "insufficient";
-		r->why = "n < 2";
-	} else if ((rc = mb_stats_welch(&r->a, &r->b, 0.95, &r->w)) == -ERANGE) {
-		r->verdict = "insufficient";
-		r->why = "variances too large for double precision";
-	} else if (rc) {
-		/* Zero variance on both sides: the same constant is no change
-		 * (nothing to test); different constants cannot be judged. */
-		r->why = "zero variance on both sides";
-		r->verdict = r->a.mean == r->b.mean ? "no-change" : "insufficient";
-	} else {
-		r->tested = true;
-		double p = r->w.p;
-		if (args->test == TEST_UTEST) {
-			if (mb_stats_utest(ga->x, ga->n, gb->x, gb->n, &r->u)) {
-				fprintf(stderr, "mapbench: compare: out of memory\n");
-				exit(MB_EXIT_FAILURE);
-			}
-			r->utested = true;
-			p = r->u.p;
-		}
-		double signed_diff = r->w.diff * m->better;
-		r->verdict = p >= args->alpha ? "no-change" : signed_diff > 0 ? "better" : "worse";
-		r->n_needed = mb_stats_n_needed(r->a.sd, r->b.sd, r->w.diff, args->alpha);
-	}
-	noise(r, ga, gb, args);
-}
-
-static void geomean_row(struct rows *rs, size_t from, const struct mb_metric *m)
-{
-	size_t n = rs->n - from;
-	if (n < 2)
-		return;
-	double *xa = malloc(n * sizeof *xa), *xb = malloc(n * sizeof *xb);
-	if (!xa || !xb) {
-		fprintf(stderr, "mapbench: compare: out of memory\n");
-		exit(MB_EXIT_FAILURE);
-	}
-	for (size_t i = 0; i < n; i++) {
-		xa[i] = rs->r[from + i].a.mean;
-		xb[i] = rs->r[from + i].b.mean;
-	}
-	double ga = mb_stats_geomean(xa, n), gb = mb_stats_geomean(xb, n);
-	free(xa);
-	free(xb);
-	if (isnan(ga) || isnan(gb))
-		return; /* a mean <= 0 (or none): no geometric mean */
-	struct row *r = add_row(rs);
-	r->m = m;
-	r->name = "geomean";
-	r->geomean = true;
-	summarize(&(struct mb_sample_group){0}, NULL, &r->a);
-	summarize(&(struct mb_sample_group){0}, NULL, &r->b);
-	r->a.mean = ga;
-	r->b.mean = gb;
-	r->delta_pct = 100 * (gb - ga) / ga;
-	r->verdict = "";
 }
 
 /* ---- output ---- */
@@ -455,11 +154,11 @@ static const char *si(double v, char *buf, size_t n)
 	return buf;
 }
 
-/* "p=0.012", or "p<1e-300" below the floor. */
+/* "p=0.012", or "p<2.2e-308 (underflow)" below the smallest double. */
 static const char *p_text(double p, bool below, char *buf, size_t n)
 {
 	if (below)
-		snprintf(buf, n, "p%s", MB_STATS_P_FLOOR_TEXT);
+		snprintf(buf, n, "p%s (underflow)", MB_STATS_P_FLOOR_TEXT);
 	else
 		snprintf(buf, n, "p=%.3g", p);
 	return buf;
@@ -470,16 +169,17 @@ static const char *side_text(const struct mb_stats_summary *s, char *buf, size_t
 {
 	char m[32];
 	si(s->mean, m, sizeof m);
-	if (s->n >= 2 && s->mean != 0)
-		snprintf(buf, n, "%s ± %.0f%%", m, 100 * (s->ci_high - s->mean) / fabs(s->mean));
+	double half = s->n >= 2 && s->mean != 0 ? 100 * (s->ci_high - s->mean) / fabs(s->mean) : NAN;
+	if (isfinite(half) && half < 1e6)
+		snprintf(buf, n, "%s ± %.0f%%", m, half);
 	else
 		snprintf(buf, n, "%s", m);
 	return buf;
 }
 
-static void row_cells(const struct row *r, const struct args *args, char cells[][64])
+static void row_cells(const struct mb_compare_row *r, const struct args *args, char cells[][64])
 {
-	char pb[32];
+	char pb[48];
 	side_text(&r->a, cells[0], 64);
 	side_text(&r->b, cells[1], 64);
 	if (isfinite(r->delta_pct))
@@ -513,111 +213,124 @@ static const char *heading(const struct mb_metric *m, const struct args *args, c
 	return buf;
 }
 
-/* The text table's current line: cells are appended, then the line is
- * printed without trailing blanks. */
-static char line[1024];
-static size_t line_len;
-
-/* Appends s left-aligned in width columns (characters, not bytes: "±" is
- * two bytes in UTF-8), then two spaces. */
-static void cell(const char *s, size_t width)
+/* Characters, not bytes: "±" is two bytes in UTF-8. */
+static size_t chars(const char *s)
 {
-	size_t chars = 0;
-	for (const char *c = s; *c; c++)
-		chars += ((unsigned char)*c & 0xC0) != 0x80;
-	int n = snprintf(line + line_len, sizeof line - line_len, "%s%*s", s,
-			 (int)(chars < width + 2 ? width + 2 - chars : 0), "");
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A text table line: cells are appended, then the line is printed without
+ * trailing blanks. */
+struct line {
+	char buf[1024];
+	size_t len;
+};
+
+/* Appends s left-aligned in width columns, then two spaces. */
+static void cell(struct line *l, const char *s, size_t width)
+{
+	size_t c = chars(s);
+	int n = snprintf(l->buf + l->len, sizeof l->buf - l->len, "%s%*s", s,
+			 (int)(c < width + 2 ? width + 2 - c : 0), "");
 	if (n > 0)
-		line_len += (size_t)n < sizeof line - line_len ? (size_t)n : sizeof line - line_len - 1;
+		l->len += (size_t)n < sizeof l->buf - l->len ? (size_t)n : sizeof l->buf - l->len - 1;
 }
 
-static void end_line(void)
+static void end_line(struct line *l)
 {
-	while (line_len && line[line_len - 1] == ' ')
-		line_len--;
-	line[line_len] = '\0';
-	puts(line);
-	line_len = 0;
+	while (l->len && l->buf[l->len - 1] == ' ')
+		l->len--;
+	l->buf[l->len] = '\0';
+	puts(l->buf);
+	l->len = 0;
 }
 
-static void print_text(const struct rows *rs, const struct side *sa, const struct side *sb,
-		       const struct args *args)
+static const char *const head[] = {"A", "B", "delta", "p (Welch)", "p (U)", "n", "verdict"};
+
+/* One table line: a row's cells (or the heading's when r is NULL), the U
+ * column only with --test utest. */
+static void text_line(const struct mb_compare_row *r, const struct args *args, size_t name_w,
+		      const size_t *w)
 {
-	printf("A: %s\nB: %s\n", sa->path, sb->path);
-	bool u = args->test == TEST_UTEST;
-	static const char *const head[] = {"A", "B", "delta", "p (Welch)", "p (U)", "n",
-					   "verdict"};
-	for (size_t i = 0; i < rs->n;) {
-		const struct mb_metric *m = rs->r[i].m;
-		size_t j = i, name_w = 4;
-		for (; j < rs->n && rs->r[j].m == m; j++)
-			if (strlen(rs->r[j].name) > name_w)
-				name_w = strlen(rs->r[j].name);
+	struct line l = {.len = 0};
+	char c[7][64];
+	if (r)
+		row_cells(r, args, c);
+	else
+		for (int x = 0; x < 7; x++)
+			snprintf(c[x], sizeof c[x], "%s", head[x]);
+	cell(&l, r ? r->name : "name", name_w);
+	for (int x = 0; x < 6; x++)
+		if (x != 4 || args->test == TEST_UTEST)
+			cell(&l, c[x], w[x]);
+	cell(&l, c[6], 0);
+	end_line(&l);
+}
+
+static void print_text(const struct mb_compare *c, const struct args *args)
+{
+	if (c->implementations_differ)
+		printf("A: %s (%s) vs B: %s (%s)\n", c->a.implementation, c->a.path,
+		       c->b.implementation, c->b.path);
+	else
+		printf("A: %s\nB: %s\n", c->a.path, c->b.path);
+	for (size_t i = 0; i < c->nrows;) {
+		const struct mb_metric *m = c->rows[i].metric;
+		size_t j = i, name_w = 4, w[7];
+		for (; j < c->nrows && c->rows[j].metric == m; j++)
+			if (strlen(c->rows[j].name) > name_w)
+				name_w = strlen(c->rows[j].name);
 		/* Column widths: the widest cell of this metric's rows. */
-		size_t w[7];
-		for (int c = 0; c < 7; c++)
-			w[c] = strlen(head[c]);
+		for (int x = 0; x < 7; x++)
+			w[x] = strlen(head[x]);
 		for (size_t k = i; k < j; k++) {
-			char c[7][64];
-			row_cells(&rs->r[k], args, c);
-			for (int x = 0; x < 7; x++) {
-				size_t chars = 0;
-				for (const char *p = c[x]; *p; p++)
-					chars += ((unsigned char)*p & 0xC0) != 0x80;
-				if (chars > w[x])
-					w[x] = chars;
-			}
+			char cl[7][64];
+			row_cells(&c->rows[k], args, cl);
+			for (int x = 0; x < 7; x++)
+				if (chars(cl[x]) > w[x])
+					w[x] = chars(cl[x]);
 		}
 		char h[256];
 		printf("\n%s\n", heading(m, args, h, sizeof h));
-		cell("name", name_w);
-		for (int x = 0; x < 6; x++)
-			if (x != 4 || u)
-				cell(head[x], w[x]);
-		cell(head[6], 0);
-		end_line();
-		for (; i < j; i++) {
-			char c[7][64];
-			row_cells(&rs->r[i], args, c);
-			cell(rs->r[i].name, name_w);
-			for (int x = 0; x < 6; x++)
-				if (x != 4 || u)
-					cell(c[x], w[x]);
-			cell(c[6], 0);
-			end_line();
-		}
+		text_line(NULL, args, name_w, w);
+		for (; i < j; i++)
+			text_line(&c->rows[i], args, name_w, w);
 	}
 }
 
-static void print_markdown(const struct rows *rs, const struct side *sa, const struct side *sb,
-			   const struct args *args)
+static void print_markdown(const struct mb_compare *c, const struct args *args)
 {
-	printf("Comparing `%s` (A) with `%s` (B).\n", sa->base, sb->base);
+	if (c->implementations_differ)
+		printf("Comparing %s (`%s`, A) with %s (`%s`, B).\n", c->a.implementation, c->a.path,
+		       c->b.implementation, c->b.path);
+	else
+		printf("Comparing `%s` (A) with `%s` (B).\n", c->a.base, c->b.base);
 	bool u = args->test == TEST_UTEST;
-	for (size_t i = 0; i < rs->n;) {
-		const struct mb_metric *m = rs->r[i].m;
+	for (size_t i = 0; i < c->nrows;) {
+		const struct mb_metric *m = c->rows[i].metric;
 		char h[256];
 		printf("\n**%s**\n\n", heading(m, args, h, sizeof h));
 		printf("| name | A | B | delta | p (Welch) |%s n | verdict |\n", u ? " p (U) |" : "");
 		printf("|---|---:|---:|---:|---:|%s---|---|\n", u ? "---:|" : "");
-		for (; i < rs->n && rs->r[i].m == m; i++) {
-			char c[7][64];
-			row_cells(&rs->r[i], args, c);
-			const struct row *r = &rs->r[i];
+		for (; i < c->nrows && c->rows[i].metric == m; i++) {
+			char cl[7][64];
+			const struct mb_compare_row *r = &c->rows[i];
+			row_cells(r, args, cl);
 			const char *em = strcmp(r->verdict, "worse") == 0 ? "**" : "";
 			printf("| %s%s%s | %s | %s | %s | %s |", r->geomean ? "*" : "", r->name,
-			       r->geomean ? "*" : "", c[0], c[1], c[2], c[3]);
+			       r->geomean ? "*" : "", cl[0], cl[1], cl[2], cl[3]);
 			if (u)
-				printf(" %s |", c[4]);
-			printf(" %s | %s%s%s |\n", c[5], em, c[6], em);
+				printf(" %s |", cl[4]);
+			printf(" %s | %s%s%s |\n", cl[5], em, cl[6], em);
 		}
 	}
-	if (json_array_size(warnings)) {
-		size_t k;
-		const json_t *w;
+	if (c->nwarnings) {
 		printf("\nWarnings:\n\n");
-		json_array_foreach(warnings, k, w)
-			printf("- %s\n", json_string_value(w));
+		for (size_t k = 0; k < c->nwarnings; k++)
+			printf("- %s\n", c->warnings[k]);
 	}
 }
 
@@ -629,12 +342,12 @@ static void csv_num(double v)
 		printf(",");
 }
 
-/* A name quoted when it holds a comma or a quote (RFC 4180). */
+/* A name quoted when it holds a comma, a quote or a line break (RFC 4180). */
 static void csv_str(const char *s, bool first)
 {
 	if (!first)
 		putchar(',');
-	if (!strpbrk(s, ",\"\n")) {
+	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, stdout);
 		return;
 	}
@@ -662,19 +375,27 @@ static void csv_side(const struct mb_stats_summary *s, bool geomean)
 	csv_num(s->ci_high);
 }
 
-static void print_csv(const struct rows *rs, const struct args *args)
+static void csv_p(double p, bool below, bool have)
+{
+	if (have && below)
+		printf(",%s", MB_STATS_P_FLOOR_TEXT);
+	else
+		csv_num(have ? p : NAN);
+}
+
+static void print_csv(const struct mb_compare *c, const struct args *args)
 {
 	bool u = args->test == TEST_UTEST;
 	printf("name,metric,unit,n_a,mean_a,sd_a,min_a,median_a,max_a,ci95_low_a,ci95_high_a,"
 	       "n_b,mean_b,sd_b,min_b,median_b,max_b,ci95_low_b,ci95_high_b,delta_pct,"
 	       "diff_ci95_low,diff_ci95_high,t,df,p,hedges_g,verdict%s\n",
 	       u ? ",u,u_p,u_method" : "");
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct row *r = &rs->r[i];
+	for (size_t i = 0; i < c->nrows; i++) {
+		const struct mb_compare_row *r = &c->rows[i];
 		bool t = r->tested;
 		csv_str(r->name, true);
-		csv_str(r->m->name, false);
-		csv_str(r->m->unit, false);
+		csv_str(r->metric->name, false);
+		csv_str(r->metric->unit, false);
 		csv_side(&r->a, r->geomean);
 		csv_side(&r->b, r->geomean);
 		csv_num(r->delta_pct);
@@ -682,29 +403,26 @@ static void print_csv(const struct rows *rs, const struct args *args)
 		csv_num(t ? r->w.diff_high : NAN);
 		csv_num(t ? r->w.t : NAN);
 		csv_num(t ? r->w.df : NAN);
-		if (t && r->w.p_below_floor)
-			printf(",%s", MB_STATS_P_FLOOR_TEXT);
-		else
-			csv_num(t ? r->w.p : NAN);
+		csv_p(r->w.p, r->w.p_below_floor, t);
 		csv_num(t ? r->w.hedges_g : NAN);
 		printf(",%s", r->verdict);
 		if (u) {
 			csv_num(r->utested ? r->u.u : NAN);
-			if (r->utested && r->u.p_below_floor)
-				printf(",%s", MB_STATS_P_FLOOR_TEXT);
-			else
-				csv_num(r->utested ? r->u.p : NAN);
+			csv_p(r->u.p, r->u.p_below_floor, r->utested);
 			printf(",%s", r->utested ? mb_stats_u_method_name(r->u.method) : "");
 		}
 		putchar('\n');
 	}
 }
 
+/* jansson refuses NaN and infinities; what does not apply is null. */
 static json_t *jnum(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* A p as a number, or below the smallest double as the string
+ * "<2.2e-308" (p_underflow says so too). */
 static json_t *jp(double p, bool below, bool have)
 {
 	if (!have)
@@ -714,95 +432,106 @@ static json_t *jp(double p, bool below, bool have)
 
 static json_t *json_side(const struct mb_stats_summary *s, const struct mb_sample_group *g)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
-	json_object_set_new(o, "mean", jnum(s->mean));
-	json_object_set_new(o, "sd", jnum(s->n ? s->sd : NAN));
-	json_object_set_new(o, "min", jnum(s->min));
-	json_object_set_new(o, "median", jnum(s->median));
-	json_object_set_new(o, "max", jnum(s->max));
-	json_object_set_new(o, "ci95_low", jnum(s->ci_low));
-	json_object_set_new(o, "ci95_high", jnum(s->ci_high));
-	json_object_set_new(o, "cv", jnum(s->n >= 2 ? mb_stats_cv(s) : NAN));
-	json_object_set_new(o, "outliers", g ? json_integer(mb_stats_mad_outliers(g->x, g->n))
-					     : json_null());
-	json_object_set_new(o, "missing", g ? json_integer((json_int_t)g->missing) : json_null());
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		"n", (json_int_t)s->n,
+		"mean", jnum(s->mean),
+		"sd", jnum(s->n ? s->sd : NAN),
+		"min", jnum(s->min),
+		"median", jnum(s->median),
+		"max", jnum(s->max),
+		"ci95_low", jnum(s->ci_low),
+		"ci95_high", jnum(s->ci_high),
+		"cv", jnum(s->n >= 2 ? mb_stats_cv(s) : NAN),
+		"outliers", g ? json_integer(mb_stats_mad_outliers(g->x, g->n)) : json_null(),
+		"missing", g ? json_integer((json_int_t)g->missing) : json_null());
+}
+
+static json_t *json_utest(const struct mb_compare_row *r)
+{
+	if (!r->utested)
+		return json_null();
+	return json_pack("{s:o, s:o, s:b, s:s}", "u", jnum(r->u.u),
+			 "p", jp(r->u.p, r->u.p_below_floor, true),
+			 "p_underflow", r->u.p_below_floor,
+			 "method", mb_stats_u_method_name(r->u.method));
+}
+
+/* A JSON string of s; bytes that are not UTF-8 (a file name may hold
+ * them) become '?', as jansson takes only UTF-8. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *t = strdup(s);
+	if (!t)
+		return NULL;
+	for (char *p = t; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(t);
+	free(t);
+	return j;
+}
+
+static json_t *json_row(const struct mb_compare_row *r)
+{
+	bool t = r->tested;
+	json_t *o = json_pack("{s:o, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
+		"name", jstr(r->name),
+		"metric", r->metric->name,
+		"unit", r->metric->unit,
+		"better", r->metric->better > 0 ? "higher" : "lower",
+		"geomean", r->geomean,
+		"a", json_side(&r->a, r->ga),
+		"b", json_side(&r->b, r->gb),
+		"delta_pct", jnum(r->delta_pct));
+	json_object_set_new(o, "diff", jnum(t ? r->w.diff : NAN));
+	json_object_set_new(o, "diff_ci95_low", jnum(t ? r->w.diff_low : NAN));
+	json_object_set_new(o, "diff_ci95_high", jnum(t ? r->w.diff_high : NAN));
+	json_object_set_new(o, "t", jnum(t ? r->w.t : NAN));
+	json_object_set_new(o, "df", jnum(t ? r->w.df : NAN));
+	json_object_set_new(o, "p", jp(r->w.p, r->w.p_below_floor, t));
+	json_object_set_new(o, "p_underflow", t ? json_boolean(r->w.p_below_floor) : json_null());
+	json_object_set_new(o, "hedges_g", jnum(t ? r->w.hedges_g : NAN));
+	json_object_set_new(o, "utest", json_utest(r));
+	json_object_set_new(o, "verdict", r->geomean ? json_null() : json_string(r->verdict));
+	json_object_set_new(o, "n_needed", r->n_needed ? json_integer((json_int_t)r->n_needed)
+						       : json_null());
 	return o;
 }
 
-struct groups {
-	const struct mb_sample_group **a, **b; /* per row, NULL for geomean rows */
-};
-
-static void print_json(const struct rows *rs, const struct groups *gs, const struct side *sa,
-		       const struct side *sb, const struct args *args, bool regression)
+static json_t *json_or_null(const char *s)
 {
-	json_t *root = json_object();
-	json_object_set_new(root, "schema", json_string("mapbench-compare/1"));
-	json_object_set_new(root, "mapbench_version", json_string(PACKAGE_VERSION));
-	json_object_set_new(root, "a", json_string(sa->path));
-	json_object_set_new(root, "b", json_string(sb->path));
-	json_object_set_new(root, "alpha", json_real(args->alpha));
-	json_object_set_new(root, "test", json_string(test_names[args->test]));
-	json_object_set_new(root, "confidence", json_real(0.95));
-	json_t *arr = json_array();
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct row *r = &rs->r[i];
-		bool t = r->tested;
-		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(r->name));
-		json_object_set_new(o, "metric", json_string(r->m->name));
-		json_object_set_new(o, "unit", json_string(r->m->unit));
-		json_object_set_new(o, "better", json_string(r->m->better > 0 ? "higher" : "lower"));
-		json_object_set_new(o, "geomean", json_boolean(r->geomean));
-		json_object_set_new(o, "a", json_side(&r->a, gs->a[i]));
-		json_object_set_new(o, "b", json_side(&r->b, gs->b[i]));
-		json_object_set_new(o, "delta_pct", jnum(r->delta_pct));
-		json_object_set_new(o, "diff", jnum(t ? r->w.diff : NAN));
-		json_object_set_new(o, "diff_ci95_low", jnum(t ? r->w.diff_low : NAN));
-		json_object_set_new(o, "diff_ci95_high", jnum(t ? r->w.diff_high : NAN));
-		json_object_set_new(o, "t", jnum(t ? r->w.t : NAN));
-		json_object_set_new(o, "df", jnum(t ? r->w.df : NAN));
-		json_object_set_new(o, "p", jp(r->w.p, r->w.p_below_floor, t));
-		json_object_set_new(o, "hedges_g", jnum(t ? r->w.hedges_g : NAN));
-		if (r->utested) {
-			json_t *u = json_object();
-			json_object_set_new(u, "u", json_real(r->u.u));
-			json_object_set_new(u, "p", jp(r->u.p, r->u.p_below_floor, true));
-			json_object_set_new(u, "method",
-					    json_string(mb_stats_u_method_name(r->u.method)));
-			json_object_set_new(o, "utest", u);
-		} else {
-			json_object_set_new(o, "utest", json_null());
-		}
-		json_object_set_new(o, "verdict", r->geomean ? json_null() : json_string(r->verdict));
-		json_object_set_new(o, "n_needed", r->n_needed ? json_integer((json_int_t)r->n_needed)
-							       : json_null());
-		json_array_append_new(arr, o);
-	}
-	json_object_set_new(root, "comparisons", arr);
-	json_object_set(root, "warnings", warnings);
-	json_object_set_new(root, "regression", json_boolean(regression));
+	return s ? json_string(s) : json_null();
+}
+
+static int print_json(const struct mb_compare *c, const struct args *args)
+{
+	json_t *rows = json_array(), *warnings = json_array();
+	for (size_t i = 0; i < c->nrows; i++)
+		json_array_append_new(rows, json_row(&c->rows[i]));
+	for (size_t i = 0; i < c->nwarnings; i++)
+		json_array_append_new(warnings, jstr(c->warnings[i]));
+	json_t *root = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:f, s:s, s:f, s:o, s:o, s:b}",
+		"schema", "mapbench-compare/1",
+		"mapbench_version", PACKAGE_VERSION,
+		"a", jstr(c->a.path),
+		"b", jstr(c->b.path),
+		"implementation_a", json_or_null(c->a.implementation),
+		"implementation_b", json_or_null(c->b.implementation),
+		"alpha", args->alpha,
+		"test", test_names[args->test],
+		"confidence", 0.95,
+		"comparisons", rows,
+		"warnings", warnings,
+		"regression", c->regression);
+	if (!root)
+		return -ENOMEM;
 	json_dumpf(root, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(root);
-}
-
-/* ---- the command ---- */
-
-static void match(const struct side *sa, const struct side *sb, const struct mb_metric *m,
-		  struct mb_sample_set *a, struct mb_sample_set *b)
-{
-	char err[512];
-	if (!sa->doc) {
-		*a = sa->text;
-		*b = sb->text;
-		return;
-	}
-	if (mb_samples_extract(sa->doc, m, a, err, sizeof err))
-		mb_cmd_usage_error(sa->path, "%s", err);
-	if (mb_samples_extract(sb->doc, m, b, err, sizeof err))
-		mb_cmd_usage_error(sb->path, "%s", err);
+	return 0;
 }
 
 static const char doc[] =
@@ -821,171 +550,105 @@ static const char doc[] =
 	"the difference, t, df, Hedges' g.\n\n"
 	"Exit status: 0 ok, 2 bad usage or input, 4 a regression (--fail-on-regression).";
 
+/* Prints the engine's error as one line; the exit status: 1 out of
+ * memory, 2 unusable input or usage. */
+static int failed(int rc, const char *err)
+{
+	fprintf(stderr, "mapbench: %s\n", err);
+	return rc == -ENOMEM ? MB_EXIT_FAILURE : MB_EXIT_USAGE;
+}
+
+/* One line per regression on standard error. */
+static void print_regressions(const struct mb_compare *c)
+{
+	for (size_t i = 0; i < c->nrows; i++) {
+		const struct mb_compare_row *r = &c->rows[i];
+		if (!r->regression)
+			continue;
+		char pb[48], db[96];
+		double p = r->utested ? r->u.p : r->w.p;
+		bool below = r->utested ? r->u.p_below_floor : r->w.p_below_floor;
+		fprintf(stderr, "mapbench: regression: %s %s %s (%s)\n", r->name, r->metric->name,
+			mb_compare_delta_text(r, db, sizeof db), p_text(p, below, pb, sizeof pb));
+	}
+}
+
+/* The metrics of --metric, checked before any file is read; their count. */
+static size_t parse_metrics(const struct args *args, struct mb_metric *metrics)
+{
+	if (!args->metric_given)
+		return 0;
+	for (size_t i = 0; i < args->nmetrics; i++) {
+		char err[256];
+		if (mb_samples_metric_parse(args->metrics[i], &metrics[i], err, sizeof err))
+			mb_cmd_usage_error("--metric", "%s", err);
+	}
+	return args->nmetrics;
+}
+
+static int print_output(const struct mb_compare *c, const struct args *args)
+{
+	int rc = 0;
+	switch (args->format) {
+	case FORMAT_TEXT:
+		print_text(c, args);
+		break;
+	case FORMAT_MARKDOWN:
+		print_markdown(c, args);
+		break;
+	case FORMAT_JSON:
+		rc = print_json(c, args);
+		break;
+	case FORMAT_CSV:
+		print_csv(c, args);
+		break;
+	}
+	return rc;
+}
+
 int mb_cmd_compare(int argc, char **argv)
 {
-	char docbuf[4096];
+	char docbuf[4096], err[8192];
 	snprintf(docbuf, sizeof docbuf, doc, mb_samples_metric_help);
 	const struct argp argp = {options, parse_opt, "A B", docbuf, NULL, NULL, NULL};
 	struct args args = {.alpha = 0.05};
 	argp_parse(&argp, argc, argv, 0, NULL, &args);
 
-	/* The metrics, checked before any file is read. */
 	struct mb_metric metrics[MAX_METRICS];
-	size_t nmetrics = args.metric_given ? args.nmetrics : 1;
-	for (size_t i = 0; i < nmetrics; i++) {
-		char err[256];
-		if (mb_samples_metric_parse(args.metric_given ? args.metrics[i] : "ops_per_s",
-					    &metrics[i], err, sizeof err))
-			mb_cmd_usage_error("--metric", "%s", err);
+	struct mb_compare_opts opts = {
+		.metrics = metrics,
+		.nmetrics = parse_metrics(&args, metrics),
+		.alpha = args.alpha,
+		.utest = args.test == TEST_UTEST,
+		.strict = args.strict,
+		.vary = args.vary,
+		.nvary = args.nvary,
+		.fail_pct = args.fail_pct,
+	};
+	struct mb_compare c = {0};
+	int rc = mb_compare_side_read(&c.a, args.path[0], err, sizeof err);
+	if (!rc)
+		rc = mb_compare_side_read(&c.b, args.path[1], err, sizeof err);
+	if (!rc)
+		rc = mb_compare_run(&c, &opts, err, sizeof err);
+	if (rc) {
+		mb_compare_free(&c);
+		return failed(rc, err);
 	}
-
-	warnings = json_array();
-	struct side sa = {0}, sb = {0};
-	load_side(&sa, args.path[0]);
-	load_side(&sb, args.path[1]);
-	if (!sa.doc != !sb.doc)
-		mb_cmd_usage_error("compare", "%s is a %s and %s a %s: compare like with like",
-				   sa.path, sa.doc ? "mapbench result" : "file of numbers", sb.path,
-				   sb.doc ? "mapbench result" : "file of numbers");
-	if (!sa.doc) {
-		if (args.metric_given && nmetrics > 1)
-			mb_cmd_usage_error("--metric", "files of numbers take one metric, got %zu",
-					   nmetrics);
-		if (!args.metric_given) {
-			memset(&metrics[0], 0, sizeof metrics[0]);
-			snprintf(metrics[0].name, sizeof metrics[0].name, "value");
-			metrics[0].unit = "";
-			metrics[0].better = -1;
-		}
-		/* Both plain files are one comparison, named after A. */
-		free(sb.text.g[0].name);
-		sb.text.g[0].name = strdup(sa.text.g[0].name);
-		if (!sb.text.g[0].name) {
-			fprintf(stderr, "mapbench: compare: out of memory\n");
-			return MB_EXIT_FAILURE;
-		}
-	} else {
-		char first[512];
-		int differ = comparability(&sa, &sb, &args, first, sizeof first);
-		if (differ && args.strict)
-			mb_cmd_usage_error("--strict", "%s%s", first,
-					   differ > 1 ? " (and more, see the warnings)" : "");
-	}
-
-	struct rows rs = {0};
-	struct mb_sample_set sets[2 * MAX_METRICS];
-	size_t nsets = 0;
-	for (size_t k = 0; k < nmetrics; k++) {
-		struct mb_sample_set *a = &sets[nsets++], *b = &sets[nsets++];
-		memset(a, 0, sizeof *a);
-		memset(b, 0, sizeof *b);
-		match(&sa, &sb, &metrics[k], a, b);
-		char only[512] = "";
-		size_t nonly = 0, from = rs.n;
-		for (int pass = 0; pass < 2; pass++) {
-			const struct mb_sample_set *x = pass ? b : a, *y = pass ? a : b;
-			for (size_t i = 0; i < x->n; i++) {
-				if (mb_samples_find(y, x->g[i].name))
-					continue;
-				size_t len = strlen(only);
-				snprintf(only + len, sizeof only - len, "%s%s (only in %s)",
-					 nonly ? ", " : "", x->g[i].name, pass ? "B" : "A");
-				nonly++;
-			}
-		}
-		if (nonly)
-			warn("%zu unmatched label%s, not compared: %s", nonly, nonly == 1 ? "" : "s",
-			     only);
-		for (size_t i = 0; i < a->n; i++) {
-			const struct mb_sample_group *gb = mb_samples_find(b, a->g[i].name);
-			if (!gb)
-				continue;
-			if (a->g[i].missing || gb->missing)
-				warn("%s %s: %zu run%s of A and %zu of B lack the metric", a->g[i].name,
-				     metrics[k].name, a->g[i].missing, a->g[i].missing == 1 ? "" : "s",
-				     gb->missing);
-			compare_groups(&rs, &metrics[k], &a->g[i], gb, &args);
-		}
-		if (rs.n == from)
-			mb_cmd_usage_error("compare", "%s and %s have no run label in common",
-					   sa.path, sb.path);
-		geomean_row(&rs, from, &metrics[k]);
-	}
-
-	/* Degenerate input: nothing could be tested. */
-	size_t tested = 0;
-	const struct row *first_bad = NULL;
-	for (size_t i = 0; i < rs.n; i++) {
-		if (rs.r[i].tested)
-			tested++;
-		else if (!rs.r[i].geomean && !first_bad)
-			first_bad = &rs.r[i];
-	}
-	if (!tested && first_bad)
-		mb_cmd_usage_error("compare", "%s %s: cannot test: %s (A has n=%zu, B n=%zu)",
-				   first_bad->name, first_bad->m->name, first_bad->why,
-				   first_bad->a.n, first_bad->b.n);
-
-	print_warnings();
-
-	bool regression = false;
-	for (size_t i = 0; i < rs.n; i++) {
-		const struct row *r = &rs.r[i];
-		if (strcmp(r->verdict, "worse") == 0 && fabs(r->delta_pct) > args.fail_pct) {
-			regression = true;
-			if (args.fail) {
-				char pb[32];
-				double p = r->utested ? r->u.p : r->w.p;
-				bool below = r->utested ? r->u.p_below_floor : r->w.p_below_floor;
-				fprintf(stderr, "mapbench: regression: %s %s %+.2f%% (%s)\n", r->name,
-					r->m->name, r->delta_pct, p_text(p, below, pb, sizeof pb));
-			}
-		}
-	}
-
-	/* The sample groups of each row, for the JSON noise members. */
-	struct groups gs = {calloc(rs.n + 1, sizeof *gs.a), calloc(rs.n + 1, sizeof *gs.b)};
-	if (!gs.a || !gs.b) {
+	/* Warnings once the input is known to be usable, so that an error
+	 * stays one line. */
+	for (size_t i = 0; i < c.nwarnings; i++)
+		fprintf(stderr, "mapbench: warning: %s\n", c.warnings[i]);
+	if (args.fail)
+		print_regressions(&c);
+	rc = print_output(&c, &args);
+	fflush(stdout);
+	bool regression = c.regression;
+	mb_compare_free(&c);
+	if (rc) {
 		fprintf(stderr, "mapbench: compare: out of memory\n");
 		return MB_EXIT_FAILURE;
 	}
-	for (size_t i = 0, k = 0; i < rs.n; i++) {
-		if (rs.r[i].geomean)
-			continue;
-		while (k < nmetrics && &metrics[k] != rs.r[i].m)
-			k++;
-		gs.a[i] = mb_samples_find(&sets[2 * k], rs.r[i].name);
-		gs.b[i] = mb_samples_find(&sets[2 * k + 1], rs.r[i].name);
-	}
-
-	switch (args.format) {
-	case FORMAT_TEXT:
-		print_text(&rs, &sa, &sb, &args);
-		break;
-	case FORMAT_MARKDOWN:
-		print_markdown(&rs, &sa, &sb, &args);
-		break;
-	case FORMAT_JSON:
-		print_json(&rs, &gs, &sa, &sb, &args, regression);
-		break;
-	case FORMAT_CSV:
-		print_csv(&rs, &args);
-		break;
-	}
-	fflush(stdout);
-
-	free(gs.a);
-	free(gs.b);
-	free(rs.r);
-	if (sa.doc) {
-		for (size_t i = 0; i < nsets; i++)
-			mb_samples_free(&sets[i]);
-	}
-	mb_samples_free(&sa.text);
-	mb_samples_free(&sb.text);
-	json_decref(sa.doc);
-	json_decref(sb.doc);
-	json_decref(warnings);
 	if (ferror(stdout)) {
 		fprintf(stderr, "mapbench: compare: cannot write the output\n");
 		return MB_EXIT_FAILURE;

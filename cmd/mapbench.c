@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include <argp.h>
+#include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,10 @@ int main(int argc, char **argv)
 				  NULL, NULL, NULL};
 	struct global_args g = {0};
 	argp_err_exit_status = MB_EXIT_USAGE;
+	/* GSL's default handler aborts on any error, underflow included (a p
+	 * below the double range); every GSL status is checked where GSL is
+	 * called (lib/report/stats.c). */
+	gsl_set_error_handler_off();
 	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &g);
 
 	const char *name = argv[g.command_index];

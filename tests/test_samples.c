@@ -68,6 +68,23 @@ static void test_text(void)
 	      "NUL byte");
 	mb_samples_free(&s);
 
+	/* Lines of any length: a number with a long comment, a long number
+	 * (2.5e-301 in 300 zeros). */
+	char longer[4096];
+	size_t k = (size_t)snprintf(longer, sizeof longer, "1.5 # ");
+	memset(longer + k, 'x', 3000);
+	snprintf(longer + k + 3000, sizeof longer - k - 3000, "\n2\n0.");
+	k = strlen(longer);
+	memset(longer + k, '0', 300);
+	snprintf(longer + k + 300, sizeof longer - k - 300, "25\n");
+	CHECK(text(longer, &s, err, sizeof err) == 0 && s.g[0].n == 3 && s.g[0].x[0] == 1.5 &&
+	      s.g[0].x[2] > 0 && s.g[0].x[2] < 1e-300, "long lines: %s", err);
+	mb_samples_free(&s);
+	longer[0] = 'y';
+	CHECK(text(longer, &s, err, sizeof err) == -EINVAL && strstr(err, "line 1: not a number"),
+	      "long bad line: %s", err);
+	mb_samples_free(&s);
+
 	CHECK(mb_samples_looks_json(" \n{\"a\":1}", 9), "object");
 	CHECK(!mb_samples_looks_json("# x\n1\n", 6), "numbers");
 	CHECK(!mb_samples_looks_json("", 0), "empty");

@@ -239,15 +239,57 @@ static const char *excerpt(const char *s, size_t n, char *buf, size_t bufn)
 	return buf;
 }
 
+/* One line s[0..n) (trimmed, not empty, not a comment) as a number in *v.
+ * line is a buffer of *cap bytes, grown to hold the line: lines may be of
+ * any length (a number and a long comment).  Returns 0, -EINVAL with the
+ * message, -ENOMEM. */
+static int parse_line(const char *s, size_t n, size_t lineno, char **line, size_t *cap,
+		      double *v, char *err, size_t errlen)
+{
+	char ex[32];
+	if (memchr(s, '\0', n)) {
+		mb_result_errorf(err, errlen, "line %zu: not a number: '%s...'", lineno,
+				 excerpt(s, n, ex, sizeof ex));
+		return -EINVAL;
+	}
+	if (n + 1 > *cap) {
+		char *nl = realloc(*line, n + 1);
+		if (!nl)
+			return -ENOMEM;
+		*line = nl;
+		*cap = n + 1;
+	}
+	memcpy(*line, s, n);
+	(*line)[n] = '\0';
+	char *rest;
+	*v = strtod(*line, &rest);
+	const char *what = NULL;
+	if (rest == *line)
+		what = "not a number";
+	while (!what && isspace((unsigned char)*rest))
+		rest++;
+	if (!what && *rest && *rest != '#')
+		what = "not one number";
+	if (!what && !isfinite(*v))
+		what = "not a finite number";
+	if (what) {
+		mb_result_errorf(err, errlen, "line %zu: %s: '%s'", lineno, what,
+				 excerpt(s, n, ex, sizeof ex));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int mb_samples_parse_text(const char *text, size_t len, const char *name,
 			  struct mb_sample_set *out, char *err, size_t errlen)
 {
 	struct mb_sample_group *g = group(out, name);
 	if (!g)
 		return -ENOMEM;
-	size_t lineno = 0, pos = 0;
-	char line[128], ex[32];
-	while (pos < len) {
+	size_t lineno = 0, pos = 0, cap = 0;
+	char *line = NULL;
+	int e = 0;
+	while (pos < len && !e) {
 		size_t end = pos;
 		while (end < len && text[end] != '\n')
 			end++;
@@ -263,37 +305,14 @@ int mb_samples_parse_text(const char *text, size_t len, const char *name,
 			n--;
 		if (n == 0 || *s == '#')
 			continue;
-		if (n >= sizeof line || memchr(s, '\0', n)) {
-			mb_result_errorf(err, errlen, "line %zu: not a number: '%s...'", lineno,
-					 excerpt(s, n, ex, sizeof ex));
-			return -EINVAL;
-		}
-		memcpy(line, s, n);
-		line[n] = '\0';
-		char *rest;
-		errno = 0;
-		double v = strtod(line, &rest);
-		if (rest == line) {
-			mb_result_errorf(err, errlen, "line %zu: not a number: '%s'", lineno,
-					 excerpt(s, n, ex, sizeof ex));
-			return -EINVAL;
-		}
-		while (isspace((unsigned char)*rest))
-			rest++;
-		if (*rest && *rest != '#') {
-			mb_result_errorf(err, errlen, "line %zu: not one number: '%s'", lineno,
-					 excerpt(s, n, ex, sizeof ex));
-			return -EINVAL;
-		}
-		if (!isfinite(v)) {
-			mb_result_errorf(err, errlen, "line %zu: not a finite number: '%s'", lineno,
-					 excerpt(s, n, ex, sizeof ex));
-			return -EINVAL;
-		}
-		int e = push(g, v);
-		if (e)
-			return e;
+		double v;
+		e = parse_line(s, n, lineno, &line, &cap, &v, err, errlen);
+		if (!e)
+			e = push(g, v);
 	}
+	free(line);
+	if (e)
+		return e;
 	if (g->n == 0) {
 		mb_result_errorf(err, errlen, "no numbers%s", len ? "" : " (empty file)");
 		return -EINVAL;

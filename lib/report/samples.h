@@ -12,7 +12,7 @@
  * Samples are grouped by run label (mb_result_run_label); a plain file of
  * numbers is one group named by the caller.  Plain files hold one number a
  * line; blank lines and lines starting with '#' are skipped, and text after
- * the number must be blank or a '#' comment.
+ * the number must be blank or a '#' comment.  Lines may be of any length.
  *
  * Nothing is printed; errors are one line in the caller's buffer (with
  * "line N: " for a plain file, without the file name) and a negative errno.

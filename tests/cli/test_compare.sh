@@ -120,7 +120,7 @@ json_check "$TMP/out" '.regression == true'
 # Plain-number files: direction from --metric, the U test, markdown.
 expect_exit 0 "$MAPBENCH" compare "$D/small_a.txt" "$D/small_b.txt"
 expect_grep '^value (lower is better' "$TMP/out"
-expect_grep '^small_a.txt .* +8.73% .* p=0.00945 .* 5+5 .* worse$' "$TMP/out"
+expect_grep '^small_a.txt vs small_b.txt .* +8.73% .* p=0.00945 .* 5+5 .* worse$' "$TMP/out"
 expect_exit 4 "$MAPBENCH" compare --fail-on-regression "$D/small_a.txt" "$D/small_b.txt"
 expect_exit 0 "$MAPBENCH" compare --fail-on-regression -M ops_per_s "$D/small_a.txt" "$D/small_b.txt"
 expect_grep ' better$' "$TMP/out"
@@ -131,21 +131,101 @@ expect_grep ',verdict,u,u_p,u_method$' "$TMP/out"
 expect_grep ',worse,0,0.007936507937,exact$' "$TMP/out"
 expect_exit 0 "$MAPBENCH" compare --test utest "$D/ties_a.txt" "$D/ties_b.txt"
 expect_grep 'p=0.834 (normal)' "$TMP/out"
-expect_grep 'warning: ties_a.txt value is noisy (A: cv .*repetitions per side would detect the +2.42% difference' "$TMP/err"
+expect_grep 'warning: ties_a.txt vs ties_b.txt value is noisy (A: cv .*repetitions per side would detect the +2.42% difference' "$TMP/err"
 expect_exit 0 "$MAPBENCH" compare --test utest "$D/small_a.txt" "$D/small_b.txt"
 expect_grep 'p=0.00794 (exact) ' "$TMP/out"
 expect_exit 0 "$MAPBENCH" compare - "$D/small_b.txt" <"$D/small_a.txt"
 expect_grep 'p=0.00945' "$TMP/out"
 
-# A p below the double range is text, never nan or 0.
+# A p below the smallest double is text with an underflow mark, never nan
+# or 0.
 awk 'BEGIN { for (i = 0; i < 60; i++) print 10 + (i % 7) / 10 }' >"$TMP/fa.txt"
 awk 'BEGIN { for (i = 0; i < 60; i++) print 10000000 + (i % 5) / 10 }' >"$TMP/fb.txt"
 expect_exit 0 "$MAPBENCH" compare "$TMP/fa.txt" "$TMP/fb.txt"
-expect_grep ' p<1e-300 ' "$TMP/out"
+expect_grep ' p<2.2e-308 (underflow) ' "$TMP/out"
 expect_exit 0 "$MAPBENCH" compare -f csv "$TMP/fa.txt" "$TMP/fb.txt"
-expect_grep ',<1e-300,' "$TMP/out"
+expect_grep ',<2.2e-308,' "$TMP/out"
 expect_exit 0 "$MAPBENCH" compare -f json "$TMP/fa.txt" "$TMP/fb.txt"
-json_check "$TMP/out" '.comparisons[0].p == "<1e-300"'
+json_check "$TMP/out" '.comparisons[0].p == "<2.2e-308" and .comparisons[0].p_underflow == true'
+# Every p a double holds is a number: 1..30 against the same + 3e6 has
+# t = 1319824, df = 58, p = 1.4717569704e-305 (mpmath: betainc(29, 1/2, 0,
+# 58 / (58 + t^2), regularized=True)).
+seq 1 30 >"$TMP/pa.txt"
+awk '{ print $1 + 3000000 }' "$TMP/pa.txt" >"$TMP/pb.txt"
+expect_exit 0 "$MAPBENCH" compare "$TMP/pa.txt" "$TMP/pb.txt"
+expect_grep ' p=1.47e-305 ' "$TMP/out"
+expect_exit 0 "$MAPBENCH" compare -f json "$TMP/pa.txt" "$TMP/pb.txt"
+json_check "$TMP/out" '.comparisons[0] | (.p | type) == "number" and .p > 1.4717e-305 and .p < 1.4718e-305 and .p_underflow == false'
+
+# The unit does not matter: numbers near 1e-120 (GSL aborted the program
+# on them) and near 1e+120 give the t, df and p of the same numbers near 1;
+# so do results whose metric is scaled.  Values near 1e154 (squares
+# overflow) and 1e-170 (squares underflow) are tested, not refused.
+printf '1\n1.1\n1.2\n' >"$TMP/u1a.txt"
+printf '2\n2.1\n2.3\n' >"$TMP/u1b.txt"
+expect_exit 0 "$MAPBENCH" compare -f json "$TMP/u1a.txt" "$TMP/u1b.txt"
+jq '.comparisons[0] | [.t, .df, .p]' "$TMP/out" >"$TMP/unit1"
+for e in e-120 e+120 e154 e-170 e-300 e+300; do
+	for f in u1a u1b; do sed "s/\$/$e/" "$TMP/$f.txt" >"$TMP/$f$e.txt"; done
+	expect_exit 0 "$MAPBENCH" compare -f json "$TMP/u1a$e.txt" "$TMP/u1b$e.txt"
+	jq -e --slurpfile u "$TMP/unit1" '.comparisons[0] | [.t, .df, .p] as $x | $u[0] as $y |
+		[range(3) | (($x[.] - $y[.]) | fabs) <= 1e-9 * ($y[.] | fabs)] | all' "$TMP/out" >/dev/null ||
+		fail "x$e: $(jq -c '.comparisons[0] | [.t, .df, .p]' "$TMP/out") vs $(cat "$TMP/unit1")"
+	grep -q 'inf\|nan' "$TMP/out" "$TMP/err" && fail "x$e: inf or nan in the output"
+done
+expect_exit 0 "$MAPBENCH" compare -f json "$TMP/ga.json" "$TMP/gb.json"
+jq '.comparisons[0] | [.t, .df, .p]' "$TMP/out" >"$TMP/unit1"
+for k in 1e-120 1e120; do
+	for f in ga gb; do jq ".runs |= map(.ops_per_s *= $k)" "$TMP/$f.json" >"$TMP/$f$k.json"; done
+	expect_exit 0 "$MAPBENCH" compare -f json "$TMP/ga$k.json" "$TMP/gb$k.json"
+	jq -e --slurpfile u "$TMP/unit1" '.comparisons[0] | [.t, .df, .p] as $x | $u[0] as $y |
+		[range(3) | (($x[.] - $y[.]) | fabs) <= 1e-9 * ($y[.] | fabs)] | all' "$TMP/out" >/dev/null ||
+		fail "results x$k: $(jq -c '.comparisons[0] | [.t, .df, .p]' "$TMP/out") vs $(cat "$TMP/unit1")"
+done
+
+# A mean of 0 on one side: no relative change, and never inf or nan in
+# any format, warning or regression line.
+printf '0\n1\n-1\n0.5\n-0.5\n' >"$TMP/zero.txt"
+printf '5\n7\n9\n5.5\n9.5\n' >"$TMP/five.txt"
+for f in text markdown json csv; do
+	expect_exit 4 "$MAPBENCH" compare -f $f --fail-on-regression=10 "$TMP/zero.txt" "$TMP/five.txt"
+	grep -qi 'inf\|nan' "$TMP/out" "$TMP/err" && fail "$f: inf or nan: $(cat "$TMP/out" "$TMP/err")"
+done
+expect_grep "regression: zero.txt vs five.txt value +7.2 (A's mean is 0)" "$TMP/err"
+printf '0\n10\n-10\n5\n-5\n' >"$TMP/zero.txt"
+expect_exit 0 "$MAPBENCH" compare "$TMP/zero.txt" "$TMP/five.txt"
+expect_grep "would detect the +7.2 (A's mean is 0) difference" "$TMP/err"
+
+# Lines of any length: a number with a long comment.
+{ printf '1 # '; head -c 400 /dev/zero | tr '\0' x; printf '\n2\n3\n'; } >"$TMP/long.txt"
+expect_exit 0 "$MAPBENCH" compare "$TMP/long.txt" "$TMP/u1b.txt"
+expect_grep '^long.txt vs u1b.txt ' "$TMP/out"
+# The same base name on both sides: the paths tell them apart.
+mkdir "$TMP/d1" "$TMP/d2"
+cp "$D/small_a.txt" "$TMP/d1/x.txt"
+cp "$D/small_b.txt" "$TMP/d2/x.txt"
+expect_exit 0 "$MAPBENCH" compare -f csv "$TMP/d1/x.txt" "$TMP/d2/x.txt"
+expect_grep "^$TMP/d1/x.txt vs $TMP/d2/x.txt,value," "$TMP/out"
+
+# The implementation is what is compared when it differs: named in the
+# header, not a warning; other differences still warn.  A result without
+# the member is mapbench's C build.
+jq '.implementation = "go1.19.8"' "$TMP/a.json" >"$TMP/go.json"
+jq '.implementation = "go1.19.8" | .config.keys = 99' "$TMP/a.json" >"$TMP/go-keys.json"
+expect_exit 0 "$MAPBENCH" compare --strict "$TMP/go.json" "$TMP/b.json"
+expect_grep "^A: go1.19.8 ($TMP/go.json) vs B: mapbench C ($TMP/b.json)\$" "$TMP/out"
+grep -q 'implementation' "$TMP/err" && fail "the implementation is warned about: $(cat "$TMP/err")"
+expect_exit 0 "$MAPBENCH" compare -f markdown "$TMP/go.json" "$TMP/b.json"
+expect_grep '^Comparing go1.19.8 (`.*go.json`, A) with mapbench C (`.*b.json`, B).$' "$TMP/out"
+expect_exit 0 "$MAPBENCH" compare -f json "$TMP/go.json" "$TMP/b.json"
+json_check "$TMP/out" '.implementation_a == "go1.19.8" and .implementation_b == "mapbench C"'
+expect_exit 0 "$MAPBENCH" compare "$TMP/go-keys.json" "$TMP/b.json"
+expect_grep 'warning: the sides differ in config.keys: 99 vs 10000' "$TMP/err"
+expect_exit 0 "$MAPBENCH" compare "$TMP/a.json" "$TMP/b.json"
+expect_grep '^A: ' "$TMP/out"
+expect_grep '^B: ' "$TMP/out"
+jq '.implementation = 3' "$TMP/a.json" >"$TMP/impl-type.json"
+expect_usage 'impl-type.json: "implementation" is not a string' compare "$TMP/impl-type.json" "$TMP/b.json"
 
 # Degenerate input: one line naming the file or the problem, exit 2.
 printf '1\n' >"$TMP/one.txt"
@@ -161,7 +241,10 @@ jq '.schema = "mapbench/2"' "$TMP/a.json" >"$TMP/v2.json"
 echo '{"schema": "other/1", "runs": []}' >"$TMP/other.json"
 jq '.runs |= map(.ops_per_s = "fast")' "$TMP/a.json" >"$TMP/type.json"
 jq '.runs |= map(select(.rep == 1))' "$TMP/a.json" >"$TMP/n1.json"
-expect_usage "n < 2" compare "$TMP/one.txt" "$TMP/ok.txt"
+expect_usage "one.txt: one.txt vs ok.txt value: cannot test: n < 2 (A has n=1, B n=3)" \
+	compare "$TMP/one.txt" "$TMP/ok.txt"
+expect_usage "one.txt: ok.txt vs one.txt value: cannot test: n < 2 (A has n=3, B n=1)" \
+	compare "$TMP/ok.txt" "$TMP/one.txt"
 expect_usage "zero variance on both sides" compare "$TMP/c5.txt" "$TMP/c6.txt"
 expect_usage "empty.txt: no numbers" compare "$TMP/empty.txt" "$TMP/ok.txt"
 expect_usage "bad.txt:3: not a number: 'xyz'" compare "$TMP/ok.txt" "$TMP/bad.txt"
@@ -175,7 +258,14 @@ expect_usage "other.json: schema 'other/1'" compare "$TMP/other.json" "$TMP/a.js
 jq '.runs[0] |= del(.map)' "$TMP/a.json" >"$TMP/shape.json"
 expect_usage "shape.json: runs\[0\] lacks one of map" compare "$TMP/a.json" "$TMP/shape.json"
 expect_usage "runs\[0\].ops_per_s is not a number" compare "$TMP/a.json" "$TMP/type.json"
-expect_usage "n < 2" compare "$TMP/n1.json" "$TMP/n1.json"
+expect_usage "compare: plain/threads=1/procs=1 ops_per_s: cannot test: n < 2 on both sides" \
+	compare "$TMP/n1.json" "$TMP/n1.json"
+expect_usage "compare: standard input (-) given as both A and B" compare - - <"$TMP/ok.txt"
+expect_usage "--vary: unknown config member 'bogus' (expected one of mix, keys," \
+	compare --vary keys,bogus "$TMP/a.json" "$TMP/b.json"
+expect_usage "--vary: unknown config member" compare --vary bogus "$TMP/ok.txt" "$TMP/ok.txt"
+jq '.config.newer = 1' "$TMP/b.json" >"$TMP/b-newer.json"
+expect_exit 0 "$MAPBENCH" compare --strict --vary newer "$TMP/a.json" "$TMP/b-newer.json"
 expect_usage "compare like with like" compare "$TMP/ok.txt" "$TMP/a.json"
 expect_usage "expected two files" compare "$TMP/ok.txt"
 expect_usage "unexpected argument" compare "$TMP/ok.txt" "$TMP/ok.txt" "$TMP/ok.txt"
