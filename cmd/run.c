@@ -278,8 +278,6 @@ static void resolve(struct mb_sweep *sw)
 	}
 }
 
-}
-
 /* The live progress line: on stderr when it is a terminal, redrawn a few
  * times a second from its own thread while a run executes. */
 struct progress {
