@@ -95,6 +95,13 @@ int main(void)
 	duration_bad("99999999999h", -ERANGE);
 	uint64_t z = 7;
 	CHECK(mb_parse_duration("0ms", 1, &z) == 0 && z == 0, "zero allowed when asked");
+	/* a bare 0 needs no unit (Go's time.ParseDuration), only where zero is
+	 * allowed; other bare numbers still need one */
+	z = 7;
+	CHECK(mb_parse_duration("0", 1, &z) == 0 && z == 0, "bare 0");
+	duration_bad("0", -ERANGE);
+	duration_bad("00", -EINVAL);
+	duration_bad("1", -EINVAL);
 
 	mix_ok("90:10", 90, 10, 0);
 	mix_ok("80:10:10", 80, 10, 10);

@@ -46,5 +46,20 @@ int main(void)
 	mb_ts_free(&a);
 	mb_ts_free(&b);
 	CHECK(a.n == 0 && !a.w, "freed");
+	/* Past MB_TS_MAX_WINDOWS windows the series keeps nothing more and
+	 * says so; a merge carries the mark. */
+	struct mb_timeseries big, sum;
+	mb_ts_init(&big, 1000);
+	mb_ts_init(&sum, 1000);
+	CHECK(mb_ts_window_at(&big, (uint64_t)(MB_TS_MAX_WINDOWS - 1) * 1000 + 999) != NULL,
+	      "the last window");
+	CHECK(!big.truncated && big.n == MB_TS_MAX_WINDOWS, "not truncated yet: %zu", big.n);
+	CHECK(mb_ts_window_at(&big, (uint64_t)MB_TS_MAX_WINDOWS * 1000) == NULL && big.truncated,
+	      "one past: none, truncated");
+	CHECK(mb_ts_window_at(&big, UINT64_MAX) == NULL && big.n == MB_TS_MAX_WINDOWS,
+	      "far past: no growth");
+	CHECK(mb_ts_merge(&sum, &big) == 0 && sum.truncated, "merge keeps the mark");
+	mb_ts_free(&big);
+	mb_ts_free(&sum);
 	CHECK_DONE();
 }

@@ -183,11 +183,27 @@ static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_ru
 	const struct mb_timeseries *ts = &r->series;
 	json_t *windows = json_array();
 	struct mb_alloc_live live = {{0}};
+	/* each window's pauses in one pass over the events */
+	uint64_t *npause = calloc(ts->n ? ts->n : 1, sizeof *npause);
+	uint64_t *pause_dur = calloc(ts->n ? ts->n : 1, sizeof *pause_dur);
+	if (!npause || !pause_dur) {
+		free(npause);
+		free(pause_dur);
+		json_decref(windows);
+		return NULL;
+	}
+	for (size_t e = 0; e < r->pauses.n; e++) {
+		uint64_t i = r->pauses.events[e].at_ns / ts->window_ns;
+		if (i < ts->n) {
+			npause[i]++;
+			pause_dur[i] += r->pauses.events[e].dur_ns;
+		}
+	}
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct mb_ts_window *w = &ts->w[i];
 		if (w->live_at)
 			live = w->live;
-		uint64_t ops = 0, pauses = 0, pause_ns = 0;
+		uint64_t ops = 0, pauses = npause[i], pause_ns = pause_dur[i];
 		json_t *kinds = json_object();
 		for (int k = 0; k < MB_OP_NKINDS; k++) {
 			ops += w->ops[k];
@@ -195,11 +211,6 @@ static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_ru
 				json_object_set_new(kinds, mb_op_kind_name(k),
 						    json_integer((json_int_t)w->ops[k]));
 		}
-		for (size_t e = 0; e < r->pauses.n; e++)
-			if (r->pauses.events[e].at_ns / ts->window_ns == i) {
-				pauses++;
-				pause_ns += r->pauses.events[e].dur_ns;
-			}
 		/* the last window may be short: rate over its part of the run */
 		double start = (double)i * (double)ts->window_ns / 1e9;
 		double len = (double)ts->window_ns / 1e9;
@@ -218,7 +229,10 @@ static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_ru
 		json_object_set_new(o, "live_bytes", live_json(&live));
 		json_array_append_new(windows, o);
 	}
-	return json_pack("{s:I, s:o}", "window_ns", (json_int_t)ts->window_ns, "windows", windows);
+	free(npause);
+	free(pause_dur);
+	return json_pack("{s:I, s:b, s:o}", "window_ns", (json_int_t)ts->window_ns, "truncated",
+			 ts->truncated, "windows", windows);
 }
 
 static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)

@@ -4,6 +4,7 @@
 
 #include "maps/registry.h"
 #include "measure/counters.h"
+#include "run/timeseries.h"
 #include "util/parse.h"
 
 #include <errno.h>
@@ -588,6 +589,18 @@ int mb_options_resolve(struct mb_sweep *sw, unsigned cpus, size_t max_runs,
 		return fail(err, -EINVAL, "--map",
 			    "%zu maps x %zu thread counts x %u repetitions is %zu runs; at most %zu per invocation",
 			    sw->nmaps, sw->nthreads, sw->count, mb_sweep_count(sw), max_runs);
+	/* The time series keeps at most MB_TS_MAX_WINDOWS windows per run: a
+	 * window too short for a known run length is refused here with the
+	 * shortest that fits (a --ops run's length is not known: its series is
+	 * truncated at run time and says so). */
+	if (sw->duration_ns && sw->window_ns &&
+	    sw->duration_ns / sw->window_ns >= MB_TS_MAX_WINDOWS) {
+		uint64_t min_us = sw->duration_ns / MB_TS_MAX_WINDOWS / 1000 + 1;
+		return fail(err, -EINVAL, "--window",
+			    "%lluns cuts a %.3gs run into more than %d windows; give at least %lluus",
+			    (unsigned long long)sw->window_ns, (double)sw->duration_ns / 1e9,
+			    MB_TS_MAX_WINDOWS, (unsigned long long)min_us);
+	}
 	if (!mb_options_given(sw, MB_OPTID_PREFILL))
 		sw->prefill = sw->keys / 2;
 	if (sw->prefill > sw->keys)

@@ -37,7 +37,11 @@ static int reserve(struct mb_timeseries *ts, size_t n)
 
 struct mb_ts_window *mb_ts_window_at(struct mb_timeseries *ts, uint64_t t)
 {
-	size_t i = (size_t)(t / ts->window_ns);
+	uint64_t i = t / ts->window_ns;
+	if (i >= MB_TS_MAX_WINDOWS) {
+		ts->truncated = true;
+		return NULL;
+	}
 	if (reserve(ts, i + 1))
 		return NULL;
 	if (ts->n < i + 1)
@@ -69,6 +73,7 @@ int mb_ts_merge(struct mb_timeseries *dst, const struct mb_timeseries *src)
 {
 	if (reserve(dst, src->n))
 		return -ENOMEM;
+	dst->truncated |= src->truncated;
 	if (dst->n < src->n)
 		dst->n = src->n;
 	for (size_t i = 0; i < src->n; i++) {

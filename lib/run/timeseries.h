@@ -14,6 +14,7 @@
 
 #include "measure/alloc.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,17 +31,25 @@ struct mb_ts_window {
 	struct mb_alloc_live live;
 };
 
+/* The most windows a series holds (5 KiB each per worker): a run longer
+ * than this many windows keeps its first ones and says it was truncated;
+ * mapbench run refuses a --window that would cut a --duration run finer. */
+#define MB_TS_MAX_WINDOWS 10000
+
 struct mb_timeseries {
 	uint64_t window_ns;
 	size_t n, cap;              /* windows in use / allocated */
 	struct mb_ts_window *w;
+	bool truncated;             /* time past MB_TS_MAX_WINDOWS windows was not kept */
 };
 
 void mb_ts_init(struct mb_timeseries *ts, uint64_t window_ns);
 void mb_ts_free(struct mb_timeseries *ts);
 
 /* The window that holds time t (ns since the run's origin), grown as
- * needed; NULL when out of memory (the caller then records nothing). */
+ * needed; NULL when out of memory or past MB_TS_MAX_WINDOWS (then
+ * ts->truncated is set; the caller records nothing in the series: the run's
+ * totals still count everything). */
 struct mb_ts_window *mb_ts_window_at(struct mb_timeseries *ts, uint64_t t);
 
 /* Records one timed op's latency in window w. */

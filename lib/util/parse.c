@@ -70,6 +70,13 @@ int mb_parse_duration(const char *s, int allow_zero, uint64_t *ns)
 		{"m", UINT64_C(60000000000)},
 		{"h", UINT64_C(3600000000000)},
 	};
+	/* A bare "0" needs no unit, as Go's time.ParseDuration has it. */
+	if (strcmp(s, "0") == 0) {
+		if (!allow_zero)
+			return -ERANGE;
+		*ns = 0;
+		return 0;
+	}
 	uint64_t v;
 	int rc = digits(&s, &v);
 	if (rc == -EINVAL)

@@ -18,7 +18,8 @@
 int mb_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* A duration with a required unit: ns, us, ms, s, m or h ("500ms", "2s",
- * "1m").  The number is whole.  -ERANGE if 0 when !allow_zero, or if it
+ * "1m"), or a bare "0" (as Go's time.ParseDuration takes it).  The number
+ * is whole.  -ERANGE if 0 when !allow_zero, or if it
  * overflows 64 bits of nanoseconds. */
 int mb_parse_duration(const char *s, int allow_zero, uint64_t *ns);
 

@@ -114,6 +114,15 @@ for opt in --duration --window --pause-threshold; do
 done
 bad_values --duration 0 0s 0ns
 bad_values --window 0 0s 0ms
+# A window that cuts a --duration run into more than 10000 windows is
+# refused with the shortest that fits (10ns once ran out of memory).
+expect_usage --window run --map null --threads 1 --duration 1s --window 10ns
+expect_grep "give at least 101us" "$TMP/err"
+expect_usage --window run --map null --threads 1 --duration 1s --window 100us
+# A bare 0 is a time, as in Go's time.ParseDuration, where zero is allowed.
+expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 1k -e none --pause-threshold 0 --warmup 0
+expect_exit 0 "$MAPBENCH" run --map null --threads 1 --duration 10ms --window 101us -e none --format json
+json_check "$TMP/out" '.runs[0].timeseries.truncated == false'
 bad_values --warmup "" -1 -1s 99999999999999999999999 99999999999999999999999s abc 1.5s 10q 1kB
 bad_values --latency "" sample:-1 sample:99999999999999999999999 sample:4294967296 sample:abc sample:1k1
 bad_values --mix "" -1 0 abc 99999999999999999999999:0 18446744073709551716:18446744073709551516 load=-1,store=101
