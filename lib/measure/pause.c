@@ -8,6 +8,7 @@
 
 static const char *const names[MB_PAUSE_NKINDS] = {
 	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
+	"starve-enter", "starve-leave",
 };
 
 static _Thread_local struct mb_pause_log *current;
@@ -55,7 +56,8 @@ uint64_t mb_pause_now(void)
 static bool is_cycle(enum mb_pause_kind kind)
 {
 	return kind == MB_PAUSE_GROW || kind == MB_PAUSE_REHASH || kind == MB_PAUSE_PROMOTE ||
-	       kind == MB_PAUSE_DIRTY_COPY || kind == MB_PAUSE_RECLAIM;
+	       kind == MB_PAUSE_DIRTY_COPY || kind == MB_PAUSE_RECLAIM ||
+	       kind == MB_PAUSE_STARVE_ENTER || kind == MB_PAUSE_STARVE_LEAVE;
 }
 
 /* Taps, counts and keeps e (its at_ns still absolute). */
