@@ -1091,9 +1091,11 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	t0 = mb_timer_monotonic_ns();
 	rc = spawn_tasks(&run);
 	res->spawn_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
-	/* Per-task state plus each task's share of the worker records. */
+	/* Per-task state (its record and run-queue slot) plus each task's
+	 * share of the worker records. */
 	size_t per_worker = cfg->procs * sizeof *run.workers;
-	res->task_bytes = sizeof(struct task) + (per_worker + cfg->threads - 1) / cfg->threads;
+	res->task_bytes = sizeof(struct task) + sizeof(uint32_t) +
+			  (per_worker + cfg->threads - 1) / cfg->threads;
 	if (rc)
 		goto out_workers;
 
