@@ -62,6 +62,8 @@
 #ifndef MB_MAPS_MAP_H
 #define MB_MAPS_MAP_H
 
+#include "lock/policy.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,10 +76,18 @@ enum {
 	MB_MAP_FATAL_ITER_WRITE = -4099, /* "concurrent map iteration and map write" */
 };
 
+/* What an op returns when the calling task parked on the design's lock
+ * (only with cfg->sched, for a task; see lib/lock/sema.h): the op did
+ * nothing visible, and the scheduler runs it again from the start once the
+ * lock's release readies the task.  Negative, outside the errno range and
+ * not a fatal code. */
+#define MB_MAP_PARKED (-4100)
+
 /* Capability flags of a design. */
 enum {
 	MB_MAP_F_CONCURRENT = 1u << 0,     /* safe under concurrent use */
 	MB_MAP_F_DETECTS_MISUSE = 1u << 1, /* may return MB_MAP_FATAL_* */
+	MB_MAP_F_LOCK = 1u << 2,           /* takes a lock: cfg->lock applies */
 };
 
 /* How the plain map grows (--grow). */
@@ -132,6 +142,12 @@ struct mb_map_config {
 	 * checks it against the design's bounds); 0 for the design's default.
 	 * Designs without a parameter ignore it. */
 	uint32_t param;
+	/* The lock a design with MB_MAP_F_LOCK takes (lib/lock/policy.h;
+	 * zero: go), and the scheduler hook through which a task waiting for
+	 * it parks (NULL: every waiter blocks its thread).  The map layer
+	 * reaches the scheduler only through this hook. */
+	enum mb_lock_policy lock;
+	const struct mb_sched *sched;
 };
 
 /* Bounds of a blob's size: it holds at least the int64 value, and at most

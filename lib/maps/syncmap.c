@@ -94,7 +94,7 @@ struct readonly {
 
 struct mb_syncmap {
 	struct mb_map base; /* first: a *mb_syncmap is the `sync` mb_map */
-	pthread_mutex_t mu;
+	struct mb_lock mu; /* --lock's mutex (lib/lock/policy.h) */
 	/* Published with release stores under mu; loaded with acquire (a
 	 * reader that sees a record sees its map fully built). */
 	_Atomic(struct readonly *) read;
@@ -445,7 +445,12 @@ static int find_counting_miss(struct mb_syncmap *m, struct mb_key key, struct en
 	struct readonly *r = load_read(m);
 	struct entry *e = find(r->g->m, key);
 	if (!e && r->amended) {
-		pthread_mutex_lock(&m->mu);
+		/* A task that parks leaves the RCU section with its caller and
+		 * runs the op again from the start. */
+		if (mb_lock_write(&m->mu)) {
+			*ep = NULL;
+			return MB_MAP_PARKED;
+		}
 		/* Avoid a spurious miss if dirty got promoted while we waited. */
 		r = load_read(m);
 		e = find(r->g->m, key);
@@ -463,7 +468,7 @@ static int find_counting_miss(struct mb_syncmap *m, struct mb_key key, struct en
 			if (rc)
 				err = rc;
 		}
-		pthread_mutex_unlock(&m->mu);
+		mb_lock_write_unlock(&m->mu);
 	}
 	*ep = e;
 	return err;
@@ -492,7 +497,11 @@ int mb_syncmap_swap(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_
 	struct entry *e = find(r->g->m, key);
 	if (e && try_swap(e, b, &old))
 		goto done;
-	pthread_mutex_lock(&m->mu);
+	if (mb_lock_write(&m->mu)) {
+		mb_free(MB_ALLOC_VALUES, b); /* never published */
+		mb_reclaim_read_unlock();
+		return MB_MAP_PARKED;
+	}
 	r = load_read(m);
 	if ((e = find(r->g->m, key))) {
 		if (unexpunge_locked(e))
@@ -505,7 +514,7 @@ int mb_syncmap_swap(struct mb_syncmap *m, struct mb_key key, int64_t val, int64_
 		if (rc)
 			mb_free(MB_ALLOC_VALUES, b);
 	}
-	pthread_mutex_unlock(&m->mu);
+	mb_lock_write_unlock(&m->mu);
 done:
 	if (old) {
 		*prev = old->v;
@@ -545,7 +554,10 @@ int mb_syncmap_load_or_store(struct mb_syncmap *m, struct mb_key key, int64_t va
 	}
 	if (e && (rc = try_load_or_store(e, b, actual, &used)) >= 0)
 		goto done;
-	pthread_mutex_lock(&m->mu);
+	if (mb_lock_write(&m->mu)) {
+		rc = MB_MAP_PARKED;
+		goto done;
+	}
 	r = load_read(m);
 	if ((e = find(r->g->m, key))) {
 		rc = 0;
@@ -563,7 +575,7 @@ int mb_syncmap_load_or_store(struct mb_syncmap *m, struct mb_key key, int64_t va
 		used = rc == 0;
 		*actual = val;
 	}
-	pthread_mutex_unlock(&m->mu);
+	mb_lock_write_unlock(&m->mu);
 done:
 	if (!used)
 		mb_free(MB_ALLOC_VALUES, b); /* never published */
@@ -614,7 +626,10 @@ int mb_syncmap_compare_and_swap(struct mb_syncmap *m, struct mb_key key, int64_t
 		rc = try_compare_and_swap(e, old, b, &prev);
 		goto done;
 	}
-	pthread_mutex_lock(&m->mu);
+	if (mb_lock_write(&m->mu)) {
+		rc = MB_MAP_PARKED;
+		goto done;
+	}
 	r = load_read(m);
 	if ((e = find(r->g->m, key))) {
 		rc = try_compare_and_swap(e, old, b, &prev);
@@ -627,7 +642,7 @@ int mb_syncmap_compare_and_swap(struct mb_syncmap *m, struct mb_key key, int64_t
 		if (err)
 			rc = err;
 	}
-	pthread_mutex_unlock(&m->mu);
+	mb_lock_write_unlock(&m->mu);
 done:
 	if (rc == 1)
 		retire_box(m, prev);
@@ -682,7 +697,10 @@ int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg)
 	if (r->amended) {
 		/* Range is O(N) anyway, so promoting dirty now amortises well:
 		 * a call to Range would otherwise copy the whole map. */
-		pthread_mutex_lock(&m->mu);
+		if (mb_lock_write(&m->mu)) {
+			mb_reclaim_read_unlock();
+			return MB_MAP_PARKED;
+		}
 		r = load_read(m);
 		if (r->amended) {
 			uint64_t t0 = mb_pause_begin();
@@ -699,7 +717,7 @@ int mb_syncmap_range(struct mb_syncmap *m, mb_map_range_fn fn, void *arg)
 			}
 			r = load_read(m);
 		}
-		pthread_mutex_unlock(&m->mu);
+		mb_lock_write_unlock(&m->mu);
 	}
 	if (!rc) {
 		struct range_ctx c = {fn, arg};
@@ -721,18 +739,18 @@ int64_t mb_syncmap_len(struct mb_syncmap *m)
 {
 	int64_t n = 0;
 	mb_reclaim_read_lock();
-	pthread_mutex_lock(&m->mu);
+	mb_lock_write(&m->mu); /* the main thread: it blocks, never parks */
 	/* dirty, when it exists, holds every live key */
 	struct mb_gomap *map = m->dirty ? m->dirty : load_read(m)->g->m;
 	mb_gomap_range_key(map, count_live, &n);
-	pthread_mutex_unlock(&m->mu);
+	mb_lock_write_unlock(&m->mu);
 	mb_reclaim_read_unlock();
 	return n;
 }
 
 void mb_syncmap_get_stats(struct mb_syncmap *m, struct mb_syncmap_stats *st)
 {
-	pthread_mutex_lock(&m->mu);
+	mb_lock_write(&m->mu); /* the main thread: it blocks, never parks */
 	*st = (struct mb_syncmap_stats){
 		.promotions = m->promotions,
 		.dirty_rebuilds = m->rebuilds,
@@ -751,7 +769,7 @@ void mb_syncmap_get_stats(struct mb_syncmap *m, struct mb_syncmap_stats *st)
 			? atomic_load(&m->reclaim.grace_ns_total) / atomic_load(&m->reclaim.batches) : 0,
 		.reclaim_free_max_ns = atomic_load(&m->reclaim.free_ns_max),
 	};
-	pthread_mutex_unlock(&m->mu);
+	mb_lock_write_unlock(&m->mu);
 }
 
 /* ---- create / destroy ----------------------------------------------------------- */
@@ -773,14 +791,20 @@ struct mb_syncmap *mb_syncmap_create(const struct mb_map_config *cfg)
 	/* Inner maps are only ever written under mu: never "shared" racily. */
 	m->cfg.shared = false;
 	m->cfg.size_hint = 0;
-	pthread_mutex_init(&m->mu, NULL);
+	int lrc = mb_lock_init(&m->mu, cfg ? cfg->lock : MB_LOCK_GO, false,
+			       cfg ? cfg->sched : NULL);
+	if (lrc) {
+		mb_free(MB_ALLOC_OTHER, m);
+		errno = -lrc;
+		return NULL;
+	}
 	struct mb_gomap *map = mb_gomap_create(&m->cfg);
 	struct generation *g = map ? new_generation(m, map) : NULL;
 	struct readonly *r = g ? mb_malloc(MB_ALLOC_READ_MAPS, sizeof *r) : NULL;
 	if (!r) {
 		mb_free(MB_ALLOC_READ_MAPS, g);
 		mb_gomap_destroy(map);
-		pthread_mutex_destroy(&m->mu);
+		mb_lock_destroy(&m->mu);
 		mb_free(MB_ALLOC_OTHER, m);
 		errno = ENOMEM;
 		return NULL;
@@ -824,7 +848,7 @@ void mb_syncmap_destroy(struct mb_syncmap *m)
 	mb_free(MB_ALLOC_OTHER, r->g->expunged);
 	mb_free(MB_ALLOC_READ_MAPS, r->g);
 	mb_free(MB_ALLOC_READ_MAPS, r);
-	pthread_mutex_destroy(&m->mu);
+	mb_lock_destroy(&m->mu);
 	mb_free(MB_ALLOC_OTHER, m);
 }
 
@@ -934,7 +958,7 @@ static size_t sync_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 const struct mb_map_ops mb_syncmap_ops = {
 	.name = "sync",
 	.summary = "Go 1.19 sync.Map: lock-free reads of promoted keys, dirty map under a mutex, RCU reclamation",
-	.flags = MB_MAP_F_CONCURRENT,
+	.flags = MB_MAP_F_CONCURRENT | MB_MAP_F_LOCK,
 	/* entry + value box (64 B each with malloc's rounding), a slot in
 	 * read and one in dirty, and a dirty copy during a rebuild */
 	.bytes_per_entry = 256,

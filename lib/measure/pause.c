@@ -8,7 +8,7 @@
 
 const char *const mb_pause_kind_names[MB_PAUSE_NKINDS + 1] = {
 	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
-	"split",
+	"split", "starve-enter", "starve-leave",
 	NULL,
 };
 
@@ -57,7 +57,8 @@ uint64_t mb_pause_now(void)
 static bool is_cycle(enum mb_pause_kind kind)
 {
 	return kind == MB_PAUSE_GROW || kind == MB_PAUSE_REHASH || kind == MB_PAUSE_PROMOTE ||
-	       kind == MB_PAUSE_DIRTY_COPY || kind == MB_PAUSE_RECLAIM;
+	       kind == MB_PAUSE_DIRTY_COPY || kind == MB_PAUSE_RECLAIM ||
+	       kind == MB_PAUSE_STARVE_ENTER || kind == MB_PAUSE_STARVE_LEAVE;
 }
 
 /* Taps, counts and keeps e (its at_ns still absolute). */

@@ -27,13 +27,15 @@ enum mb_pause_kind {
 	MB_PAUSE_RECLAIM,    /* a reclamation batch freed after its grace period */
 	MB_PAUSE_SLOW_OP,    /* a timed op over the threshold, no other cause */
 	MB_PAUSE_SPLIT,      /* swiss: a 1024-slot table split in two */
+	MB_PAUSE_STARVE_ENTER, /* a Go mutex entered starvation mode (duration 0) */
+	MB_PAUSE_STARVE_LEAVE, /* it left starvation mode: the time spent in it */
 	MB_PAUSE_NKINDS,
 };
 
 /* "grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait",
- * "reclaim", "slow-op", "split": the one list of pause-kind names
- * (--pause-threshold's help, the JSON writer and reader, compare's
- * pause:KIND, export). */
+ * "reclaim", "slow-op", "split", "starve-enter", "starve-leave": the one
+ * list of pause-kind names (--pause-threshold's help, the JSON writer and
+ * reader, compare's pause:KIND, export). */
 const char *mb_pause_kind_name(enum mb_pause_kind k);
 
 /* The names in enum order, NULL-terminated. */
@@ -63,7 +65,9 @@ struct mb_pause_summary {
 };
 
 /* Called for every growth, promotion or reclamation cycle (grow, rehash,
- * promote, dirty-copy, reclaim), whatever the threshold: --gctrace's lines.
+ * promote, dirty-copy, reclaim) and every change of a Go mutex's
+ * starvation mode (starve-enter, starve-leave), whatever the threshold:
+ * --gctrace's lines.
  * Runs on the thread that caused it (reclaim: liburcu's call_rcu thread). */
 typedef void (*mb_pause_tap_fn)(void *arg, const struct mb_pause_event *e);
 

@@ -2,13 +2,15 @@
  *
  * Cost per op is what this file is about: a task turn is one splitmix draw,
  * two multiply-highs (op kind, key), an indirect call into the map and a
- * counter bump.  Nothing on that path scales with the number of tasks: the
- * tasks of a worker are one contiguous array walked in order (streamed by
- * the prefetcher), per-kind counts live in the worker's registers, and the
- * clock is read only for sampled ops and every CHECK_EVERY ops. */
+ * counter bump, plus a pop and a push on the worker's run queue (a ring of
+ * task indices, tasksched.h).  Nothing on that path scales with the number
+ * of tasks: while nobody parks the queue holds the tasks in order, so their
+ * records are walked in order (streamed by the prefetcher), and the clock
+ * is read only for sampled ops and every CHECK_EVERY ops. */
 #include "run/runner.h"
 
 #include "run/rng.h"
+#include "run/tasksched.h"
 #include "measure/timer.h"
 #include "maps/reclaim.h"
 
@@ -28,11 +30,12 @@
 
 #define NS_PER_S UINT64_C(1000000000)
 
-/* One logical task: 24 bytes. */
+/* One logical task: 32 bytes. */
 struct task {
 	uint64_t rng;    /* splitmix64 state of this task's stream */
 	uint64_t budget; /* ops left; UINT64_MAX in duration mode */
-	uint64_t done;   /* ops completed */
+	uint64_t done;   /* ops started */
+	struct mb_sudog *wait; /* the op it parked in (or owes a lock for), or NULL */
 };
 
 struct run;
@@ -55,6 +58,8 @@ struct worker {
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 	struct mb_timeseries series;
 	uint64_t digest;
+	struct mb_lock_stats lockstats; /* the timed phase's */
+	struct mb_tsq q;         /* run queue, inbox, wait records */
 } __attribute__((aligned(64))); /* no false sharing between workers */
 
 _Static_assert(MB_TS_KINDS == MB_OP_NKINDS, "the time series counts every op kind");
@@ -94,6 +99,9 @@ struct run {
 	/* String keys, built before the map; read-only while it runs, freed
 	 * after it is destroyed (the map borrows the bytes). */
 	struct mb_keyset keyset;
+	/* Tasks park on the design's lock: the scheduler hook the map got. */
+	struct mb_tsched sched;
+	bool parks;
 };
 
 const char *const mb_op_kind_names[MB_OP_NKINDS + 1] = {
@@ -331,34 +339,253 @@ static void stop_for(struct worker *w, int rc)
 	atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
 }
 
-/* Ops that nothing measures, round-robin like the timed phase, to bring the
- * map (and caches) to a steady state.  Returns 0, or what an op returned
- * that ends the run (after raising the stop flag). */
-static int warm_up(struct worker *w, const struct keygen *g, const uint8_t *kind_of)
+/* What a worker carries through one phase (the warm-up or the timed one):
+ * the op-drawing tables, the counts, and when to look at the clock. */
+struct phase {
+	bool timed;           /* count, time and digest ops; else a warm-up */
+	bool stopping;        /* start no new op: finish the parked ones */
+	uint64_t allowance;   /* warm-up: ops this worker may still start */
+	uint64_t deadline;    /* clock reading that ends the phase, or 0 */
+	uint64_t live;        /* tasks queued, running or parked */
+	struct keygen keygen;
+	uint8_t kind_of[100];
+	uint32_t sample_period, sample_left; /* time 1 op in sample_period */
+	uint32_t check_every, check_left;    /* look at flags and clock */
+	uint64_t by_kind[MB_OP_NKINDS], hits[MB_OP_NKINDS];
+	uint64_t last_checkpoint[MB_OP_NKINDS];
+	uint64_t range_entries; /* warm-up's, discarded */
+	uint64_t digest;
+};
+
+static void phase_init(struct phase *ph, struct worker *w, bool timed)
 {
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
-	uint64_t budget = cfg->warmup_ops / cfg->procs + (w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
-	uint64_t deadline = deadline_after(mb_timer_monotonic_ns(), cfg->warmup_ns);
-	uint64_t done = 0, range_entries = 0;
-	if (!w->ntasks || (!budget && !deadline))
-		return 0;
-	for (uint64_t i = 0;; i = i + 1 < w->ntasks ? i + 1 : 0) {
-		struct task *t = &w->tasks[i];
-		uint64_t r = mb_rng_next(&t->rng);
-		unsigned kind = kind_of[((uint64_t)(uint32_t)r * 100) >> 32];
-		int64_t key = next_key(g, t, r, (uint64_t)(w - run->workers) + i * cfg->procs, kind);
-		int rc = do_op(run->map, &run->keyset, kind, key, r, &range_entries);
-		if (rc < 0)
-			return rc;
-		if (++done == budget)
-			return 0;
-		if ((done & (CHECK_EVERY - 1)) == 0 &&
-		    (atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-		     (run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed)) ||
-		     (deadline && mb_timer_monotonic_ns() >= deadline)))
-			return 0;
+	memset(ph, 0, sizeof *ph);
+	ph->timed = timed;
+	keygen_init(&ph->keygen, run);
+	memcpy(ph->kind_of, run->kind_of, sizeof ph->kind_of);
+	/* Timing costs two clock reads: only every latency_every-th op of the
+	 * worker pays them (every op with 1; none with 0). */
+	ph->sample_period = cfg->latency_every ? cfg->latency_every : UINT32_MAX;
+	ph->sample_left = ph->sample_period;
+	/* A range op walks the whole map (milliseconds at 1M keys): then look
+	 * at the clock and the flags after every op, or a run overshoots. */
+	ph->check_every = cfg->mix[MB_OP_RANGE] ? 1 : CHECK_EVERY;
+	ph->check_left = ph->check_every;
+	if (!timed) {
+		ph->allowance = cfg->warmup_ops / cfg->procs +
+				(w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
+		ph->deadline = deadline_after(mb_timer_monotonic_ns(), cfg->warmup_ns);
+		if (!ph->deadline && !ph->allowance)
+			ph->stopping = true;
 	}
+}
+
+/* A task's op ended (timed phase): its latency when sampled, its counts. */
+static void op_done(struct worker *w, struct phase *ph, const struct mb_task_op *op, int rc)
+{
+	struct run *run = w->run;
+	if (op->timed) {
+		uint64_t ns = mb_timer_ns(mb_timer_ticks() - op->t0);
+		mb_hist_record(w->hist[op->kind], ns);
+		uint64_t start = mb_timer_to_monotonic(op->t0);
+		struct mb_ts_window *win = mb_ts_window_at(&w->series,
+			start > run->origin_ns ? start - run->origin_ns : 0);
+		if (win)
+			mb_ts_record_latency(win, ns);
+		/* slow, and no instrumented cause inside it */
+		if (w->log.recorded == op->events_before && !run->cfg->pauses_off)
+			mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, start, ns, -1);
+	}
+	ph->by_kind[op->kind]++;
+	ph->hits[op->kind] += rc == 1;
+}
+
+/* Draws task i's next op: kind, key, and (timed phase) its place in the
+ * digest and whether it is timed. */
+static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, uint64_t i,
+			   struct mb_task_op *op)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	uint64_t r = mb_rng_next(&t->rng);
+	uint32_t r32 = (uint32_t)r;
+	unsigned kind = ph->kind_of[((uint64_t)r32 * 100) >> 32];
+	int64_t key = next_key(&ph->keygen, t, r, (uint64_t)(w - w->run->workers) + i * cfg->procs,
+			       kind);
+	op->r = r;
+	op->kind = kind;
+	op->key = key;
+	op->timed = false;
+	if (!ph->timed) {
+		ph->allowance--;
+		return;
+	}
+	t->budget--;
+	t->done++;
+	/* one multiply-add per op: order-sensitive, cheap */
+	ph->digest = ph->digest * UINT64_C(0x100000001b3) +
+		     ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
+	if (--ph->sample_left == 0 && cfg->latency_every) {
+		ph->sample_left = ph->sample_period;
+		op->timed = true;
+		op->events_before = w->log.recorded;
+		op->t0 = mb_timer_ticks();
+	}
+}
+
+enum turn_end { TURN_REQUEUE, TURN_PARKED, TURN_RETIRE };
+
+/* A record that is done with its lock goes back to the pool. */
+static void release_wait(struct worker *w, struct task *t)
+{
+	mb_tsq_put(&w->q, t->wait);
+	t->wait = NULL;
+}
+
+/* After its op: a readied task whose op did not come back for the lock it
+ * was woken for still owes that acquire (mb_lock_settle). */
+static enum turn_end settle(struct worker *w, struct task *t)
+{
+	if (mb_lock_settle(&t->wait->w) == MB_LOCK_PARKED) {
+		t->wait->settling = true;
+		return TURN_PARKED;
+	}
+	release_wait(w, t);
+	return TURN_REQUEUE;
+}
+
+/* One turn of task i: its next op, or the op it parked in, run again. */
+static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
+{
+	struct run *run = w->run;
+	struct task *t = &w->tasks[i];
+	struct mb_sudog *sg = t->wait;
+	struct mb_task_op fresh;
+	const struct mb_task_op *op = &fresh;
+	if (__builtin_expect(sg != NULL, 0)) {
+		if (sg->settling)
+			return settle(w, t);
+		op = &sg->op;
+		mb_lock_set_resuming(&sg->w);
+	} else {
+		if (ph->stopping || (ph->timed ? t->budget == 0 : ph->allowance == 0))
+			return TURN_RETIRE;
+		draw_op(w, ph, t, i, &fresh);
+	}
+	w->q.cur = i;
+	w->q.cur_op = op;
+	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->r,
+		       ph->timed ? &w->range_entries : &ph->range_entries);
+	if (run->parks) {
+		mb_lock_set_resuming(NULL);
+		struct mb_sudog *handed = mb_tsq_take_last(&w->q);
+		if (rc == MB_MAP_PARKED) {
+			t->wait = sg ? sg : handed;
+			return TURN_PARKED;
+		}
+		if (handed && handed != sg) /* the semaphore came without a park */
+			mb_tsq_put(&w->q, handed);
+	}
+	if (ph->timed)
+		op_done(w, ph, op, rc);
+	if (__builtin_expect(rc < 0, 0)) {
+		stop_for(w, rc);
+		ph->stopping = true;
+	}
+	if (__builtin_expect(sg != NULL, 0))
+		return sg->w.lock ? settle(w, t) : (release_wait(w, t), TURN_REQUEUE);
+	return TURN_REQUEUE;
+}
+
+/* Every check_every turns: the time series, and whether to stop. */
+static void phase_check(struct worker *w, struct phase *ph)
+{
+	ph->check_left = ph->check_every;
+	uint64_t now = mb_timer_monotonic_ns();
+	if (ph->timed)
+		checkpoint(w, ph->by_kind, ph->last_checkpoint, now);
+	if (should_stop(w, ph->deadline, now))
+		ph->stopping = true;
+}
+
+/* Runs turns until every task of the worker is done with the phase: out of
+ * ops (budget, allowance, deadline, stop) and parked in no op. */
+static void run_phase(struct worker *w, struct phase *ph)
+{
+	struct mb_tsq *q = &w->q;
+	mb_tsq_fill(q, (uint32_t)w->ntasks);
+	ph->live = w->ntasks;
+	while (ph->live) {
+		if (__builtin_expect(mb_tsq_has_inbox(q), 0))
+			mb_tsq_drain(q);
+		if (__builtin_expect(q->len == 0, 0)) {
+			mb_tsq_idle(q); /* every live task is parked */
+			continue;
+		}
+		uint32_t i = mb_tsq_pop(q);
+		enum turn_end end = turn(w, ph, i);
+		if (end == TURN_REQUEUE)
+			mb_tsq_push_back(q, i);
+		else if (end == TURN_RETIRE)
+			ph->live--;
+		else
+			q->parked++;
+		if (--ph->check_left == 0)
+			phase_check(w, ph);
+	}
+}
+
+/* Set-up: map registration, counters, and the start gate. */
+static void worker_setup(struct worker *w, struct mb_counter_group *counters)
+{
+	struct run *run = w->run;
+	mb_map_thread_online(run->map);
+	mb_counters_open(run->cfg->counters, counters);
+	mb_tsq_attach(&w->q);
+	pthread_mutex_lock(&run->gate_mu);
+	run->ready++;
+	pthread_cond_broadcast(&run->gate_cv);
+	while (!run->gate_open)
+		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
+	pthread_mutex_unlock(&run->gate_mu);
+}
+
+/* Ops that nothing measures, round-robin like the timed phase, to bring the
+ * map (and caches) to a steady state; then all workers meet. */
+static void worker_warm_up(struct worker *w)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	if (!cfg->warmup_ops && !cfg->warmup_ns)
+		return;
+	struct phase ph;
+	phase_init(&ph, w, false);
+	run_phase(w, &ph);
+	warm_meet(w->run);
+}
+
+/* The end: last window, counters, allocations, and the worker's results. */
+static void worker_finish(struct worker *w, struct phase *ph,
+			  struct mb_counter_group *counters, const struct mb_alloc_stats *alloc0)
+{
+	w->end_ns = mb_timer_monotonic_ns();
+	w->digest = ph->digest;
+	checkpoint(w, ph->by_kind, ph->last_checkpoint, w->end_ns);
+	mb_counters_stop(counters);
+	mb_counters_read(counters, w->counter_values);
+	for (size_t i = 0; i < counters->n; i++)
+		w->counter_errors[i] = counters->err[i];
+	mb_counters_close(counters);
+	struct mb_alloc_stats alloc1;
+	mb_alloc_snapshot(&alloc1);
+	mb_alloc_diff(&alloc1, alloc0, &w->alloc);
+	mb_pause_attach(NULL);
+	mb_lockstat_attach(NULL);
+	mb_tsq_retire(&w->q);
+	mb_tsq_attach(NULL);
+	memcpy(w->by_kind, ph->by_kind, sizeof ph->by_kind);
+	memcpy(w->hits, ph->hits, sizeof ph->hits);
+	mb_map_thread_offline(w->run->map);
 }
 
 static void *worker_main(void *arg)
@@ -366,118 +593,23 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
-	struct mb_map *map = run->map;
-	const uint64_t windex = (uint64_t)(w - run->workers);
-	struct keygen keygen;
-	keygen_init(&keygen, run);
-	/* A local copy: the map call in between would force reloads. */
-	uint8_t kind_of[100];
-	memcpy(kind_of, run->kind_of, sizeof kind_of);
-	/* Timing costs two clock reads: only every latency_every-th op of the
-	 * worker pays them (every op with 1; none with 0). */
-	const uint32_t sample_period = cfg->latency_every ? cfg->latency_every : UINT32_MAX;
-	uint32_t sample_left = sample_period;
-	/* A range op walks the whole map (milliseconds at 1M keys): then look
-	 * at the clock and the flags after every op, or a run overshoots. */
-	const uint32_t check_every = cfg->mix[MB_OP_RANGE] ? 1 : CHECK_EVERY;
-	uint32_t check_left = check_every;
-	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0};
-	uint64_t last_checkpoint[MB_OP_NKINDS] = {0};
-	uint64_t digest = 0;
-	int rc = 0;
-
-	mb_map_thread_online(map);
 	struct mb_counter_group counters;
-	mb_counters_open(cfg->counters, &counters);
-	pthread_mutex_lock(&run->gate_mu);
-	run->ready++;
-	pthread_cond_broadcast(&run->gate_cv);
-	while (!run->gate_open)
-		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
-	pthread_mutex_unlock(&run->gate_mu);
-	if (cfg->warmup_ops || cfg->warmup_ns) {
-		int wrc = warm_up(w, &keygen, kind_of);
-		if (wrc < 0)
-			stop_for(w, wrc);
-		warm_meet(run);
-	}
+	worker_setup(w, &counters);
+	worker_warm_up(w);
+
+	struct phase ph;
+	phase_init(&ph, w, true);
 	w->log.origin_ns = run->origin_ns;
 	if (!cfg->pauses_off || cfg->trace)
 		mb_pause_attach(&w->log);
-	struct mb_alloc_stats alloc0, alloc1;
+	mb_lockstat_attach(&w->lockstats);
+	struct mb_alloc_stats alloc0;
 	mb_alloc_snapshot(&alloc0);
 	mb_counters_start(&counters);
 	w->start_ns = mb_timer_monotonic_ns();
-	uint64_t deadline = deadline_after(w->start_ns, cfg->duration_ns);
-
-	for (bool active = w->ntasks > 0; active;) {
-		active = false;
-		for (uint64_t i = 0; i < w->ntasks; i++) {
-			struct task *t = &w->tasks[i];
-			if (t->budget == 0)
-				continue;
-			active = true;
-			t->budget--;
-			uint64_t r = mb_rng_next(&t->rng);
-			uint32_t r32 = (uint32_t)r;
-			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
-			int64_t key = next_key(&keygen, t, r, windex + i * cfg->procs, kind);
-			t->done++;
-			/* one multiply-add per op: order-sensitive, cheap */
-			digest = digest * UINT64_C(0x100000001b3) +
-				 ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
-			bool timed = --sample_left == 0 && cfg->latency_every;
-			uint64_t t0 = 0, events_before = 0;
-			if (timed) {
-				sample_left = sample_period;
-				events_before = w->log.recorded;
-				t0 = mb_timer_ticks();
-			}
-			rc = do_op(map, &run->keyset, kind, key, r, &w->range_entries);
-			if (timed) {
-				uint64_t ns = mb_timer_ns(mb_timer_ticks() - t0);
-				mb_hist_record(w->hist[kind], ns);
-				uint64_t start = mb_timer_to_monotonic(t0);
-				struct mb_ts_window *win = mb_ts_window_at(&w->series,
-					start > run->origin_ns ? start - run->origin_ns : 0);
-				if (win)
-					mb_ts_record_latency(win, ns);
-				/* slow, and no instrumented cause inside it */
-				if (w->log.recorded == events_before && !cfg->pauses_off)
-					mb_pause_record(&w->log, MB_PAUSE_SLOW_OP, start, ns, -1);
-			}
-			by_kind[kind]++;
-			hits[kind] += rc == 1;
-			if (rc < 0)
-				goto failed;
-			if (--check_left == 0) {
-				check_left = check_every;
-				uint64_t now = mb_timer_monotonic_ns();
-				checkpoint(w, by_kind, last_checkpoint, now);
-				if (should_stop(w, deadline, now))
-					goto done;
-			}
-		}
-	}
-	goto done;
-
-failed:
-	stop_for(w, rc);
-done:
-	w->end_ns = mb_timer_monotonic_ns();
-	w->digest = digest;
-	checkpoint(w, by_kind, last_checkpoint, w->end_ns);
-	mb_counters_stop(&counters);
-	mb_counters_read(&counters, w->counter_values);
-	for (size_t i = 0; i < counters.n; i++)
-		w->counter_errors[i] = counters.err[i];
-	mb_counters_close(&counters);
-	mb_alloc_snapshot(&alloc1);
-	mb_alloc_diff(&alloc1, &alloc0, &w->alloc);
-	mb_pause_attach(NULL);
-	memcpy(w->by_kind, by_kind, sizeof by_kind);
-	memcpy(w->hits, hits, sizeof hits);
-	mb_map_thread_offline(map);
+	ph.deadline = deadline_after(w->start_ns, cfg->duration_ns);
+	run_phase(w, &ph);
+	worker_finish(w, &ph, &counters, &alloc0);
 	return NULL;
 }
 
@@ -528,6 +660,7 @@ static int spawn_tasks(struct run *run)
 			t->rng = mb_rng_stream(cfg->seed, i);
 			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
 			t->done = 0;
+			t->wait = NULL;
 		}
 	}
 	return 0;
@@ -619,6 +752,36 @@ static int summarize_latency(struct run *run, struct mb_run_result *res)
 	return 0;
 }
 
+/* The workers' lock statistics, summed, with histogram summaries.
+ * Returns 0 or -ENOMEM. */
+static int summarize_locks(struct run *run, struct mb_run_result *res)
+{
+	struct mb_lock_stats sum;
+	bool hists = run->workers[0].lockstats.wait[0] != NULL;
+	int rc = mb_lockstat_init(&sum, hists, 0);
+	if (rc)
+		return rc;
+	for (unsigned w = 0; w < run->cfg->procs; w++)
+		mb_lockstat_merge(&sum, &run->workers[w].lockstats);
+	struct mb_run_lock_stats *l = &res->lock;
+	for (int i = 0; i < MB_LOCK_NSIDES; i++) {
+		l->acquisitions[i] = sum.acquisitions[i];
+		l->contended[i] = sum.contended[i];
+		if (hists) {
+			mb_hist_summarize(sum.wait[i], &l->wait_ns[i]);
+			mb_hist_summarize(sum.hold[i], &l->hold_ns[i]);
+		}
+	}
+	l->parks = sum.parks;
+	l->wakeups = sum.wakeups;
+	l->handoffs = sum.handoffs;
+	l->starve_enter = sum.starve_enter;
+	l->starve_exit = sum.starve_exit;
+	l->max_waiters = sum.max_waiters;
+	mb_lockstat_free(&sum);
+	return 0;
+}
+
 static int collect(struct run *run, struct mb_run_result *res)
 {
 	const struct mb_run_config *cfg = run->cfg;
@@ -658,17 +821,24 @@ static int collect(struct run *run, struct mb_run_result *res)
 	res->load_hits = res->hits_by_kind[MB_OP_LOAD];
 	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
 	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;
-	return summarize_latency(run, res);
+	int lrc = summarize_locks(run, res);
+	return lrc ? lrc : summarize_latency(run, res);
 }
 
 static void free_workers(struct run *run, unsigned procs)
 {
+	if (!run->workers) {
+		mb_pause_log_free(&run->reclaim_log);
+		return;
+	}
 	for (unsigned w = 0; w < procs; w++) {
 		free(run->workers[w].tasks);
 		mb_ts_free(&run->workers[w].series);
 		mb_pause_log_free(&run->workers[w].log);
 		for (int k = 0; k < MB_OP_NKINDS; k++)
 			free(run->workers[w].hist[k]);
+		mb_lockstat_free(&run->workers[w].lockstats);
+		mb_tsq_free(&run->workers[w].q);
 	}
 	free(run->workers);
 	mb_pause_log_free(&run->reclaim_log);
@@ -690,7 +860,8 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	uint64_t blob = cfg->value_size ? (cfg->value_size + 16 + 15) / 16 * 16 : 0;
 	/* string keys: the key set, and wider slots (16-byte headers) */
 	bool str = cfg->key_type.type == MB_KEY_STRING;
-	return cfg->threads * sizeof(struct task) + cfg->procs * per_worker +
+	/* a task: its record and its place in the run queue */
+	return cfg->threads * (sizeof(struct task) + sizeof(uint32_t)) + cfg->procs * per_worker +
 	       entries * (cfg->map->bytes_per_entry + blob + (str ? 32 : 0)) +
 	       mb_keyset_bytes(&cfg->key_type, cfg->keys);
 }
@@ -701,32 +872,21 @@ void mb_run_result_free(struct mb_run_result *res)
 	mb_ts_free(&res->series);
 }
 
-int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
-		   const atomic_int *interrupt)
+/* Set-up: the run's own tables, the key set and the map (with the
+ * scheduler hook when tasks may park on its lock).  Returns 0 or a
+ * negative errno (nothing left to free). */
+static int setup_run(struct run *run, const struct mb_run_config *cfg)
 {
-	memset(res, 0, sizeof *res);
-	int rc = validate(cfg);
-	if (rc)
-		return rc;
-	mb_timer_init();
-	res->timer = mb_timer_source();
-	res->timer_overhead_ns = timer_overhead_ns();
-	res->ncounters = mb_counters_count(cfg->counters);
-	res->final_len = -1;
-
-	struct run run = {
-		.cfg = cfg,
-		.interrupt = interrupt,
-		.gate_mu = PTHREAD_MUTEX_INITIALIZER,
-		.gate_cv = PTHREAD_COND_INITIALIZER,
-	};
-	atomic_init(&run.stop, 0);
-	atomic_init(&run.fatal_rc, 0);
-	set_kind_table(&run, cfg->mix);
-	run.dist = cfg->dist;
-	mb_keydist_prepare(&run.dist, cfg->keys);
-	atomic_init(&run.inserted, cfg->prefill);
-
+	atomic_init(&run->stop, 0);
+	atomic_init(&run->fatal_rc, 0);
+	set_kind_table(run, cfg->mix);
+	run->dist = cfg->dist;
+	mb_keydist_prepare(&run->dist, cfg->keys);
+	atomic_init(&run->inserted, cfg->prefill);
+	mb_tsched_init(&run->sched, cfg->procs);
+	/* Only Go's locks park, and only designs with a lock have them. */
+	bool locks = cfg->map->flags & MB_MAP_F_LOCK;
+	run->parks = locks && cfg->lock == MB_LOCK_GO;
 	struct mb_map_config mcfg = {
 		.hash_seed = cfg->hash_seed,
 		.hash_seed_set = cfg->hash_seed_set,
@@ -734,128 +894,141 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		.grow = cfg->grow,
 		.value_size = cfg->value_size,
 		.key_type = cfg->key_type.type,
+		.lock = cfg->lock,
+		.sched = run->parks ? &run->sched.hook : NULL,
 	};
 	/* String keys exist before the map and outlive it. */
-	rc = mb_keyset_build(&run.keyset, &cfg->key_type, cfg->keys);
+	int rc = mb_keyset_build(&run->keyset, &cfg->key_type, cfg->keys);
 	if (rc)
 		return rc;
-	run.map = cfg->map->create(&mcfg);
-	if (!run.map) {
+	run->map = cfg->map->create(&mcfg);
+	if (!run->map) {
 		rc = errno ? -errno : -ENOMEM;
-		mb_keyset_free(&run.keyset);
+		mb_keyset_free(&run->keyset);
 		return rc;
 	}
+	return 0;
+}
 
-	/* The calling thread uses the map too: prefill, len, stats, destroy. */
-	mb_map_thread_online(run.map);
-	uint64_t t0 = mb_timer_monotonic_ns();
-	rc = prefill(run.map, &run.keyset, cfg->prefill);
-	res->prefill_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
+/* One worker's logs, histograms, lock statistics and run queue. */
+static int setup_worker(struct run *run, struct worker *w, unsigned index, uint64_t threshold)
+{
+	const struct mb_run_config *cfg = run->cfg;
+	w->run = run;
+	mb_ts_init(&w->series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
+	int rc = mb_pause_log_init(&w->log, 0, threshold, index, cfg->max_events);
 	if (rc)
-		goto out_map;
-
-	run.workers = aligned_alloc(64, cfg->procs * sizeof *run.workers);
-	if (!run.workers) {
-		rc = -ENOMEM;
-		goto out_map;
+		return rc;
+	w->log.tap = cfg->trace;
+	w->log.tap_arg = cfg->trace_arg;
+	/* histograms only for the kinds the mix has */
+	for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
+		if (!cfg->mix[k])
+			continue;
+		if (!(w->hist[k] = malloc(sizeof *w->hist[k])))
+			return -ENOMEM;
+		mb_hist_init(w->hist[k]);
 	}
-	memset(run.workers, 0, cfg->procs * sizeof *run.workers);
-	mb_ts_init(&res->series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
-	rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
+	bool locks = cfg->map->flags & MB_MAP_F_LOCK;
+	rc = mb_lockstat_init(&w->lockstats, locks && cfg->latency_every, cfg->latency_every);
 	if (rc)
-		goto out_workers;
+		return rc;
+	uint64_t ntasks = cfg->threads / cfg->procs + (index < cfg->threads % cfg->procs);
+	return mb_tsq_init(&w->q, &run->sched, (uint32_t)ntasks);
+}
+
+/* The workers' records and the run's logs. */
+static int setup_workers(struct run *run, struct mb_run_result *res)
+{
+	const struct mb_run_config *cfg = run->cfg;
+	run->workers = aligned_alloc(64, cfg->procs * sizeof *run->workers);
+	if (!run->workers)
+		return -ENOMEM;
+	memset(run->workers, 0, cfg->procs * sizeof *run->workers);
+	mb_ts_init(&res->series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
+	int rc = mb_pause_log_init(&res->pauses, 0, cfg->pause_threshold_ns, 0, cfg->max_events);
+	if (rc)
+		return rc;
 	/* with pauses off but a trace wanted, logs that keep nothing */
 	const uint64_t threshold = cfg->pauses_off ? UINT64_MAX : cfg->pause_threshold_ns;
-	rc = mb_pause_log_init(&run.reclaim_log, 0, threshold, MB_PAUSE_NO_WORKER,
+	rc = mb_pause_log_init(&run->reclaim_log, 0, threshold, MB_PAUSE_NO_WORKER,
 			       cfg->max_events);
 	if (rc)
-		goto out_workers;
-	run.reclaim_log.tap = cfg->trace;
-	run.reclaim_log.tap_arg = cfg->trace_arg;
-	for (unsigned w = 0; w < cfg->procs; w++) {
-		run.workers[w].run = &run;
-		mb_ts_init(&run.workers[w].series, cfg->window_ns ? cfg->window_ns : NS_PER_S);
-		rc = mb_pause_log_init(&run.workers[w].log, 0, threshold, w, cfg->max_events);
-		if (rc)
-			goto out_workers;
-		run.workers[w].log.tap = cfg->trace;
-		run.workers[w].log.tap_arg = cfg->trace_arg;
-		/* histograms only for the kinds the mix has */
-		for (int k = 0; k < MB_OP_NKINDS && cfg->latency_every; k++) {
-			if (!cfg->mix[k])
-				continue;
-			struct mb_hist *h = malloc(sizeof *h);
-			if (!h) {
-				rc = -ENOMEM;
-				goto out_workers;
-			}
-			mb_hist_init(h);
-			run.workers[w].hist[k] = h;
-		}
-	}
+		return rc;
+	run->reclaim_log.tap = cfg->trace;
+	run->reclaim_log.tap_arg = cfg->trace_arg;
+	for (unsigned w = 0; w < cfg->procs; w++)
+		if ((rc = setup_worker(run, &run->workers[w], w, threshold)))
+			return rc;
+	return 0;
+}
 
-	t0 = mb_timer_monotonic_ns();
-	rc = spawn_tasks(&run);
-	res->spawn_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
-	/* Per-task state plus each task's share of the worker records. */
-	size_t per_worker = cfg->procs * sizeof *run.workers;
-	res->task_bytes = sizeof(struct task) + (per_worker + cfg->threads - 1) / cfg->threads;
-	if (rc)
-		goto out_workers;
-
-	/* Workers inherit a mask without SIGINT/SIGTERM, so the caller's
-	 * handler runs in the caller's thread, not in a worker mid-op. */
+/* Spawn: the worker threads, with SIGINT/SIGTERM blocked so the caller's
+ * handler runs in the caller's thread, not in a worker mid-op.  Returns
+ * how many started; *create_rc is pthread_create's error, or 0. */
+static unsigned start_workers(struct run *run, int *create_rc)
+{
 	sigset_t block, saved;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	unsigned started = 0;
-	int create_rc = 0;
-	for (; started < cfg->procs; started++) {
-		create_rc = pthread_create(&run.workers[started].thread, NULL,
-					   worker_main, &run.workers[started]);
-		if (create_rc)
+	*create_rc = 0;
+	for (; started < run->cfg->procs; started++) {
+		*create_rc = pthread_create(&run->workers[started].thread, NULL, worker_main,
+					    &run->workers[started]);
+		if (*create_rc)
 			break;
 	}
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
-	if (create_rc) /* the ones already waiting leave at their first check */
-		atomic_store_explicit(&run.stop, 1, memory_order_relaxed);
+	if (*create_rc) { /* the ones already waiting leave at their first check */
+		atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
+		/* a worker that never started counts as idle for can_spin */
+		atomic_fetch_add(&run->sched.idle, run->cfg->procs - started);
+	}
+	return started;
+}
+
+/* Gate and join: the timed phase begins when every started worker waits
+ * at the gate; the process's rusage brackets the run. */
+static void gate_and_join(struct run *run, struct mb_run_result *res, unsigned started)
+{
+	const struct mb_run_config *cfg = run->cfg;
 	struct rusage ru0, ru1;
 	getrusage(RUSAGE_SELF, &ru0);
-	pthread_mutex_lock(&run.gate_mu);
-	run.nstarted = started;
-	while (run.ready < started)
-		pthread_cond_wait(&run.gate_cv, &run.gate_mu);
-	run.origin_ns = mb_timer_monotonic_ns();
+	pthread_mutex_lock(&run->gate_mu);
+	run->nstarted = started;
+	while (run->ready < started)
+		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
+	run->origin_ns = mb_timer_monotonic_ns();
 	if (cfg->progress_start_ns)
-		atomic_store_explicit(cfg->progress_start_ns, run.origin_ns, memory_order_relaxed);
-	res->pauses.origin_ns = run.origin_ns;
+		atomic_store_explicit(cfg->progress_start_ns, run->origin_ns, memory_order_relaxed);
+	res->pauses.origin_ns = run->origin_ns;
 	if (!cfg->warmup_ops && !cfg->warmup_ns)
-		observe_reclaim(&run);
-	run.gate_open = true;
-	pthread_cond_broadcast(&run.gate_cv);
-	pthread_mutex_unlock(&run.gate_mu);
+		observe_reclaim(run);
+	run->gate_open = true;
+	pthread_cond_broadcast(&run->gate_cv);
+	pthread_mutex_unlock(&run->gate_mu);
 	for (unsigned w = 0; w < started; w++)
-		pthread_join(run.workers[w].thread, NULL);
+		pthread_join(run->workers[w].thread, NULL);
 	mb_reclaim_observe(NULL, NULL);
 	getrusage(RUSAGE_SELF, &ru1);
 	res->peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024; /* Linux reports KiB */
 	res->minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
 	res->major_faults = (uint64_t)(ru1.ru_majflt - ru0.ru_majflt);
-	if (create_rc) {
-		rc = -create_rc;
-		goto out_workers;
-	}
+}
 
-	rc = collect(&run, res);
-	if (rc)
-		goto out_workers;
-	int fatal = atomic_load_explicit(&run.fatal_rc, memory_order_relaxed);
+/* After collect: the outcome, live memory, and (when the map is sound)
+ * its length and own statistics.  Returns a worker's error, or 0. */
+static int finish_result(struct run *run, struct mb_run_result *res)
+{
+	const struct mb_run_config *cfg = run->cfg;
+	int fatal = atomic_load_explicit(&run->fatal_rc, memory_order_relaxed);
 	if (fatal) {
 		res->outcome = MB_RUN_FATAL;
 		res->message = mb_map_fatal_message(fatal);
-	} else if (interrupt && atomic_load_explicit(interrupt, memory_order_relaxed)) {
+	} else if (run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed)) {
 		res->outcome = MB_RUN_INTERRUPTED;
 	}
 	/* Retired memory a grace period has not freed yet still counts: the
@@ -863,14 +1036,79 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	mb_alloc_live(&res->live_end);
 	if (mb_alloc_live_total(&res->live_end) > res->live_peak)
 		res->live_peak = mb_alloc_live_total(&res->live_end);
-	rc = 0;
+	int rc = 0;
 	for (unsigned w = 0; w < cfg->procs; w++)
-		if (run.workers[w].error)
-			rc = run.workers[w].error;
+		if (run->workers[w].error)
+			rc = run->workers[w].error;
 	if (!fatal && rc == 0) {
-		res->final_len = mb_map_len(run.map);
-		res->nmap_stats = mb_map_stats(run.map, res->map_stats, MB_MAP_MAX_STATS);
+		res->final_len = mb_map_len(run->map);
+		res->nmap_stats = mb_map_stats(run->map, res->map_stats, MB_MAP_MAX_STATS);
 	}
+	return rc;
+}
+
+/* The result's fields known before anything runs. */
+static void init_result(const struct mb_run_config *cfg, struct mb_run_result *res)
+{
+	memset(res, 0, sizeof *res);
+	mb_timer_init();
+	res->timer = mb_timer_source();
+	res->timer_overhead_ns = timer_overhead_ns();
+	res->ncounters = mb_counters_count(cfg->counters);
+	res->final_len = -1;
+	res->lock.applies = cfg->map->flags & MB_MAP_F_LOCK;
+	res->lock.policy = cfg->lock;
+}
+
+int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
+		   const atomic_int *interrupt)
+{
+	memset(res, 0, sizeof *res);
+	int rc = validate(cfg);
+	if (rc)
+		return rc;
+	init_result(cfg, res);
+	struct run run = {
+		.cfg = cfg,
+		.interrupt = interrupt,
+		.gate_mu = PTHREAD_MUTEX_INITIALIZER,
+		.gate_cv = PTHREAD_COND_INITIALIZER,
+	};
+	if ((rc = setup_run(&run, cfg)))
+		return rc;
+
+	/* The calling thread uses the map too: prefill, len, stats, destroy.
+	 * It is no task: it blocks on a lock, never parks. */
+	mb_map_thread_online(run.map);
+	uint64_t t0 = mb_timer_monotonic_ns();
+	rc = prefill(run.map, &run.keyset, cfg->prefill);
+	res->prefill_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
+	if (rc)
+		goto out_map;
+	if ((rc = setup_workers(&run, res)))
+		goto out_workers;
+
+	t0 = mb_timer_monotonic_ns();
+	rc = spawn_tasks(&run);
+	res->spawn_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
+	/* Per-task state (its record and run-queue slot) plus each task's
+	 * share of the worker records. */
+	size_t per_worker = cfg->procs * sizeof *run.workers;
+	res->task_bytes = sizeof(struct task) + sizeof(uint32_t) +
+			  (per_worker + cfg->threads - 1) / cfg->threads;
+	if (rc)
+		goto out_workers;
+
+	int create_rc;
+	unsigned started = start_workers(&run, &create_rc);
+	gate_and_join(&run, res, started);
+	if (create_rc) {
+		rc = -create_rc;
+		goto out_workers;
+	}
+	if ((rc = collect(&run, res)))
+		goto out_workers;
+	rc = finish_result(&run, res);
 
 out_workers:
 	free_workers(&run, cfg->procs);

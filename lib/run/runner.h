@@ -9,7 +9,14 @@
  * passes, a map returns a fatal code, or *interrupt becomes non-zero.
  *
  * Tasks are small records (RNG stream, op budget, counters), never threads
- * or stacks: task i runs on worker i % procs.
+ * or stacks: task i runs on worker i % procs, always.  Each worker keeps a
+ * run queue of its runnable tasks.  A task whose op must wait for a Go
+ * lock (--lock go) parks: the op returns MB_MAP_PARKED, the task leaves
+ * the queue and its op lives on in a pooled wait record; the lock's release
+ * puts it back at the front of its own worker's queue and the op runs again
+ * from the start (tasksched.h says where a woken task runs and why).  When
+ * a run ends, tasks finish the op they are parked in before their worker
+ * leaves, so no lock stays owed to a task that never runs again.
  *
  * Keys: index k is the int64 k, or with string keys the k-th string of a
  * key set built before the map is created (keys.h), freed after it is
@@ -29,6 +36,7 @@
 #ifndef MB_RUN_RUNNER_H
 #define MB_RUN_RUNNER_H
 
+#include "lock/lockstat.h"
 #include "maps/map.h"
 #include "run/keydist.h"
 #include "run/keys.h"
@@ -82,6 +90,7 @@ struct mb_run_config {
 	uint64_t hash_seed;       /* map hash0 when hash_seed_set */
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
+	enum mb_lock_policy lock; /* the lock of designs with MB_MAP_F_LOCK (zero: go) */
 	size_t value_size;        /* 0 inline int64 values, else blob bytes (map.h) */
 	struct mb_keyspec key_type; /* int, or string keys built before the run (keys.h) */
 	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
@@ -107,6 +116,20 @@ enum mb_run_outcome {
 
 /* "ok", "fatal", "interrupted". */
 const char *mb_run_outcome_name(enum mb_run_outcome o);
+
+/* What the design's lock did in the timed phase (lib/lock/lockstat.h),
+ * summed over the workers. */
+struct mb_run_lock_stats {
+	bool applies;             /* the design takes a lock (MB_MAP_F_LOCK) */
+	enum mb_lock_policy policy;
+	uint64_t acquisitions[MB_LOCK_NSIDES]; /* [MB_LOCK_READ], [MB_LOCK_WRITE] */
+	uint64_t contended[MB_LOCK_NSIDES];
+	uint64_t parks, wakeups, handoffs;
+	uint64_t starve_enter, starve_exit;
+	uint64_t max_waiters;     /* the longest wait queue seen */
+	struct mb_hist_summary wait_ns[MB_LOCK_NSIDES]; /* contended acquisitions */
+	struct mb_hist_summary hold_ns[MB_LOCK_NSIDES]; /* sampled like latency */
+};
 
 struct mb_run_result {
 	enum mb_run_outcome outcome;
@@ -148,6 +171,7 @@ struct mb_run_result {
 	uint64_t counter_values[MB_COUNTERS_MAX]; /* summed over workers */
 	int counter_errors[MB_COUNTERS_MAX];      /* errno if some worker could not open it */
 	int64_t final_len;        /* map length after the run (-1 if unknown) */
+	struct mb_run_lock_stats lock;
 };
 
 /* A rough upper estimate of the memory a run needs (tasks, per-worker
