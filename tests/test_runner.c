@@ -128,9 +128,10 @@ static void op_budgets(void)
 			      (unsigned long long)threads[i], procs, rc);
 			CHECK(r->ops == cfg.ops && sum == cfg.ops, "threads %llu procs %u: %llu ops",
 			      (unsigned long long)threads[i], procs, (unsigned long long)r->ops);
-			/* 24-byte records plus each task's share of the worker
-			 * records, which only many tasks make small. */
-			CHECK(r->task_bytes >= 24 && (threads[i] < 1000 || r->task_bytes <= 32),
+			/* 32-byte records (with the task's op digest) plus each
+			 * task's share of the worker records, which only many
+			 * tasks make small. */
+			CHECK(r->task_bytes >= 32 && (threads[i] < 1000 || r->task_bytes <= 40),
 			      "threads %llu: task bytes %zu", (unsigned long long)threads[i],
 			      r->task_bytes);
 			CHECK(r->latency.count > 0, "latency was sampled");

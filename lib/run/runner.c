@@ -28,11 +28,12 @@
 
 #define NS_PER_S UINT64_C(1000000000)
 
-/* One logical task: 24 bytes. */
+/* One logical task: 32 bytes. */
 struct task {
 	uint64_t rng;    /* splitmix64 state of this task's stream */
 	uint64_t budget; /* ops left; UINT64_MAX in duration mode */
 	uint64_t done;   /* ops completed */
+	uint64_t digest; /* of this task's ops: see op_digest in runner.h */
 };
 
 struct run;
@@ -54,7 +55,6 @@ struct worker {
 	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 	struct mb_timeseries series;
-	uint64_t digest;
 } __attribute__((aligned(64))); /* no false sharing between workers */
 
 _Static_assert(MB_TS_KINDS == MB_OP_NKINDS, "the time series counts every op kind");
@@ -383,7 +383,6 @@ static void *worker_main(void *arg)
 	uint32_t check_left = check_every;
 	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0};
 	uint64_t last_checkpoint[MB_OP_NKINDS] = {0};
-	uint64_t digest = 0;
 	int rc = 0;
 
 	mb_map_thread_online(map);
@@ -422,10 +421,10 @@ static void *worker_main(void *arg)
 			uint32_t r32 = (uint32_t)r;
 			unsigned kind = kind_of[((uint64_t)r32 * 100) >> 32];
 			int64_t key = next_key(&keygen, t, r, windex + i * cfg->procs, kind);
-			t->done++;
+			w->log.op_index = (int64_t)t->done++;
 			/* one multiply-add per op: order-sensitive, cheap */
-			digest = digest * UINT64_C(0x100000001b3) +
-				 ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
+			t->digest = t->digest * UINT64_C(0x100000001b3) +
+				    ((uint64_t)key ^ ((uint64_t)kind << 56));
 			bool timed = --sample_left == 0 && cfg->latency_every;
 			uint64_t t0 = 0, events_before = 0;
 			if (timed) {
@@ -465,7 +464,7 @@ failed:
 	stop_for(w, rc);
 done:
 	w->end_ns = mb_timer_monotonic_ns();
-	w->digest = digest;
+	w->log.op_index = -1;
 	checkpoint(w, by_kind, last_checkpoint, w->end_ns);
 	mb_counters_stop(&counters);
 	mb_counters_read(&counters, w->counter_values);
@@ -528,6 +527,7 @@ static int spawn_tasks(struct run *run)
 			t->rng = mb_rng_stream(cfg->seed, i);
 			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
 			t->done = 0;
+			t->digest = 0;
 		}
 	}
 	return 0;
@@ -650,8 +650,10 @@ static int collect(struct run *run, struct mb_run_result *res)
 	mb_pause_merge(&res->pauses, &run->reclaim_log);
 	mb_pause_sort(&res->pauses);
 	res->pauses.origin_ns = run->origin_ns;
-	for (unsigned w = 0; w < cfg->procs; w++)
-		res->op_digest = res->op_digest * UINT64_C(0x9e3779b97f4a7c15) + run->workers[w].digest;
+	/* task i is task i / procs of worker i % procs */
+	for (uint64_t i = 0; i < cfg->threads; i++)
+		res->op_digest = res->op_digest * UINT64_C(0x9e3779b97f4a7c15) +
+				 run->workers[i % cfg->procs].tasks[i / cfg->procs].digest;
 	int frc = fairness(run, res);
 	if (frc)
 		return frc;

@@ -136,9 +136,11 @@ struct mb_run_result {
 	 * did everything. */
 	uint64_t task_ops_min, task_ops_median, task_ops_max;
 	double fairness;
-	/* A digest of the op stream (task, kind, key of every op, in each
-	 * worker's order): with one worker, the same seed gives the same digest
-	 * exactly when the same ops ran. */
+	/* A digest of the op stream: one digest per task of the kind and key
+	 * of each of its ops in order, combined in task order, so it depends
+	 * neither on procs nor on how the tasks interleave; the same seed gives
+	 * the same digest exactly when every task ran the same ops (and the Go
+	 * runner, mapbench-go, computes it the same way). */
 	uint64_t op_digest;
 	uint64_t peak_rss_bytes;  /* the process's peak resident set so far */
 	uint64_t minor_faults;    /* page faults of the process during the run */
