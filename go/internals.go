@@ -45,16 +45,33 @@ func tooManyOverflow(noverflow uint16, b uint8) bool {
 var internalsOK = strings.HasPrefix(runtime.Version(), "go1.19")
 
 // syncDirtyOff, syncMissesOff: where sync.Map keeps dirty and misses.
-var syncDirtyOff, syncMissesOff, syncOK = syncLayout()
+// syncReadOff: its read field, an atomic.Value holding a readOnly whose
+// first word is the read map.
+var syncDirtyOff, syncMissesOff, syncReadOff, syncOK = syncLayout()
 
-func syncLayout() (uintptr, uintptr, bool) {
+func syncLayout() (uintptr, uintptr, uintptr, bool) {
 	t := reflect.TypeOf(sync.Map{})
 	d, ok1 := t.FieldByName("dirty")
 	m, ok2 := t.FieldByName("misses")
-	if !ok1 || !ok2 || d.Type.Kind() != reflect.Map || m.Type.Kind() != reflect.Int {
-		return 0, 0, false
+	r, ok3 := t.FieldByName("read")
+	if !ok1 || !ok2 || !ok3 || d.Type.Kind() != reflect.Map || m.Type.Kind() != reflect.Int ||
+		r.Type.Size() != 2*unsafe.Sizeof(uintptr(0)) {
+		return 0, 0, 0, false
 	}
-	return d.Offset, m.Offset, true
+	return d.Offset, m.Offset, r.Offset, true
+}
+
+// readLen: entries of sync.Map's read map (expunged ones included).
+func (p *probe) readLen() int64 {
+	v := (*[2]unsafe.Pointer)(unsafe.Add(p.syncMap, syncReadOff))
+	if v[1] == nil {
+		return 0
+	}
+	m := *(*unsafe.Pointer)(v[1])
+	if m == nil {
+		return 0
+	}
+	return int64((*hmap19)(m).count)
 }
 
 // An event the probe saw.
@@ -72,6 +89,8 @@ type probe struct {
 	syncMap unsafe.Pointer // a sync.Map, or nil
 	// state before the op
 	old      unsafe.Pointer
+	buckets  unsafe.Pointer
+	count    int
 	b        uint8
 	dirty    unsafe.Pointer
 	predicts bool
@@ -106,7 +125,7 @@ func (p *probe) dirtyNow() unsafe.Pointer {
 func (p *probe) before(kind uint8) bool {
 	if p.h != nil {
 		h := p.h
-		p.old, p.b = h.oldbuckets, h.B
+		p.old, p.buckets, p.count, p.b = h.oldbuckets, h.buckets, h.count, h.B
 		p.predicts = p.old == nil && kind != opLoad && kind != opRange &&
 			(overLoadFactor(h.count+1, h.B) || tooManyOverflow(h.noverflow, h.B))
 		return p.predicts
@@ -124,21 +143,24 @@ func (p *probe) before(kind uint8) bool {
 // after returns what the op did, and the entries of the map concerned.
 func (p *probe) after() (int, int64) {
 	if p.h != nil {
+		// A grow allocates a new bucket array (a small map's may also
+		// finish within the op, oldbuckets nil again); the first
+		// insert's allocation is not one.
 		h := p.h
-		if p.old != nil || h.oldbuckets == nil {
+		if p.old != nil || p.buckets == nil || h.buckets == p.buckets {
 			return probeNone, 0
 		}
 		if h.B == p.b {
-			return probeSameSizeGrow, int64(h.count)
+			return probeSameSizeGrow, int64(p.count)
 		}
-		return probeGrow, int64(h.count)
+		return probeGrow, int64(p.count)
 	}
 	d := p.dirtyNow()
 	switch {
 	case p.dirty != nil && d == nil:
 		return probePromote, int64((*hmap19)(p.dirty).count)
 	case p.dirty == nil && d != nil:
-		return probeRebuild, int64((*hmap19)(d).count)
+		return probeRebuild, p.readLen()
 	}
 	return probeNone, 0
 }

@@ -379,6 +379,9 @@ func (r *run[K]) afterOp(s *shard, pr *probe, cycles *[5]uint64, timed, watch bo
 	if !timed && what == probeNone {
 		return
 	}
+	if !timed && !watch {
+		t0 = nanotime() // an unforeseen cycle: its time, not its length
+	}
 	at := uint64(0)
 	if t0 > r.origin {
 		at = t0 - r.origin
