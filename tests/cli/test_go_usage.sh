@@ -48,6 +48,11 @@ expect_exit 0 "$MAPBENCH_GO" --map plain,locked,rwlocked,sync --threads 1,3 --op
 [ "$(grep -c '^[a-z]* *[0-9]* *[0-9]* *3k ' "$TMP/out")" -eq 8 ] || fail "want 8 table rows: $(cat "$TMP/out")"
 expect_exit 0 "$MAPBENCH_GO" --help
 expect_grep 'mapbench-go' "$TMP/out"
+# the man page documents every option --help lists
+for opt in $(grep -o -- '--[a-z][a-z-]*' "$TMP/out" | sort -u); do
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$MB_SRCDIR/man/mapbench-go.1" ||
+		fail "man/mapbench-go.1 does not document $opt"
+done
 
 # a signal stops the sweep; what was measured is written
 "$MAPBENCH_GO" --map locked --threads 2 --duration 30s -o "$TMP/i.json" >/dev/null 2>&1 &
