@@ -150,7 +150,7 @@ jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_b
 	schema: "mapbench-bench/1", repetitions: $reps,
 	cost_of_measuring: $cost,
 	go_side_by_side: $side,
-	checks: [
+	checks: ([
 	 {name: "spawn_1M_tasks_s", median: $spawn, target: "< 0.5", pass: ($spawn < 0.5)},
 	 {name: "task_bytes", median: $bytes, target: "< 256", pass: ($bytes < 256)},
 	 {name: "throughput_1M_over_2_tasks_locked", median: $ratio, target: ">= 0.8", pass: ($ratio >= 0.8)},
@@ -161,7 +161,7 @@ jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_b
 	  target: "<= 1.3 x Go 1.19", pass: (if $go == null then null else ($plain / $go) <= 1.3 end)}
 	] + (if $cost == null then [] else [$cost[] |
 	 {name: "\(.map)_features_off_over_uninstrumented", median: .off_over_noinst,
-	  target: "<= 1.02", pass: (.off_over_noinst <= 1.02)}] end)}' > "$out/summary.json"
+	  target: "<= 1.02", pass: (.off_over_noinst <= 1.02)}] end))}' > "$out/summary.json"
 jq -r '.checks[] | "\(.name)\t\(.median)\t\(.target)\t\(if .pass == null then "n/a (no Go 1.19)" elif .pass then "ok" else "MISSED" end)"' \
 	"$out/summary.json" | awk -F'\t' '{ printf "%-36s %12s %-18s %s\n", $1, $2, $3, $4 }'
 if [ "$cost_json" != null ]; then

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
 // version is mapbench's, set at build time (-ldflags -X main.version=...).
 var version = "unknown"
+
+var stopProfile = func() {}
 
 func main() {
 	sw := parseArgs(os.Args[1:])
@@ -29,6 +32,17 @@ func main() {
 		gcTrace = func(e pauseEvent, what string) {
 			fmt.Fprintf(os.Stderr, "gctrace: %s @%.3fs op %d len %d %.3fms\n", what,
 				float64(e.at)/1e9, e.opIndex, e.mapLen, float64(e.dur)/1e6)
+		}
+	}
+	// MAPBENCH_GO_CPUPROFILE=FILE: a pprof CPU profile of the whole sweep
+	// (go tool pprof mapbench-go FILE), to see where Go's time goes.
+	if path := os.Getenv("MAPBENCH_GO_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+			stopProfile = pprof.StopCPUProfile
+		} else {
+			fmt.Fprintf(os.Stderr, "mapbench-go: MAPBENCH_GO_CPUPROFILE: cannot write '%s'\n", path)
+			os.Exit(2)
 		}
 	}
 	keys := buildKeys(sw.keyType, sw.keys)
@@ -60,6 +74,7 @@ func main() {
 			}
 		}
 	}
+	stopProfile()
 	h := readHost()
 	if table {
 		tableFooter(os.Stdout, h)
