@@ -28,6 +28,15 @@ n=$(sort -u "$TMP/digests" | wc -l)
 [ "$(jq -r '.runs[0].op_digest' "$TMP/s.json")" != "$(grep '^uniform 3 ' "$TMP/digests" | cut -d' ' -f3)" ] ||
 	fail "seed 2 gave seed 1's digest"
 
+# A warm-up op count is split per worker on both sides (task i on worker
+# i % procs): the timed streams still match.
+for p in 1 2; do
+	w="--map locked --threads 5 --procs $p --warmup 3333 $common"
+	c=$("$MAPBENCH" run $w -e none -q --format json 2>/dev/null | jq -r '.runs[0].op_digest')
+	g=$("$MAPBENCH_GO" $w --format json | jq -r '.runs[0].op_digest')
+	[ -n "$c" ] && [ "$c" = "$g" ] || fail "warm-up, procs $p: digest $c (C) vs $g (Go)"
+done
+
 # One task runs the very same ops: same hits per kind and final length,
 # for every map, with string keys and value blobs too.
 for m in plain locked rwlocked sync; do
