@@ -5,8 +5,8 @@
 #
 #   bench/run-bench.sh ./mapbench bench-results [REPS]
 #
-# When Go 1.19 is installed (Debian golang-1.19-go), the plain map is also
-# compared with Go's map[int64]int64 on the same workload (bench/go).
+# When mapbench-go was built (Go installed), mapbench's maps are compared with
+# Go's own on the same op streams (see bench/go/README).
 set -euo pipefail
 
 mb=${1:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
@@ -78,21 +78,47 @@ if [ -x "$noinst" ]; then
 		       all_over_noinst: (.all / .noinst)})')
 fi
 
-# 3. The plain map against Go's map: 1 task, 1M keys prefilled in a 2M key
-#    space, 90% loads, 10% stores.
-run plain --map plain --threads 1 --procs 1 --keys 2M --prefill 1M --mix 90:10 --ops 20M
-plain_ns=$(field plain '.runs[0].ns_per_op')
+# 3. Port against original: mapbench's maps and Go 1.19's own, run by
+#    mapbench-go (built beside mapbench when Go is installed) on the same op
+#    streams, interleaved per repetition (C, Go, C, Go ...); 1M of 2M keys,
+#    10M ops, mapbench with latency, pauses and counters off.
+gobin="$(dirname "$mb")/mapbench-go"
 go_ns=null
-gobin=$(command -v go-1.19 || ls /usr/lib/go-1.19/bin/go 2>/dev/null || true)
-if [ -n "$gobin" ]; then
-	tmp=$(mktemp -d)
-	if HOME=$tmp GOCACHE=$tmp/cache GOFLAGS=-mod=mod GO111MODULE=off \
-		"$gobin" build -o "$tmp/plainmap" "$here/go/plainmap.go"; then
-		go_ns=$(for i in $(seq 1 "$reps"); do
-			"$tmp/plainmap" -keys 2000000 -prefill 1000000 -ops 20000000 -read 90
-		done | awk '/ns\/op/ { print $1 }' | median)
-	fi
-	rm -rf "$tmp"
+side_json=null
+plain_ns=null
+if "$gobin" --version >/dev/null 2>&1; then
+	w=(--keys 2M --prefill 1M --ops 10M)
+	rows=("plain-90 plain 1 1 90:10" "plain-100 plain 1 1 read"
+	      "locked-2 locked 2 2 90:10" "rwlocked-2 rwlocked 2 2 90:10"
+	      "sync-90 sync 1 1 90:10" "sync-100 sync 1 1 read")
+	for i in $(seq 1 "$reps"); do
+		for row in "${rows[@]}"; do
+			read -r name map threads procs mix <<<"$row"
+			"$mb" run --map "$map" --threads "$threads" --procs "$procs" --mix "$mix" "${w[@]}" \
+				"${off[@]}" --format json -o "$out/side-$name-c-$i.json" >/dev/null
+			"$gobin" --map "$map" --threads "$threads" --procs "$procs" --mix "$mix" "${w[@]}" \
+				--latency off --pause-threshold off --format json -o "$out/side-$name-go-$i.json" >/dev/null
+		done
+		# 1M goroutines against 1M tasks: spawn time, bytes each, ns/op
+		"$mb" run --map locked --threads 1M --procs 2 --ops 10M "${off[@]}" --format json \
+			-o "$out/side-million-c-$i.json" >/dev/null
+		"$gobin" --map locked --threads 1M --procs 2 --ops 10M --latency off --pause-threshold off \
+			--format json -o "$out/side-million-go-$i.json" >/dev/null
+	done
+	side_json=$(for row in "${rows[@]}" "million locked 1M 2 90:10"; do
+		read -r name map threads procs mix <<<"$row"
+		printf '{"name":"%s","map":"%s","threads":"%s","procs":%s,"mix":"%s","c_ns_per_op":%s,"go_ns_per_op":%s,"c_spawn_s":%s,"go_spawn_s":%s,"c_task_bytes":%s,"go_task_bytes":%s}\n' \
+			"$name" "$map" "$threads" "$procs" "$mix" \
+			"$(field "side-$name-c" '.runs[0].ns_per_op')" "$(field "side-$name-go" '.runs[0].ns_per_op')" \
+			"$(field "side-$name-c" '.runs[0].spawn_s')" "$(field "side-$name-go" '.runs[0].spawn_s')" \
+			"$(field "side-$name-c" '.runs[0].task_bytes')" "$(field "side-$name-go" '.runs[0].task_bytes')"
+	done | jq -s 'map(. + {ratio: (.c_ns_per_op / .go_ns_per_op), meets: ((.c_ns_per_op / .go_ns_per_op) <= 1.0)})')
+	plain_ns=$(jq '.[] | select(.name == "plain-90") | .c_ns_per_op' <<<"$side_json")
+	go_ns=$(jq '.[] | select(.name == "plain-90") | .go_ns_per_op' <<<"$side_json")
+else
+	echo "bench: mapbench-go was not built (no Go toolchain): no side-by-side with Go" >&2
+	run plain --map plain --threads 1 --procs 1 --keys 2M --prefill 1M --mix 90:10 --ops 10M "${off[@]}"
+	plain_ns=$(field plain '.runs[0].ns_per_op')
 fi
 
 # 4. sync against the locked maps (issue "sync"): mixes x threads, procs 2,
@@ -119,10 +145,12 @@ jq -s '[.[] | .config.mix as $m | .runs[] |
 
 jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_bytes" \
 	--argjson ratio "$ratio" --argjson harness "$harness_ns" \
-	--argjson plain "$plain_ns" --argjson go "$go_ns" --argjson cost "$cost_json" '{
+	--argjson plain "$plain_ns" --argjson go "$go_ns" --argjson cost "$cost_json" \
+	--argjson side "$side_json" '{
 	schema: "mapbench-bench/1", repetitions: $reps,
 	cost_of_measuring: $cost,
-	checks: [
+	go_side_by_side: $side,
+	checks: ([
 	 {name: "spawn_1M_tasks_s", median: $spawn, target: "< 0.5", pass: ($spawn < 0.5)},
 	 {name: "task_bytes", median: $bytes, target: "< 256", pass: ($bytes < 256)},
 	 {name: "throughput_1M_over_2_tasks_locked", median: $ratio, target: ">= 0.8", pass: ($ratio >= 0.8)},
@@ -133,7 +161,7 @@ jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_b
 	  target: "<= 1.3 x Go 1.19", pass: (if $go == null then null else ($plain / $go) <= 1.3 end)}
 	] + (if $cost == null then [] else [$cost[] |
 	 {name: "\(.map)_features_off_over_uninstrumented", median: .off_over_noinst,
-	  target: "<= 1.02", pass: (.off_over_noinst <= 1.02)}] end)}' > "$out/summary.json"
+	  target: "<= 1.02", pass: (.off_over_noinst <= 1.02)}] end))}' > "$out/summary.json"
 jq -r '.checks[] | "\(.name)\t\(.median)\t\(.target)\t\(if .pass == null then "n/a (no Go 1.19)" elif .pass then "ok" else "MISSED" end)"' \
 	"$out/summary.json" | awk -F'\t' '{ printf "%-36s %12s %-18s %s\n", $1, $2, $3, $4 }'
 if [ "$cost_json" != null ]; then
@@ -142,6 +170,15 @@ if [ "$cost_json" != null ]; then
 	jq -r '.cost_of_measuring[] | [.map, .noinst, .off, .default, .all] | map(tostring) | @tsv' \
 		"$out/summary.json" | awk -F'\t' 'BEGIN { printf "%-6s %10s %10s %10s %12s\n", "map", "noinst", "all off", "defaults", "latency all" }
 		{ printf "%-6s %10.1f %10.1f %10.1f %12.1f\n", $1, $2, $3, $4, $5 }'
+fi
+if [ "$side_json" != null ]; then
+	echo
+	echo "port vs Go 1.19 (mapbench-go), 1M of 2M keys, 10M ops; medians of $reps interleaved:"
+	jq -r '.go_side_by_side[] | [.name, .threads, .procs, .mix, .c_ns_per_op, .go_ns_per_op, .ratio,
+		(if .meets then "<= 1.0x" else "> 1.0x" end), .c_spawn_s, .go_spawn_s, .c_task_bytes, .go_task_bytes]
+		| map(tostring) | @tsv' "$out/summary.json" |
+		awk -F'\t' 'BEGIN { printf "%-11s %7s %5s %6s %9s %9s %7s %8s %9s %9s %8s %8s\n", "row", "threads", "procs", "mix", "C ns/op", "Go ns/op", "C/Go", "", "C spawn", "Go spawn", "C B/task", "Go B/task" }
+		{ printf "%-11s %7s %5s %6s %9.1f %9.1f %7.3f %8s %8.3fs %8.3fs %8d %8d\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
 fi
 echo
 echo "sync vs locked maps (procs 2, 1M keys, half prefilled; medians of $sync_reps):"

@@ -34,7 +34,11 @@ void mb_run_signals_install(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	/* one handler at a time: the first signal's number is the exit status */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
 	/* a signal while the results are written must not fail the writes */
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);

@@ -4,6 +4,8 @@
 
 #include "measure/pause.h"
 
+#include <string.h>
+
 int main(void)
 {
 	struct mb_pause_log a, b, all;
@@ -53,9 +55,21 @@ int main(void)
 	CHECK(b.by_kind[MB_PAUSE_SLOW_OP].count == 1, "end records into the attached log");
 	mb_pause_attach(NULL);
 
+	/* Events carry the op the runner said was running, -1 outside ops. */
+	CHECK(a.events[0].op_index == -1 && b.events[b.n - 1].op_index == -1,
+	      "no op set: op_index -1");
+	b.op_index = 41;
+	mb_pause_record(&b, MB_PAUSE_GROW, 2000, 60, 8);
+	mb_pause_record_reclaim(&all, 2000, 60, 5, 1, 16);
+	CHECK(b.events[b.n - 1].op_index == 41, "op_index %lld, want 41",
+	      (long long)b.events[b.n - 1].op_index);
+	CHECK(all.events[all.n - 1].op_index == -1, "reclaim: no op");
+
 	CHECK(mb_pause_bucket(0) == 0 && mb_pause_bucket(1) == 0 && mb_pause_bucket(2) == 1 &&
 	      mb_pause_bucket(1023) == 9 && mb_pause_bucket(1024) == 10, "log2 buckets");
 	CHECK(mb_pause_kind_name(MB_PAUSE_DIRTY_COPY)[0] == 'd', "names");
+	CHECK(strcmp(mb_pause_kind_name(MB_PAUSE_GC), "gc") == 0 &&
+	      strcmp(mb_pause_kind_name(MB_PAUSE_NKINDS), "unknown") == 0, "gc, the last kind");
 	mb_pause_log_free(&a);
 	mb_pause_log_free(&b);
 	mb_pause_log_free(&all);

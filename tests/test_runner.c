@@ -8,6 +8,7 @@
 #include "maps/gomap.h"
 #include "maps/reclaim.h"
 #include "maps/syncmap.h"
+#include "run/rng.h"
 #include "run/runner.h"
 
 #include <errno.h>
@@ -127,10 +128,10 @@ static void op_budgets(void)
 			      (unsigned long long)threads[i], procs, rc);
 			CHECK(r->ops == cfg.ops && sum == cfg.ops, "threads %llu procs %u: %llu ops",
 			      (unsigned long long)threads[i], procs, (unsigned long long)r->ops);
-			/* 32-byte records and a 4-byte run-queue slot, plus
-			 * each task's share of the worker records, which only
-			 * many tasks make small. */
-			CHECK(r->task_bytes >= 36 && (threads[i] < 1000 || r->task_bytes <= 40),
+			/* 40-byte records (with the task's op digest) and a
+			 * 4-byte run-queue slot, plus each task's share of the
+			 * worker records, which only many tasks make small. */
+			CHECK(r->task_bytes >= 44 && (threads[i] < 1000 || r->task_bytes <= 48),
 			      "threads %llu: task bytes %zu", (unsigned long long)threads[i],
 			      r->task_bytes);
 			CHECK(r->latency.count > 0, "latency was sampled");
@@ -240,6 +241,43 @@ static void fairness_and_digest(void)
 	CHECK(r->op_digest != d1, "another seed, another digest");
 	mb_run_result_free(r);
 	free(r);
+}
+
+/* The digest of the stream runner.h describes, computed here from its
+ * definition: task i draws from mb_rng_stream(seed, i); each op's random
+ * bits pick the kind (low 32 bits scaled to a percent of the 90:10 mix)
+ * and a uniform key (multiply-high into [0, keys)); a task's digest is
+ * d * 0x100000001b3 + (key ^ kind << 56) over its ops, and the run's
+ * combines the tasks' in task order with the multiplier 0x9e3779b97f4a7c15. */
+static uint64_t expected_digest(uint64_t seed, uint64_t tasks, uint64_t ops, uint64_t keys)
+{
+	uint64_t all = 0;
+	for (uint64_t i = 0; i < tasks; i++) {
+		uint64_t rng = mb_rng_stream(seed, i), d = 0;
+		for (uint64_t n = 0; n < ops / tasks + (i < ops % tasks); n++) {
+			uint64_t r = mb_rng_next(&rng);
+			uint64_t kind = ((uint64_t)(uint32_t)r * 100) >> 32 < 90 ? 0 : 1;
+			d = d * UINT64_C(0x100000001b3) + (mb_rng_below(r, keys) ^ (kind << 56));
+		}
+		all = all * UINT64_C(0x9e3779b97f4a7c15) + d;
+	}
+	return all;
+}
+
+/* One digest per task, combined in task order: the same for any procs. */
+static void digest_per_task(void)
+{
+	uint64_t want = expected_digest(1, 5, 1003, 1000);
+	for (unsigned procs = 1; procs <= 3; procs++) {
+		struct mb_run_config cfg = base_config(&mb_locked_ops);
+		cfg.threads = 5, cfg.procs = procs, cfg.ops = 1003;
+		int rc;
+		struct mb_run_result *r = run(&cfg, &rc, NULL);
+		CHECK(rc == 0 && r->op_digest == want, "procs %u: digest %016llx, want %016llx",
+		      procs, (unsigned long long)r->op_digest, (unsigned long long)want);
+		mb_run_result_free(r);
+		free(r);
+	}
 }
 
 static void warmup(void)
@@ -459,6 +497,7 @@ int main(void)
 	duration();
 	warmup();
 	fairness_and_digest();
+	digest_per_task();
 	latency_modes();
 	fatal();
 	interrupt();

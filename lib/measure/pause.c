@@ -8,7 +8,7 @@
 
 const char *const mb_pause_kind_names[MB_PAUSE_NKINDS + 1] = {
 	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
-	"split", "starve-enter", "starve-leave",
+	"split", "starve-enter", "starve-leave", "gc",
 	NULL,
 };
 
@@ -26,6 +26,7 @@ int mb_pause_log_init(struct mb_pause_log *log, uint64_t origin_ns, uint64_t thr
 	log->origin_ns = origin_ns;
 	log->threshold_ns = threshold_ns;
 	log->worker = worker;
+	log->op_index = -1;
 	log->cap = cap;
 	if (cap && !(log->events = malloc(cap * sizeof *log->events)))
 		return -ENOMEM;
@@ -66,6 +67,7 @@ static void record(struct mb_pause_log *log, struct mb_pause_event e)
 {
 	e.at_ns = e.at_ns > log->origin_ns ? e.at_ns - log->origin_ns : 0;
 	e.worker = log->worker;
+	e.op_index = log->op_index;
 	if (log->tap && is_cycle(e.kind))
 		log->tap(log->tap_arg, &e);
 	if (e.dur_ns < log->threshold_ns)

@@ -29,13 +29,14 @@ enum mb_pause_kind {
 	MB_PAUSE_SPLIT,      /* swiss: a 1024-slot table split in two */
 	MB_PAUSE_STARVE_ENTER, /* a Go mutex entered starvation mode (duration 0) */
 	MB_PAUSE_STARVE_LEAVE, /* it left starvation mode: the time spent in it */
+	MB_PAUSE_GC,         /* a garbage collector's pause (the Go runner's) */
 	MB_PAUSE_NKINDS,
 };
 
 /* "grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait",
- * "reclaim", "slow-op", "split", "starve-enter", "starve-leave": the one
- * list of pause-kind names (--pause-threshold's help, the JSON writer and
- * reader, compare's pause:KIND, export). */
+ * "reclaim", "slow-op", "split", "starve-enter", "starve-leave", "gc": the
+ * one list of pause-kind names (--pause-threshold's help, the JSON writer
+ * and reader, compare's pause:KIND, export). */
 const char *mb_pause_kind_name(enum mb_pause_kind k);
 
 /* The names in enum order, NULL-terminated. */
@@ -49,6 +50,9 @@ struct mb_pause_event {
 	uint64_t at_ns;   /* start, since the log's origin */
 	uint64_t dur_ns;
 	int64_t map_len;  /* entries in the map then, or -1 if not known */
+	/* 0-based index of the op during which it happened in its task's op
+	 * stream, or -1 (no op: reclamation, or outside the ops) */
+	int64_t op_index;
 	uint32_t worker;  /* or MB_PAUSE_NO_WORKER */
 	uint8_t kind;
 	/* reclaim only: the batch's grace period (queued to freeing), and
@@ -77,6 +81,9 @@ struct mb_pause_log {
 	void *tap_arg;
 	uint64_t threshold_ns;  /* record stalls at least this long */
 	uint32_t worker;
+	/* The op the log's thread is running (its index in its task's
+	 * stream), or -1: set by the runner, copied into each event. */
+	int64_t op_index;
 	struct mb_pause_event *events;
 	size_t cap, n;
 	uint64_t dropped;       /* recorded in the summary, but no room left */

@@ -11,6 +11,10 @@
 #error "PACKAGE_VERSION comes from configure"
 #endif
 
+/* What measured: this C build of mapbench's ports (the Go runner writes
+ * "Go goX.Y.Z"); stable across runs of one version. */
+#define MB_RESULT_IMPLEMENTATION "mapbench C " PACKAGE_VERSION
+
 /* jansson refuses NaN and infinities; the schema says null. */
 static json_t *real_or_null(double v)
 {
@@ -106,6 +110,9 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns, boo
 			"worker", e->worker == MB_PAUSE_NO_WORKER ? json_null()
 								  : json_integer((json_int_t)e->worker),
 			"map_len", (json_int_t)e->map_len);
+		if (o)
+			json_object_set_new(o, "op_index", e->op_index < 0 ? json_null()
+						: json_integer((json_int_t)e->op_index));
 		if (o && e->kind == MB_PAUSE_RECLAIM) {
 			json_object_set_new(o, "grace_ns", json_integer((json_int_t)e->grace_ns));
 			json_object_set_new(o, "objects", json_integer((json_int_t)e->objects));
@@ -312,9 +319,10 @@ json_t *mb_result_to_json(const struct mb_result *r)
 		json_array_append_new(argv, json_string(r->argv[i]));
 	for (size_t i = 0; i < r->nruns; i++)
 		json_array_append_new(runs, run_json(&r->runs[i], r->sweep->window_ns));
-	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o}",
 		"schema", MB_RESULT_SCHEMA,
 		"mapbench_version", PACKAGE_VERSION,
+		"implementation", MB_RESULT_IMPLEMENTATION,
 		"created", r->host.date,
 		"interrupted", r->interrupted,
 		"command_line", argv,

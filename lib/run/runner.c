@@ -36,6 +36,7 @@ struct task {
 	uint64_t budget; /* ops left; UINT64_MAX in duration mode */
 	uint64_t done;   /* ops started */
 	struct mb_sudog *wait; /* the op it parked in (or owes a lock for), or NULL */
+	uint64_t digest; /* of this task's ops: see op_digest in runner.h */
 };
 
 struct run;
@@ -57,7 +58,6 @@ struct worker {
 	struct mb_pause_log log; /* this worker's pause events */
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 	struct mb_timeseries series;
-	uint64_t digest;
 	struct mb_lock_stats lockstats; /* the timed phase's */
 	struct mb_tsq q;         /* run queue, inbox, wait records */
 } __attribute__((aligned(64))); /* no false sharing between workers */
@@ -354,7 +354,6 @@ struct phase {
 	uint64_t by_kind[MB_OP_NKINDS], hits[MB_OP_NKINDS];
 	uint64_t last_checkpoint[MB_OP_NKINDS];
 	uint64_t range_entries; /* warm-up's, discarded */
-	uint64_t digest;
 };
 
 static void phase_init(struct phase *ph, struct worker *w, bool timed)
@@ -417,15 +416,16 @@ static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, u
 	op->kind = kind;
 	op->key = key;
 	op->timed = false;
+	op->index = -1;
 	if (!ph->timed) {
 		ph->allowance--;
 		return;
 	}
 	t->budget--;
-	t->done++;
-	/* one multiply-add per op: order-sensitive, cheap */
-	ph->digest = ph->digest * UINT64_C(0x100000001b3) +
-		     ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
+	op->index = (int64_t)t->done++;
+	/* one multiply-add per op: order-sensitive, cheap; per task, so the
+	 * run's digest does not depend on --procs or the interleaving */
+	t->digest = t->digest * UINT64_C(0x100000001b3) + ((uint64_t)key ^ ((uint64_t)kind << 56));
 	if (--ph->sample_left == 0 && cfg->latency_every) {
 		ph->sample_left = ph->sample_period;
 		op->timed = true;
@@ -475,6 +475,7 @@ static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
 	}
 	w->q.cur = i;
 	w->q.cur_op = op;
+	w->log.op_index = op->index; /* the events the op causes carry it */
 	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->r,
 		       ph->timed ? &w->range_entries : &ph->range_entries);
 	if (run->parks) {
@@ -569,7 +570,7 @@ static void worker_finish(struct worker *w, struct phase *ph,
 			  struct mb_counter_group *counters, const struct mb_alloc_stats *alloc0)
 {
 	w->end_ns = mb_timer_monotonic_ns();
-	w->digest = ph->digest;
+	w->log.op_index = -1; /* no op of a task runs any more */
 	checkpoint(w, ph->by_kind, ph->last_checkpoint, w->end_ns);
 	mb_counters_stop(counters);
 	mb_counters_read(counters, w->counter_values);
@@ -661,6 +662,7 @@ static int spawn_tasks(struct run *run)
 			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
 			t->done = 0;
 			t->wait = NULL;
+			t->digest = 0;
 		}
 	}
 	return 0;
@@ -813,8 +815,10 @@ static int collect(struct run *run, struct mb_run_result *res)
 	mb_pause_merge(&res->pauses, &run->reclaim_log);
 	mb_pause_sort(&res->pauses);
 	res->pauses.origin_ns = run->origin_ns;
-	for (unsigned w = 0; w < cfg->procs; w++)
-		res->op_digest = res->op_digest * UINT64_C(0x9e3779b97f4a7c15) + run->workers[w].digest;
+	/* task i is task i / procs of worker i % procs */
+	for (uint64_t i = 0; i < cfg->threads; i++)
+		res->op_digest = res->op_digest * UINT64_C(0x9e3779b97f4a7c15) +
+				 run->workers[i % cfg->procs].tasks[i / cfg->procs].digest;
 	int frc = fairness(run, res);
 	if (frc)
 		return frc;
@@ -963,7 +967,7 @@ static int setup_workers(struct run *run, struct mb_run_result *res)
 	return 0;
 }
 
-/* Spawn: the worker threads, with SIGINT/SIGTERM blocked so the caller's
+/* Spawn: the worker threads, with SIGINT, SIGTERM and SIGHUP blocked so the caller's
  * handler runs in the caller's thread, not in a worker mid-op.  Returns
  * how many started; *create_rc is pthread_create's error, or 0. */
 static unsigned start_workers(struct run *run, int *create_rc)
@@ -972,6 +976,7 @@ static unsigned start_workers(struct run *run, int *create_rc)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	unsigned started = 0;
 	*create_rc = 0;

@@ -28,7 +28,7 @@
  * instead of almost never.
  *
  * Threads: mb_run_execute is called from one thread and creates the workers
- * itself, with SIGINT and SIGTERM blocked so that a handler runs in the
+ * itself, with SIGINT, SIGTERM and SIGHUP blocked so that a handler runs in the
  * calling thread.  *interrupt is an atomic so that a signal handler (a
  * lock-free atomic store is async-signal-safe) or another thread may raise
  * it.  lib/ never prints or exits; errors are negative errno values.
@@ -160,9 +160,11 @@ struct mb_run_result {
 	 * did everything. */
 	uint64_t task_ops_min, task_ops_median, task_ops_max;
 	double fairness;
-	/* A digest of the op stream (task, kind, key of every op, in each
-	 * worker's order): with one worker, the same seed gives the same digest
-	 * exactly when the same ops ran. */
+	/* A digest of the op stream: one digest per task of the kind and key
+	 * of each of its ops in order, combined in task order, so it depends
+	 * neither on procs nor on how the tasks interleave; the same seed gives
+	 * the same digest exactly when every task ran the same ops (and the Go
+	 * runner, mapbench-go, computes it the same way). */
 	uint64_t op_digest;
 	uint64_t peak_rss_bytes;  /* the process's peak resident set so far */
 	uint64_t minor_faults;    /* page faults of the process during the run */

@@ -34,6 +34,7 @@ struct mb_task_op {
 	uint64_t r;          /* the op's random bits */
 	int64_t key;         /* key index */
 	uint32_t kind;       /* enum mb_op_kind */
+	int64_t index;       /* its index in its task's stream; -1 in a warm-up */
 	bool timed;          /* its latency is sampled */
 	uint64_t t0;         /* ticks when it first started (timed only) */
 	uint64_t events_before; /* pause events before it (slow-op rule) */

@@ -1,0 +1,3 @@
+module mapbench-go
+
+go 1.19

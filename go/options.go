@@ -1,0 +1,603 @@
+// The command line: mapbench run's options, for everything Go can do.
+// Every bad value is one line on stderr naming the option, exit status 2.
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+const (
+	maxThreads = 10000000
+	maxProcs   = 1024
+	maxRuns    = 256
+	valueMin   = 8
+	valueMax   = 65536
+)
+
+type sweep struct {
+	maps            []string
+	threads         []uint64
+	procs           int
+	procsExplicit   bool
+	mix             [nKinds]uint
+	keys, prefill   uint64
+	prefillExplicit bool
+	ops, durationNs uint64
+	warmupOps       uint64
+	warmupNs        uint64
+	seed            uint64
+	valueSize       int
+	keyType         keyspec
+	count           int
+	latencyEvery    uint32
+	pauseThreshold  uint64
+	pausesOff       bool
+	maxEvents       uint64
+	windowNs        uint64
+	dist            keydist
+	distText        string
+	output          string
+	format          string
+	gctrace         bool
+}
+
+// usageError prints "mapbench-go: WHAT: message" and exits 2.
+func usageError(what, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "mapbench-go: %s: %s\n", what, fmt.Sprintf(format, args...))
+	os.Exit(2)
+}
+
+// parseCount reads digits with an optional k, M or G (mb_parse_count).
+func parseCount(s string, min, max uint64) (uint64, error) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, errForm
+	}
+	mult := uint64(1)
+	rest := s[i:]
+	switch rest {
+	case "":
+	case "k":
+		mult = 1000
+	case "M":
+		mult = 1000000
+	case "G":
+		mult = 1000000000
+	default:
+		return 0, errForm
+	}
+	v, err := strconv.ParseUint(s[:i], 10, 64)
+	if err != nil || (mult > 1 && v > math.MaxUint64/mult) {
+		return 0, errRange
+	}
+	v *= mult
+	if v < min || v > max {
+		return 0, errRange
+	}
+	return v, nil
+}
+
+// parseDuration reads digits and a unit ns, us, ms, s, m or h.
+func parseDuration(s string, allowZero bool) (uint64, error) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, errForm
+	}
+	units := map[string]uint64{"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9}
+	mult, ok := units[s[i:]]
+	if !ok {
+		return 0, errForm
+	}
+	v, err := strconv.ParseUint(s[:i], 10, 64)
+	if err != nil || v > math.MaxUint64/mult {
+		return 0, errRange
+	}
+	if v == 0 && !allowZero {
+		return 0, errRange
+	}
+	return v * mult, nil
+}
+
+func percent(s string) (uint, error) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, errForm
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || v > 100 {
+		return 0, errRange
+	}
+	return uint(v), nil
+}
+
+// parseMix reads R:W[:D], read, write, mixed or op=P,... (mb_parse_mix).
+func parseMix(s string) ([nKinds]uint, error) {
+	var v [nKinds]uint
+	switch {
+	case s == "read":
+		v[opLoad] = 100
+	case s == "write":
+		v[opStore] = 100
+	case s == "mixed":
+		v[opLoad], v[opStore] = 50, 50
+	case strings.Contains(s, "="):
+		seen := [nKinds]bool{}
+		for _, item := range strings.Split(s, ",") {
+			name, pct, ok := strings.Cut(item, "=")
+			if !ok {
+				return v, errForm
+			}
+			k := 0
+			for k < nKinds && kindNames[k] != name {
+				k++
+			}
+			if k == nKinds || seen[k] {
+				return v, errForm
+			}
+			seen[k] = true
+			p, err := percent(pct)
+			if err != nil {
+				return v, err
+			}
+			v[k] = p
+		}
+	default:
+		parts := strings.Split(s, ":")
+		if len(parts) < 2 || len(parts) > 3 {
+			return v, errForm
+		}
+		for i, p := range parts {
+			x, err := percent(p)
+			if err != nil {
+				return v, err
+			}
+			v[i] = x
+		}
+	}
+	sum := uint(0)
+	for _, x := range v {
+		sum += x
+	}
+	if sum != 100 {
+		return v, errRange
+	}
+	return v, nil
+}
+
+// distNumber reads a number the way keydist.c does: it starts with a digit
+// or a point.
+func distNumber(s string) (float64, error) {
+	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == '.') {
+		return 0, errForm
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
+// parseDist reads uniform, zipf:S, sequential, hotspot:F:P or latest.
+func parseDist(s string) (keydist, error) {
+	switch {
+	case s == "uniform":
+		return keydist{kind: distUniform}, nil
+	case s == "sequential":
+		return keydist{kind: distSequential}, nil
+	case s == "latest":
+		return keydist{kind: distLatest, s: 0.99}, nil
+	case strings.HasPrefix(s, "zipf:"):
+		x, err := distNumber(s[5:])
+		if err != nil {
+			return keydist{}, errForm
+		}
+		if !(x > 0 && x <= 100) {
+			return keydist{}, errRange
+		}
+		return keydist{kind: distZipf, s: x}, nil
+	case strings.HasPrefix(s, "hotspot:"):
+		f, p, ok := strings.Cut(s[8:], ":")
+		if !ok {
+			return keydist{}, errForm
+		}
+		x, err1 := distNumber(f)
+		y, err2 := distNumber(p)
+		if err1 != nil || err2 != nil {
+			return keydist{}, errForm
+		}
+		if !(x > 0 && x < 1 && y > 0 && y < 1) {
+			return keydist{}, errRange
+		}
+		return keydist{kind: distHotspot, hotFraction: x, hotProbability: y}, nil
+	}
+	return keydist{}, errForm
+}
+
+// cG is C's %g: six significant digits, no trailing zeros.
+func cG(x float64) string {
+	s := strconv.FormatFloat(x, 'g', 6, 64)
+	if i := strings.IndexAny(s, "e"); i >= 0 {
+		mant, exp := s[:i], s[i+1:]
+		if strings.Contains(mant, ".") {
+			mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+		}
+		sign := exp[0]
+		digits := strings.TrimLeft(exp[1:], "0")
+		for len(digits) < 2 {
+			digits = "0" + digits
+		}
+		return mant + "e" + string(sign) + digits
+	}
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+func (d *keydist) String() string {
+	switch d.kind {
+	case distZipf:
+		return "zipf:" + cG(d.s)
+	case distSequential:
+		return "sequential"
+	case distHotspot:
+		return "hotspot:" + cG(d.hotFraction) + ":" + cG(d.hotProbability)
+	case distLatest:
+		return "latest"
+	}
+	return "uniform"
+}
+
+const helpText = `Usage: mapbench-go [OPTION...]
+Run mapbench's workloads on Go's own maps (Go 1.19's map, sync.Mutex,
+sync.RWMutex, sync.Map): every combination of --map and --threads, one table
+row per run, the JSON in mapbench's schema (mapbench/1).
+
+  -m, --map=LIST          plain, locked, rwlocked, sync; default plain,locked,rwlocked
+  -t, --threads=LIST      goroutines per run, 1 to 10M, e.g. 1,1k,1M; default 1,1k,1M
+  -p, --procs=N           GOMAXPROCS, 1 to 1024; default: online CPUs (1 for plain)
+      --mix=MIX           R:W[:D], read, write, mixed, or op=P,... (load, store,
+                          delete, load_or_store, load_and_delete, swap, cas, cad,
+                          range; sync refuses swap, cas and cad); default 90:10
+      --dist=DIST         uniform (default), zipf:S, sequential, hotspot:F:P, latest
+      --keys=N            key space [0, N); default 1M
+      --key-type=TYPE     int (default), string:LEN or string:MIN-MAX
+      --value-size=N      0: int64 values (default); 8 to 65536: []byte values
+      --prefill=N         keys stored before timing; default keys/2
+  -n, --ops=N             operations per run, split over the goroutines
+  -d, --duration=TIME     length of each run; default 1s
+      --count=N           run each configuration N times; default 1
+      --warmup=TIME|OPS   unmeasured warm-up before each timed phase
+      --seed=N            seed of the workload's random streams; default 1
+      --latency=MODE      sample:N (default sample:64), all, or off
+      --pause-threshold=TIME  keep pause events (gc, grow, promote, dirty-copy)
+                          at least this long; 0ns all, off none; default 10us
+      --max-events=N      pause events kept per run; default 100k
+      --window=TIME       time window of the series and heatmap; default 1s
+  -e, --events=none       accepted for mapbench's command lines: Go counts none
+      --gctrace           one stderr line per grow, promote or rebuild
+  -q, --quiet             accepted (there is no progress line)
+  -o, --output=FILE       write the JSON result to FILE
+      --format=FMT        stdout format: table (default) or json
+  -h, --help              this help
+  -V, --version           mapbench's version and Go's
+
+Counts take the suffixes k, M and G; times need a unit (ns, us, ms, s, m, h).
+Exit status: 0 ok, 1 runtime failure, 2 bad usage, 130/143 interrupted.
+See mapbench-go(1).
+`
+
+type option struct {
+	long   string
+	short  byte
+	hasArg bool
+	set    func(sw *sweep, arg string)
+}
+
+var opsGiven, durationGiven bool
+
+func countArg(opt, arg string, min, max uint64) uint64 {
+	v, err := parseCount(arg, min, max)
+	if err == errForm {
+		usageError(opt, "expected a count like 8, 1k or 1M, got '%s'", arg)
+	}
+	if err != nil {
+		usageError(opt, "expected a count from %d to %d, got '%s'", min, max, arg)
+	}
+	return v
+}
+
+func durationArg(opt, arg string, allowZero bool) uint64 {
+	v, err := parseDuration(arg, allowZero)
+	if err == errForm {
+		usageError(opt, "expected a time with a unit like 500ms, 2s or 1m, got '%s'", arg)
+	}
+	if err != nil {
+		above := "above zero "
+		if allowZero {
+			above = ""
+		}
+		usageError(opt, "expected a time %sthat fits in 64-bit nanoseconds, got '%s'", above, arg)
+	}
+	return v
+}
+
+func listArg(opt, arg string) []string {
+	items := strings.Split(arg, ",")
+	if len(items) > 64 {
+		usageError(opt, "expected a comma-separated list of up to 64 items")
+	}
+	for _, it := range items {
+		if it == "" {
+			usageError(opt, "expected a comma-separated list of up to 64 items")
+		}
+	}
+	return items
+}
+
+var options = []option{
+	{"map", 'm', true, func(sw *sweep, a string) {
+		sw.maps = nil
+		for _, m := range listArg("--map", a) {
+			known := false
+			for _, n := range designNames {
+				known = known || n == m
+			}
+			if !known {
+				if m == "null" {
+					usageError("--map", "'null' is mapbench's harness baseline, not a Go map (known: %s)", strings.Join(designNames, ", "))
+				}
+				usageError("--map", "unknown map '%s' (known: %s)", m, strings.Join(designNames, ", "))
+			}
+			sw.maps = append(sw.maps, m)
+		}
+	}},
+	{"threads", 't', true, func(sw *sweep, a string) {
+		sw.threads = nil
+		for _, t := range listArg("--threads", a) {
+			sw.threads = append(sw.threads, countArg("--threads", t, 1, maxThreads))
+		}
+	}},
+	{"procs", 'p', true, func(sw *sweep, a string) {
+		sw.procs = int(countArg("--procs", a, 1, maxProcs))
+		sw.procsExplicit = true
+	}},
+	{"mix", 0, true, func(sw *sweep, a string) {
+		m, err := parseMix(a)
+		if err == errRange {
+			usageError("--mix", "percentages must each be 0..100 and sum to 100, got '%s'", a)
+		}
+		if err != nil {
+			usageError("--mix", "expected R:W[:D], read, write, mixed, or op=percent pairs (load, store, delete, load_or_store, load_and_delete, swap, cas, cad, range); got '%s'", a)
+		}
+		sw.mix = m
+	}},
+	{"dist", 0, true, func(sw *sweep, a string) {
+		d, err := parseDist(a)
+		if err == errRange {
+			usageError("--dist", "zipf's S must be in (0, 100], hotspot's F and P in (0, 1); got '%s'", a)
+		}
+		if err != nil {
+			usageError("--dist", "expected uniform, zipf:S, sequential, hotspot:F:P or latest, got '%s'", a)
+		}
+		sw.dist = d
+	}},
+	{"keys", 0, true, func(sw *sweep, a string) { sw.keys = countArg("--keys", a, 1, 1<<62) }},
+	{"key-type", 0, true, func(sw *sweep, a string) {
+		k, err := parseKeyspec(a)
+		if err == errRange {
+			usageError("--key-type", "string lengths must be from 1 to %d bytes, MIN <= MAX; got '%s'", keyLenMax, a)
+		}
+		if err != nil {
+			usageError("--key-type", "expected int, string:LEN or string:MIN-MAX, got '%s'", a)
+		}
+		sw.keyType = k
+	}},
+	{"value-size", 0, true, func(sw *sweep, a string) {
+		n, err := parseCount(a, 0, valueMax)
+		if err != nil || (n != 0 && n < valueMin) {
+			usageError("--value-size", "expected 0 or a size in bytes from %d to %d, got '%s'", valueMin, valueMax, a)
+		}
+		sw.valueSize = int(n)
+	}},
+	{"prefill", 0, true, func(sw *sweep, a string) {
+		sw.prefill = countArg("--prefill", a, 0, 1<<62)
+		sw.prefillExplicit = true
+	}},
+	{"ops", 'n', true, func(sw *sweep, a string) {
+		sw.ops = countArg("--ops", a, 1, 1<<62)
+		opsGiven = true
+	}},
+	{"duration", 'd', true, func(sw *sweep, a string) {
+		sw.durationNs = durationArg("--duration", a, false)
+		durationGiven = true
+	}},
+	{"count", 0, true, func(sw *sweep, a string) { sw.count = int(countArg("--count", a, 1, maxRuns)) }},
+	{"warmup", 0, true, func(sw *sweep, a string) {
+		sw.warmupOps, sw.warmupNs = 0, 0
+		if ns, err := parseDuration(a, true); err == nil {
+			sw.warmupNs = ns
+		} else if n, err := parseCount(a, 0, 1<<62); err == nil {
+			sw.warmupOps = n
+		} else {
+			usageError("--warmup", "expected a time like 500ms or an op count like 1M, got '%s'", a)
+		}
+	}},
+	{"seed", 0, true, func(sw *sweep, a string) { sw.seed = countArg("--seed", a, 0, math.MaxUint64) }},
+	{"hash-seed", 0, true, func(sw *sweep, a string) {
+		usageError("--hash-seed", "Go's maps draw their hash seed at random and cannot be given one")
+	}},
+	{"grow", 0, true, func(sw *sweep, a string) {
+		if a != "incremental" {
+			usageError("--grow", "Go's map only grows incrementally; got '%s'", a)
+		}
+	}},
+	{"latency", 0, true, func(sw *sweep, a string) {
+		switch {
+		case a == "all":
+			sw.latencyEvery = 1
+		case a == "off":
+			sw.latencyEvery = 0
+		default:
+			n, err := parseCount(strings.TrimPrefix(a, "sample:"), 1, math.MaxUint32)
+			if !strings.HasPrefix(a, "sample:") || err != nil {
+				usageError("--latency", "expected all, off or sample:N with N from 1 to %d, got '%s'", uint32(math.MaxUint32), a)
+			}
+			sw.latencyEvery = uint32(n)
+		}
+	}},
+	{"output", 'o', true, func(sw *sweep, a string) { sw.output = a }},
+	{"pause-threshold", 0, true, func(sw *sweep, a string) {
+		sw.pausesOff = a == "off"
+		if !sw.pausesOff {
+			sw.pauseThreshold = durationArg("--pause-threshold", a, true)
+		}
+	}},
+	{"max-events", 0, true, func(sw *sweep, a string) { sw.maxEvents = countArg("--max-events", a, 0, 10000000) }},
+	{"window", 0, true, func(sw *sweep, a string) { sw.windowNs = durationArg("--window", a, false) }},
+	{"events", 'e', true, func(sw *sweep, a string) {
+		if a != "none" {
+			usageError("--events", "the Go runner counts no hardware events: give none, or leave -e out")
+		}
+	}},
+	{"gctrace", 0, false, func(sw *sweep, a string) { sw.gctrace = true }},
+	{"quiet", 'q', false, func(sw *sweep, a string) {}},
+	{"format", 0, true, func(sw *sweep, a string) {
+		if a != "table" && a != "json" {
+			usageError("--format", "expected table or json, got '%s'", a)
+		}
+		sw.format = a
+	}},
+	{"workload", 'w', true, func(sw *sweep, a string) {
+		usageError("--workload", "workload files are read by mapbench run only; give the options instead")
+	}},
+	{"csv", 0, true, func(sw *sweep, a string) {
+		usageError("--csv", "the Go runner writes JSON only; convert it with mapbench export")
+	}},
+}
+
+func defaults() sweep {
+	procs := runtime.NumCPU()
+	if procs > maxProcs {
+		procs = maxProcs
+	}
+	var mix [nKinds]uint
+	mix[opLoad], mix[opStore] = 90, 10
+	return sweep{
+		maps:           []string{"plain", "locked", "rwlocked"},
+		threads:        []uint64{1, 1000, 1000000},
+		procs:          procs,
+		mix:            mix,
+		keys:           1000000,
+		seed:           1,
+		latencyEvery:   64,
+		count:          1,
+		pauseThreshold: 10000,
+		maxEvents:      100000,
+		windowNs:       1000000000,
+		format:         "table",
+	}
+}
+
+func findOption(long string, short byte) *option {
+	for i := range options {
+		o := &options[i]
+		if (long != "" && o.long == long) || (short != 0 && o.short == short) {
+			return o
+		}
+	}
+	return nil
+}
+
+// parseArgs applies the command line to the defaults and resolves the rules
+// between options.
+func parseArgs(args []string) sweep {
+	sw := defaults()
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var o *option
+		var arg string
+		hasInline := false
+		switch {
+		case a == "-h" || a == "--help" || a == "-?":
+			fmt.Print(helpText)
+			os.Exit(0)
+		case a == "--version" || a == "-V":
+			fmt.Printf("mapbench-go %s (%s)\n", version, implementation())
+			os.Exit(0)
+		case strings.HasPrefix(a, "--"):
+			name := a[2:]
+			if n, v, ok := strings.Cut(name, "="); ok {
+				name, arg, hasInline = n, v, true
+			}
+			if o = findOption(name, 0); o == nil {
+				usageError(a, "unknown option (see mapbench-go --help)")
+			}
+		case len(a) >= 2 && a[0] == '-':
+			if o = findOption("", a[1]); o == nil {
+				usageError(a, "unknown option (see mapbench-go --help)")
+			}
+			if len(a) > 2 {
+				arg, hasInline = a[2:], true
+			}
+		default:
+			usageError("run", "unexpected argument '%s' (options start with --)", a)
+		}
+		if o.hasArg && !hasInline {
+			if i+1 >= len(args) {
+				usageError("--"+o.long, "needs a value")
+			}
+			i++
+			arg = args[i]
+		} else if !o.hasArg && hasInline {
+			usageError("--"+o.long, "takes no value")
+		}
+		o.set(&sw, arg)
+	}
+	if opsGiven && durationGiven {
+		usageError("--ops", "cannot be combined with --duration: give one length")
+	}
+	if !opsGiven && !durationGiven {
+		sw.durationNs = 1000000000
+	}
+	if len(sw.maps)*len(sw.threads)*sw.count > maxRuns {
+		usageError("--map", "%d maps x %d thread counts x %d repetitions is %d runs; at most %d per invocation",
+			len(sw.maps), len(sw.threads), sw.count, len(sw.maps)*len(sw.threads)*sw.count, maxRuns)
+	}
+	if !sw.prefillExplicit {
+		sw.prefill = sw.keys / 2
+	}
+	if sw.prefill > sw.keys {
+		usageError("--prefill", "must be at most --keys (%d), got %d", sw.keys, sw.prefill)
+	}
+	if sw.keys > sw.keyType.distinct() {
+		usageError("--key-type", "%s names at most %d distinct keys, fewer than --keys %d",
+			sw.keyType, sw.keyType.distinct(), sw.keys)
+	}
+	for _, m := range sw.maps {
+		if m == "sync" && (sw.mix[opSwap] != 0 || sw.mix[opCAS] != 0 || sw.mix[opCAD] != 0) {
+			usageError("--mix", "Go 1.19's sync.Map has no Swap, CompareAndSwap or CompareAndDelete (Go 1.20 added them): drop swap, cas and cad for sync")
+		}
+		writes := sw.mix[opLoad]+sw.mix[opRange] < 100
+		many := false
+		for _, t := range sw.threads {
+			many = many || t > 1
+		}
+		if m == "plain" && sw.procsExplicit && sw.procs > 1 && writes && many {
+			usageError("--procs", "plain with writes on %d procs ends a Go program with \"fatal error: concurrent map writes\", which cannot be recovered to write a result; use locked, rwlocked or sync, or --procs 1", sw.procs)
+		}
+	}
+	if sw.output != "" {
+		if err := checkWritable(sw.output); err != nil {
+			usageError("--output", "cannot write '%s': %v", sw.output, err)
+		}
+	}
+	sw.distText = sw.dist.String()
+	return sw
+}

@@ -1,0 +1,63 @@
+# The Go runner's JSON passes mapbench's schema check (man/mapbench-json.5):
+# every field it writes is documented with its type, and it has every
+# documented field except those only mapbench's C side can fill (hardware
+# counters, reclamation batches).  mapbench compare reads it, and the
+# implementation names Go.
+. "$MB_SRCDIR/tests/cli/lib.sh"
+. "$MB_SRCDIR/tests/cli/go_lib.sh"
+
+man="$MB_SRCDIR/man/mapbench-json.5"
+sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/documented"
+[ "$(wc -l < "$TMP/documented")" -gt 100 ] || fail "could not read the field list of $man"
+
+# Every op on the maps that have them (sync.Map of Go 1.19 has no swap,
+# cas, cad), pause events of every kind Go has (gc: a heap big enough to
+# collect; grow; promote and dirty-copy), latency per kind.
+"$MAPBENCH_GO" --map plain,locked --threads 2 --keys 20k --prefill 0 \
+	--mix load=40,store=20,delete=10,load_or_store=5,load_and_delete=5,swap=5,cas=5,cad=5,range=5 \
+	--value-size 64 --ops 4000 --pause-threshold 0ns --latency all -o "$TMP/a.json" >/dev/null ||
+	fail "mapbench-go exit $?"
+"$MAPBENCH_GO" --map sync --threads 2 --procs 2 --keys 1k --prefill 0 \
+	--mix load=50,store=20,delete=10,load_or_store=10,load_and_delete=10 \
+	--value-size 512 --duration 200ms --pause-threshold 0ns -o "$TMP/b.json" >/dev/null || fail "mapbench-go exit $?"
+for f in a b; do
+	[ -s "$TMP/$f.json" ] || { fail "no result written"; continue; }
+	jq -r 'paths as $p | [($p | map(if type == "number" then "[]" else . end) | join(".")),
+		(getpath($p) | type)] | @tsv' "$TMP/$f.json"
+done | sed 's/\.\[\]/[]/g' |
+	sed -E 's/(latency_ns_by_kind|map_stats|ops_by_kind|hits_by_kind|by_kind|by_category|live_bytes)\.[a-z_-]+/\1.*/g' |
+	sort -u > "$TMP/actual"
+
+while IFS='	' read -r path type; do
+	doc=$(awk -F'\t' -v p="$path" '$1 == p { print $2 }' "$TMP/documented")
+	if [ -z "$doc" ]; then
+		fail "undocumented field: $path ($type)"
+	else
+		case "|$doc|" in *"|$type|"*) ;; *) fail "$path is $type, documented as $doc" ;; esac
+	fi
+done < "$TMP/actual"
+cut -f1 "$TMP/actual" | sort -u > "$TMP/actual_paths"
+cut -f1 "$TMP/documented" | grep -v -e '^runs\[\]\.counters\[\]' -e '^config\.events\[\]$' \
+	-e '^runs\[\]\.pauses\.events\[\]\.\(grace_ns\|objects\|bytes\)$' > "$TMP/documented_paths"
+while read -r path; do
+	grep -qxF -- "$path" "$TMP/actual_paths" || fail "documented but absent: $path"
+done < "$TMP/documented_paths"
+
+json_check "$TMP/a.json" '.implementation | test("^Go go1\\.")'
+json_check "$TMP/a.json" '.host.compiler | test("^go1\\.")'
+json_check "$TMP/a.json" '[.runs[].pauses.by_kind.grow.count] | all(. > 0)'
+json_check "$TMP/a.json" '[.runs[].pauses.events[] | select(.kind == "grow") | .op_index] | all(type == "number")'
+json_check "$TMP/a.json" '[.runs[].alloc.allocs_per_op] | all(. > 0)'
+json_check "$TMP/b.json" '.runs[0].pauses.by_kind.promote.count > 0'
+json_check "$TMP/b.json" '.runs[0].pauses.by_kind.gc.count > 0 and ([.runs[0].pauses.events[] | select(.kind == "gc") | .op_index, .worker] | all(. == null))'
+
+# mapbench's own document names its implementation too
+"$MAPBENCH" run --map plain --threads 1 --ops 1k -e none -q -o "$TMP/c.json" >/dev/null
+json_check "$TMP/c.json" '.implementation | test("^mapbench C [0-9]")'
+
+# compare reads it, run label by run label
+"$MAPBENCH" run --map plain --threads 1 --procs 1 --ops 20k --count 3 -e none -q -o "$TMP/c3.json" >/dev/null
+"$MAPBENCH_GO" --map plain --threads 1 --procs 1 --ops 20k --count 3 -o "$TMP/g3.json" >/dev/null
+expect_exit 0 "$MAPBENCH" compare "$TMP/g3.json" "$TMP/c3.json"
+expect_grep 'plain/threads=1/procs=1' "$TMP/out"
+finish

@@ -1,0 +1,66 @@
+# The Go runner's bad input: one line on stderr naming the option, exit 2,
+# before anything runs; what Go cannot do is refused with the reason.
+. "$MB_SRCDIR/tests/cli/lib.sh"
+. "$MB_SRCDIR/tests/cli/go_lib.sh"
+
+go_usage() {
+	opt=$1
+	shift
+	expect_exit 2 "$MAPBENCH_GO" "$@"
+	lines=$(wc -l <"$TMP/err")
+	[ "$lines" -eq 1 ] || fail "want one line on stderr, got $lines: $*"
+	grep -q -- "$opt" "$TMP/err" || fail "stderr does not name $opt: $(cat "$TMP/err")"
+	[ ! -s "$TMP/out" ] || fail "stdout not empty for $*: $(head -c 200 "$TMP/out")"
+}
+
+# Go 1.19's sync.Map has no Swap, CompareAndSwap, CompareAndDelete
+for op in swap cas cad; do
+	go_usage --mix --map sync --mix load=90,$op=10 --ops 1k
+done
+grep -q 'Go 1.20' "$TMP/err" || fail "the refusal does not say why: $(cat "$TMP/err")"
+# an unrecoverable fatal error would lose the result
+go_usage --procs --map plain --threads 2 --procs 2 --mix 50:50 --ops 1k
+go_usage --map --map null --ops 1k
+go_usage --map --map nosuch --ops 1k
+go_usage --hash-seed --hash-seed 7 --ops 1k
+go_usage --grow --grow stw --ops 1k
+go_usage --events -e cycles --ops 1k
+go_usage --ops --ops 1k --duration 1s
+go_usage --ops --ops 0
+go_usage --threads --threads 1,,2 --ops 1k
+go_usage --threads --threads 20M --ops 1k
+go_usage --mix --mix 90:20 --ops 1k
+go_usage --mix --mix load=50,nosuch=50 --ops 1k
+go_usage --dist --dist zipf:0 --ops 1k
+go_usage --dist --dist pareto --ops 1k
+go_usage --key-type --key-type string:0 --ops 1k
+go_usage --key-type --key-type string:1 --keys 100 --ops 1k
+go_usage --value-size --value-size 4 --ops 1k
+go_usage --prefill --keys 10 --prefill 11 --ops 1k
+go_usage --latency --latency sample:0 --ops 1k
+go_usage --duration --duration 5 --ops 1k
+go_usage --output --ops 1k -o "$TMP/no/such/dir/r.json"
+go_usage --bogus --bogus
+go_usage run --ops 1k extra
+
+# what is accepted for mapbench's command lines
+expect_exit 0 "$MAPBENCH_GO" --map plain,locked,rwlocked,sync --threads 1,3 --ops 3k -e none -q --keys 1k
+[ "$(grep -c '^[a-z]* *[0-9]* *[0-9]* *3k ' "$TMP/out")" -eq 8 ] || fail "want 8 table rows: $(cat "$TMP/out")"
+expect_exit 0 "$MAPBENCH_GO" --help
+expect_grep 'mapbench-go' "$TMP/out"
+# the man page documents every option --help lists
+for opt in $(grep -o -- '--[a-z][a-z-]*' "$TMP/out" | sort -u); do
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$MB_SRCDIR/man/mapbench-go.1" ||
+		fail "man/mapbench-go.1 does not document $opt"
+done
+
+# a signal stops the sweep; what was measured is written
+"$MAPBENCH_GO" --map locked --threads 2 --duration 30s -o "$TMP/i.json" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "interrupted run exit $rc, want 130"
+json_check "$TMP/i.json" '.interrupted == true and .runs[0].outcome == "interrupted" and .runs[0].ops > 0'
+finish
