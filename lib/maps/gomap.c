@@ -42,6 +42,16 @@
  * carries its own B so a reader that races a grow computes its index from
  * the array it actually holds and can never index out of bounds.
  *
+ * Go's collector also frees an old array later, off the mutator's path;
+ * here the write that ends a grow would pay for it (the munmap of hundreds
+ * of MB took milliseconds).  So the plain design hands each finished
+ * generation to the reclamation thread (free_off_path: mb_reclaim, one
+ * batch queued at once, reported as a `reclaim` pause event); its bytes
+ * stay live, and count as retired, until that thread frees them.  And as
+ * Go's heap is advised MADV_HUGEPAGE, a large array is a huge-page-aligned
+ * mapping with the same advice (mb_alloc_pages), so a random lookup in a
+ * table of tens of MB does not pay a TLB miss that Go's does not.
+ *
  * Two key types, one map
  * ----------------------
  * Go compiles one map implementation for every type (map.go, driven by the
