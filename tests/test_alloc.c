@@ -4,8 +4,10 @@
 #include "measure/alloc.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void *free_elsewhere(void *arg)
 {
@@ -53,6 +55,51 @@ static void check_live(void)
 		      (long long)(b.bytes[c] - a.bytes[c]));
 }
 
+/* Blocks for huge pages: a large one is its own mapping on a 2 MiB
+ * boundary, zeroed, counted as its page-rounded length while live; a small
+ * one is calloc's.  Both are counted as one allocation of the size asked. */
+static void check_pages(void)
+{
+	struct mb_alloc_live a, b;
+	struct mb_alloc_stats s0, s1, d;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t big = MB_ALLOC_HUGE_MIN + 3 * page + 5, small = 1000;
+	mb_alloc_live(&a);
+	mb_alloc_snapshot(&s0);
+	bool advised = true;
+	unsigned char *p = mb_alloc_pages(MB_ALLOC_BUCKETS, small, &advised);
+	CHECK(p && !advised, "a small block is not advised");
+	bool big_advised;
+	unsigned char *q = mb_alloc_pages(MB_ALLOC_BUCKETS, big, &big_advised);
+	CHECK(q && (uintptr_t)q % MB_ALLOC_HUGE_PAGE == 0, "a large block starts on a huge page");
+	CHECK(q[0] == 0 && q[big / 2] == 0 && q[big - 1] == 0 && p[small - 1] == 0, "zeroed");
+	for (size_t i = 0; i < big; i += page)
+		q[i] = 1; /* touch it all: the kernel may back it with huge pages now */
+	q[big - 1] = 1;
+	mb_alloc_snapshot(&s1);
+	mb_alloc_diff(&s1, &s0, &d);
+	CHECK(d.allocs[MB_ALLOC_BUCKETS] == 2 && d.bytes[MB_ALLOC_BUCKETS] == big + small,
+	      "counted as asked: %llu bytes", (unsigned long long)d.bytes[MB_ALLOC_BUCKETS]);
+	mb_alloc_live(&b);
+	int64_t held = b.bytes[MB_ALLOC_BUCKETS] - a.bytes[MB_ALLOC_BUCKETS];
+	int64_t mapped = (int64_t)((big + page - 1) / page * page);
+	CHECK(held >= mapped + (int64_t)small && held < mapped + (int64_t)small + 100,
+	      "live: the mapping's length plus the small block's usable size (%lld)",
+	      (long long)held);
+	/* Huge pages backing it: whole huge pages, never more than the
+	 * mapping holds (none at all when the advice was refused). */
+	int64_t huge = mb_alloc_huge_resident(q, big);
+	CHECK(huge >= 0 && huge % (int64_t)MB_ALLOC_HUGE_PAGE == 0 && huge <= mapped &&
+	      (big_advised || huge == 0), "huge-page bytes %lld", (long long)huge);
+	CHECK(mb_alloc_huge_resident(NULL, 0) == 0, "an empty range has none");
+	mb_free_pages(MB_ALLOC_BUCKETS, p, small);
+	mb_free_pages(MB_ALLOC_BUCKETS, q, big);
+	mb_free_pages(MB_ALLOC_BUCKETS, NULL, big);
+	mb_alloc_live(&b);
+	CHECK(b.bytes[MB_ALLOC_BUCKETS] == a.bytes[MB_ALLOC_BUCKETS], "all back: %lld",
+	      (long long)(b.bytes[MB_ALLOC_BUCKETS] - a.bytes[MB_ALLOC_BUCKETS]));
+}
+
 static void *other_thread(void *arg)
 {
 	struct mb_alloc_stats *out = arg;
@@ -98,5 +145,6 @@ int main(void)
 	CHECK(sum.bytes[MB_ALLOC_VALUES] == 200, "sum");
 	CHECK(strcmp(mb_alloc_cat_name(MB_ALLOC_READ_MAPS), "read_maps") == 0, "names");
 	check_live();
+	check_pages();
 	CHECK_DONE();
 }

@@ -2,10 +2,12 @@
 #include "check.h"
 
 #include "maps/gomap.h"
+#include "maps/reclaim.h"
 #include "measure/alloc.h"
 #include "measure/pause.h"
 #include "run/keys.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -540,6 +542,160 @@ static void value_blobs(void)
 	CHECK(mb_map_blob_check((int64_t[2]){7, 0}, 16) == false, "a wrong fill is caught");
 }
 
+/* ---- the misuse detector, with and without sharing ---------------------------- */
+
+/* The grow observer runs inside the write that starts a grow, with
+ * hashWriting set: any access from there is what Go calls concurrent. */
+struct nested {
+	struct mb_gomap *m;
+	bool called;
+	int store_rc, delete_rc, load_rc;
+};
+
+static void access_inside_write(void *arg, const struct mb_gomap_grow_info *g)
+{
+	struct nested *n = arg;
+	(void)g;
+	if (n->called)
+		return;
+	n->called = true;
+	int64_t v;
+	n->store_rc = mb_gomap_store(n->m, 12345, 1);
+	n->delete_rc = mb_gomap_delete(n->m, 0);
+	n->load_rc = mb_gomap_load(n->m, 0, &v);
+}
+
+static void misuse_flag(void)
+{
+	for (int shared = 0; shared < 2; shared++) {
+		struct mb_map_config cfg = {.hash_seed = 3, .hash_seed_set = true,
+					    .shared = shared};
+		struct mb_gomap *m = mb_gomap_create(&cfg);
+		struct nested n = {.m = m};
+		mb_gomap_set_grow_observer(m, access_inside_write, &n);
+		/* Go's rule: the 9th key overloads B = 0 and starts a grow. */
+		for (int64_t k = 0; k < 9; k++)
+			CHECK(mb_gomap_store(m, k, k) == 0, "shared=%d: store %lld", shared,
+			      (long long)k);
+		CHECK(n.called, "shared=%d: the 9th store grew", shared);
+		CHECK(n.store_rc == MB_MAP_FATAL_WRITES && n.delete_rc == MB_MAP_FATAL_WRITES,
+		      "shared=%d: a write inside a write is concurrent map writes (%d, %d)",
+		      shared, n.store_rc, n.delete_rc);
+		CHECK(n.load_rc == MB_MAP_FATAL_READ_WRITE,
+		      "shared=%d: a read inside a write is concurrent read and write (%d)", shared,
+		      n.load_rc);
+		/* The outer write cleared the flag: the map is usable again. */
+		int64_t v = -1;
+		CHECK(mb_gomap_store(m, 100, 7) == 0 && mb_gomap_load(m, 100, &v) == 1 && v == 7 &&
+		      mb_gomap_delete(m, 100) == 1 && mb_gomap_len(m) == 9,
+		      "shared=%d: normal use after the detection", shared);
+		CHECK(mb_gomap_load(m, 12345, &v) == 0, "shared=%d: the refused store left nothing",
+		      shared);
+		mb_gomap_destroy(m);
+	}
+}
+
+/* ---- retired generations freed off the op path --------------------------------- */
+
+static pthread_t main_thread;
+
+struct batches {
+	int n, on_writer;
+	uint64_t bytes;
+};
+
+static void on_batch(void *arg, const struct mb_reclaim_batch_info *b)
+{
+	struct batches *s = arg;
+	s->n++;
+	s->bytes += b->bytes;
+	if (pthread_equal(pthread_self(), main_thread))
+		s->on_writer++;
+}
+
+/* Bytes of Go's bucket array for B (makeBucketArray: 2^B buckets and
+ * 2^(B-4) preallocated overflow ones from B = 4) after the 24-byte header. */
+static uint64_t array_bytes_for(unsigned B)
+{
+	return 24 + ((UINT64_C(1) << B) + (B >= 4 ? UINT64_C(1) << (B - 4) : 0)) * 144;
+}
+
+static void free_off_path(void)
+{
+	main_thread = pthread_self();
+	struct mb_alloc_live live0, live1;
+	mb_alloc_live(&live0);
+	for (int online = 0; online < 2; online++) {
+		if (online)
+			mb_reclaim_thread_online();
+		struct batches seen = {0};
+		mb_reclaim_observe(on_batch, &seen);
+		struct mb_gomap *m = new_map(11, MB_MAP_GROW_INCREMENTAL, 0);
+		mb_gomap_set_free_off_path(m, true);
+		struct grow_log log = {0};
+		mb_gomap_set_grow_observer(m, log_grow, &log);
+		/* 200000 keys: Go's rule grows at 8, 13, 26, ..., 13 << 13, so
+		 * 15 grows to B = 15 (a 5 MB array, eligible for huge pages). */
+		const int64_t n = 200000;
+		for (int64_t k = 0; k < n; k++)
+			mb_gomap_store(m, k, k);
+		struct mb_gomap_stats st;
+		mb_gomap_get_stats(m, &st);
+		for (int64_t k = 0; st.growing; k++) { /* updates finish the last grow */
+			mb_gomap_store(m, k, k);
+			mb_gomap_get_stats(m, &st);
+		}
+		CHECK(log.n == 15 && st.B == 15, "online=%d: %d grows, B %u", online, log.n, st.B);
+		if (online)
+			mb_reclaim_barrier();
+		mb_gomap_get_stats(m, &st);
+		if (online && sizeof(void *) == 8) {
+			/* Each finished grow handed its old array (and overflow
+			 * buckets, whole 144-byte ones) to the reclamation thread. */
+			uint64_t arrays = 0;
+			for (unsigned B = 0; B < 15; B++)
+				arrays += array_bytes_for(B);
+			CHECK(st.reclaim_batches == 15 && seen.n == 15,
+			      "a batch per finished grow: %llu, observed %d",
+			      (unsigned long long)st.reclaim_batches, seen.n);
+			CHECK(st.reclaimed_bytes >= arrays && (st.reclaimed_bytes - arrays) % 144 == 0,
+			      "reclaimed %llu bytes: the old arrays (%llu) and overflow buckets",
+			      (unsigned long long)st.reclaimed_bytes, (unsigned long long)arrays);
+			CHECK(seen.bytes == st.reclaimed_bytes && st.retired_pending_bytes == 0,
+			      "observed %llu bytes, pending %llu", (unsigned long long)seen.bytes,
+			      (unsigned long long)st.retired_pending_bytes);
+			CHECK(seen.on_writer == 0, "freed on the reclamation thread, not the writer's");
+		} else if (!online) {
+			CHECK(st.reclaim_batches == 0 && st.reclaimed_bytes == 0 && seen.n == 0,
+			      "an offline writer frees at once");
+		}
+		/* The current array is one mapping advised for huge pages (or
+		 * none when the kernel refuses the advice), backed by at most
+		 * its own length in whole huge pages. */
+		uint64_t cur = array_bytes_for(15);
+		CHECK(st.huge_page_eligible_bytes == 0 || st.huge_page_eligible_bytes == cur,
+		      "eligible %llu of %llu", (unsigned long long)st.huge_page_eligible_bytes,
+		      (unsigned long long)cur);
+		int64_t huge = mb_gomap_huge_resident(m);
+		CHECK(huge >= 0 && huge % (int64_t)MB_ALLOC_HUGE_PAGE == 0 &&
+		      (uint64_t)huge <= st.huge_page_eligible_bytes + MB_ALLOC_HUGE_PAGE,
+		      "resident huge pages %lld", (long long)huge);
+		int64_t v = -1, bad = 0;
+		for (int64_t k = 0; k < n; k++)
+			bad += mb_gomap_load(m, k, &v) != 1 || v != k;
+		CHECK(bad == 0, "online=%d: %lld keys lost", online, (long long)bad);
+		mb_gomap_destroy(m);
+		mb_reclaim_observe(NULL, NULL);
+		if (online)
+			mb_reclaim_thread_offline();
+	}
+	/* Every byte back in its category, whichever thread freed it. */
+	mb_alloc_live(&live1);
+	for (int c = 0; c < MB_ALLOC_NCATS; c++)
+		CHECK(live1.bytes[c] == live0.bytes[c], "%s: %lld bytes live after destroy",
+		      mb_alloc_cat_name(c), (long long)(live1.bytes[c] - live0.bytes[c]));
+}
+
 int main(void)
 {
 	const uint64_t seeds[] = {1, 2, 3};
@@ -565,5 +721,7 @@ int main(void)
 	same_size_grow(MB_KEY_STRING);
 	iteration();
 	empty_rest();
+	misuse_flag();
+	free_off_path();
 	CHECK_DONE();
 }

@@ -127,10 +127,13 @@ int main(void)
 	CHECK(atomic_load(&held), "freed once the reader left");
 
 	/* Nested online/offline is counted. */
+	CHECK(mb_reclaim_thread_is_online(), "online before the nested pair");
 	mb_reclaim_thread_online();
 	mb_reclaim_thread_offline();
+	CHECK(mb_reclaim_thread_is_online(), "still online after the nested pair");
 	mb_reclaim_read_lock();
 	mb_reclaim_read_unlock();
 	mb_reclaim_thread_offline();
+	CHECK(!mb_reclaim_thread_is_online(), "offline after the last offline");
 	CHECK_DONE();
 }

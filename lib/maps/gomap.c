@@ -42,6 +42,16 @@
  * carries its own B so a reader that races a grow computes its index from
  * the array it actually holds and can never index out of bounds.
  *
+ * Go's collector also frees an old array later, off the mutator's path;
+ * here the write that ends a grow would pay for it (the munmap of hundreds
+ * of MB took milliseconds).  So the plain design hands each finished
+ * generation to the reclamation thread (free_off_path: mb_reclaim, one
+ * batch queued at once, reported as a `reclaim` pause event); its bytes
+ * stay live, and count as retired, until that thread frees them.  And as
+ * Go's heap is advised MADV_HUGEPAGE, a large array is a huge-page-aligned
+ * mapping with the same advice (mb_alloc_pages), so a random lookup in a
+ * table of tens of MB does not pay a TLB miss that Go's does not.
+ *
  * Two key types, one map
  * ----------------------
  * Go compiles one map implementation for every type (map.go, driven by the
@@ -60,6 +70,7 @@
  */
 #include "maps/gomap.h"
 
+#include "maps/reclaim.h"
 #include "measure/alloc.h"
 #include "measure/pause.h"
 
@@ -127,9 +138,11 @@ static ALWAYS_INLINE struct bmap **ovf_at(struct bmap *b, bool S)
 
 #define OVERFLOW(b, S) (*ovf_at((b), (S)))
 
-/* A bucket array: 2^B buckets followed by the preallocated overflow ones. */
+/* A bucket array: 2^B buckets followed by the preallocated overflow ones.
+ * A large one is its own huge-page-aligned mapping (mb_alloc_pages). */
 struct barray {
 	uint8_t B;
+	bool huge;              /* advised MADV_HUGEPAGE */
 	size_t nbuckets;        /* 2^B + preallocated overflow buckets */
 	struct barray *retired; /* link in the retired list */
 	_Alignas(8) unsigned char data[];
@@ -154,14 +167,27 @@ struct retired {
 	struct ovflist ovf;
 };
 
+/* An array and its overflow buckets handed to the reclamation thread, to be
+ * freed off the op path (free_off_path).  Sizes are kept here: the free
+ * runs on another thread and must not read the map, which may be gone. */
+struct offpath {
+	struct mb_reclaim_head head; /* first: the reclaimer's link */
+	struct barray *array;
+	size_t array_bytes;
+	struct ovflist ovf;
+};
+
 struct mb_gomap {
 	struct mb_map base; /* first: a *mb_gomap is the `plain` mb_map */
 	int64_t count;
-	/* hashWriting is the misuse detector: writers set it with fetch_or
-	 * (acquire, pairs with the release fetch_and of the previous writer)
-	 * and bail out if it was set; readers look at it with a relaxed load
-	 * (a best-effort check, as in Go).  The other bits are written only by
-	 * the one writer holding hashWriting, or OR-ed in by iterators. */
+	/* hashWriting is the misuse detector.  Shared (threads may race):
+	 * writers set it with fetch_or (acquire, pairs with the release
+	 * fetch_and of the previous writer) and bail out if it was set.  Not
+	 * shared: one thread writes, so a plain load and store (relaxed atomics,
+	 * no locked instruction), Go's `h.flags ^= hashWriting`.  Readers look
+	 * at it with a relaxed load (a best-effort check, as in Go).  The other
+	 * bits are written only by the one writer holding hashWriting, or OR-ed
+	 * in by iterators. */
 	_Atomic uint8_t flags;
 	uint8_t B;
 	uint32_t noverflow;
@@ -183,12 +209,18 @@ struct mb_gomap {
 	size_t vsize;               /* 0: values inline, else blob bytes */
 	bool strkeys;               /* string keys (else int64) */
 	bool shared;
+	/* Free each retired generation on the reclamation thread rather than
+	 * in the write that ends its grow (the plain design, when the writing
+	 * thread is online); counted in reclaim until freed. */
+	bool free_off_path;
+	struct mb_reclaim_counters reclaim;
 	enum mb_map_grow_mode grow;
 	mb_gomap_grow_fn on_grow;
 	void *on_grow_arg;
 	/* statistics */
 	uint64_t grows, same_size_grows, evacuated;
 	uint64_t bucket_bytes;
+	uint64_t huge_bytes;        /* of bucket_bytes, in arrays advised huge */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -311,18 +343,40 @@ static struct barray *make_bucket_array(struct mb_gomap *h, uint8_t B)
 	if (B >= 4)
 		n += (size_t)1 << (B - 4);
 	size_t bytes = sizeof(struct barray) + n * BUCKET_SIZE(h->strkeys);
-	struct barray *a = mb_calloc(MB_ALLOC_BUCKETS, 1, bytes);
+	/* Large arrays get huge pages, as Go's heap does: a random lookup in
+	 * a table of tens of MB then costs no TLB miss per access. */
+	bool huge;
+	struct barray *a = mb_alloc_pages(MB_ALLOC_BUCKETS, bytes, &huge);
 	if (!a)
 		return NULL;
 	a->B = B;
+	a->huge = huge;
 	a->nbuckets = n;
 	h->bucket_bytes += bytes;
+	if (huge)
+		h->huge_bytes += bytes;
 	return a;
 }
 
 static size_t array_bytes(const struct mb_gomap *h, const struct barray *a)
 {
 	return sizeof(struct barray) + a->nbuckets * BUCKET_SIZE(h->strkeys);
+}
+
+/* The array leaves the map's accounting (freed now or handed off). */
+static void forget_array(struct mb_gomap *h, const struct barray *a)
+{
+	h->bucket_bytes -= array_bytes(h, a);
+	if (a->huge)
+		h->huge_bytes -= array_bytes(h, a);
+}
+
+static void free_array(struct mb_gomap *h, struct barray *a)
+{
+	if (!a)
+		return;
+	forget_array(h, a);
+	mb_free_pages(MB_ALLOC_BUCKETS, a, array_bytes(h, a));
 }
 
 static void free_ovflist(struct mb_gomap *h, struct ovflist *l)
@@ -338,27 +392,62 @@ static void free_retired(struct mb_gomap *h, struct retired *r)
 {
 	while (r) {
 		struct retired *next = r->next;
-		if (r->array) {
-			h->bucket_bytes -= array_bytes(h, r->array);
-			mb_free(MB_ALLOC_BUCKETS, r->array);
-		}
+		free_array(h, r->array);
 		free_ovflist(h, &r->ovf);
 		mb_free(MB_ALLOC_OTHER, r);
 		r = next;
 	}
 }
 
-/* Drop an array and its overflow buckets: now, or later if someone may still
- * be reading them.  Returns -ENOMEM only if it cannot even retire. */
+/* On the reclamation thread: free what retire_off_path handed over. */
+static void free_off_path_fn(struct mb_reclaim_head *head)
+{
+	struct offpath *r = (struct offpath *)head;
+	mb_free_pages(MB_ALLOC_BUCKETS, r->array, r->array_bytes);
+	for (size_t i = 0; i < r->ovf.n; i++)
+		mb_free(MB_ALLOC_OVERFLOW, r->ovf.v[i]);
+	mb_free(MB_ALLOC_OTHER, r->ovf.v);
+	mb_free(MB_ALLOC_OTHER, r);
+}
+
+/* Hands a (no longer reachable) generation to the reclamation thread, whose
+ * free of hundreds of MB (munmap) would otherwise stall the write that ends
+ * the grow for milliseconds; Go's collector frees the old array off the
+ * mutator's path too.  The batch is queued at once, and the free reported
+ * as a `reclaim` pause event by the runner's observer.  Returns 0, or
+ * -ENOMEM (nothing handed over: the caller frees now). */
+static int retire_off_path(struct mb_gomap *h, struct barray *a, struct ovflist *ovf)
+{
+	struct offpath *r = mb_malloc(MB_ALLOC_OTHER, sizeof *r);
+	if (!r)
+		return -ENOMEM;
+	size_t bytes = ovf->n * BUCKET_SIZE(h->strkeys);
+	r->array = a;
+	r->array_bytes = a ? array_bytes(h, a) : 0;
+	r->ovf = *ovf;
+	if (a)
+		forget_array(h, a);
+	h->bucket_bytes -= bytes;
+	*ovf = (struct ovflist){0};
+	mb_reclaim_retire(&r->head, free_off_path_fn, r->array_bytes + bytes, &h->reclaim);
+	mb_reclaim_flush();
+	return 0;
+}
+
+/* Drop an array and its overflow buckets: now (on the reclamation thread
+ * when free_off_path), or later if someone may still be reading them.
+ * Returns -ENOMEM only if it cannot even retire. */
 static int drop_generation(struct mb_gomap *h, struct barray *a, struct ovflist *ovf)
 {
 	bool keep = h->shared ||
 		    atomic_load_explicit(&h->active_iters, memory_order_acquire) > 0;
 	if (!keep) {
-		if (a) {
-			h->bucket_bytes -= array_bytes(h, a);
-			mb_free(MB_ALLOC_BUCKETS, a);
-		}
+		/* Offline threads cannot queue (liburcu's rule), nor can a map
+		 * freed on the reclamation thread itself wait for it. */
+		if (h->free_off_path && (a || ovf->n) && mb_reclaim_thread_is_online() &&
+		    retire_off_path(h, a, ovf) == 0)
+			return 0;
+		free_array(h, a);
 		free_ovflist(h, ovf);
 		return 0;
 	}
@@ -632,8 +721,17 @@ static int grow_all(struct mb_gomap *h)
 
 /* ---- the misuse detector ------------------------------------------------- */
 
+/* Returns false if a write is already in progress. */
 static inline bool begin_write(struct mb_gomap *h)
 {
+	if (!h->shared) {
+		/* One writing thread: Go's check and XOR, no locked RMW. */
+		uint8_t f = atomic_load_explicit(&h->flags, memory_order_relaxed);
+		if (f & F_HASH_WRITING)
+			return false;
+		atomic_store_explicit(&h->flags, f | F_HASH_WRITING, memory_order_relaxed);
+		return true;
+	}
 	uint8_t prev = atomic_fetch_or_explicit(&h->flags, F_HASH_WRITING,
 						memory_order_acquire);
 	return !(prev & F_HASH_WRITING);
@@ -643,6 +741,14 @@ static inline bool begin_write(struct mb_gomap *h)
  * writes" in Go). */
 static inline bool end_write(struct mb_gomap *h)
 {
+	if (!h->shared) {
+		uint8_t f = atomic_load_explicit(&h->flags, memory_order_relaxed);
+		if (!(f & F_HASH_WRITING))
+			return false;
+		atomic_store_explicit(&h->flags, f & (uint8_t)~F_HASH_WRITING,
+				      memory_order_relaxed);
+		return true;
+	}
 	uint8_t prev = atomic_fetch_and_explicit(&h->flags, (uint8_t)~F_HASH_WRITING,
 						 memory_order_release);
 	return prev & F_HASH_WRITING;
@@ -743,10 +849,14 @@ void mb_gomap_destroy(struct mb_gomap *h)
 	}
 	mb_free(MB_ALLOC_OTHER, h->retired_blobs);
 	free_retired(h, h->retired);
-	mb_free(MB_ALLOC_BUCKETS, h->buckets);
-	mb_free(MB_ALLOC_BUCKETS, h->oldbuckets);
+	free_array(h, h->buckets);
+	free_array(h, h->oldbuckets);
 	free_ovflist(h, &h->overflow);
 	free_ovflist(h, &h->oldoverflow);
+	/* Generations handed to the reclamation thread are counted in
+	 * h->reclaim: wait for their free before the counters go. */
+	if (atomic_load_explicit(&h->reclaim.retired_objects, memory_order_relaxed))
+		mb_reclaim_barrier();
 	mb_free(MB_ALLOC_OTHER, h);
 }
 
@@ -754,6 +864,11 @@ void mb_gomap_set_grow_observer(struct mb_gomap *h, mb_gomap_grow_fn fn, void *a
 {
 	h->on_grow = fn;
 	h->on_grow_arg = arg;
+}
+
+void mb_gomap_set_free_off_path(struct mb_gomap *h, bool on)
+{
+	h->free_off_path = on;
 }
 
 /* ---- lookup ------------------------------------------------------------------ */
@@ -1266,7 +1381,25 @@ void mb_gomap_get_stats(const struct mb_gomap *h, struct mb_gomap_stats *st)
 		.evacuated = h->evacuated,
 		.hash0 = h->hash0,
 		.bucket_bytes = h->bucket_bytes,
+		.huge_page_eligible_bytes = h->huge_bytes,
+		.retired_pending_bytes = mb_reclaim_pending_bytes(&h->reclaim),
+		.reclaimed_bytes = atomic_load_explicit(&h->reclaim.freed_bytes,
+							memory_order_relaxed),
+		.reclaim_batches = atomic_load_explicit(&h->reclaim.batches,
+							memory_order_relaxed),
+		.reclaim_free_max_ns = atomic_load_explicit(&h->reclaim.free_ns_max,
+							    memory_order_relaxed),
 	};
+}
+
+int64_t mb_gomap_huge_resident(const struct mb_gomap *h)
+{
+	int64_t n = 0;
+	if (h->buckets && h->buckets->huge)
+		n += mb_alloc_huge_resident(h->buckets, array_bytes(h, h->buckets));
+	if (h->oldbuckets && h->oldbuckets->huge)
+		n += mb_alloc_huge_resident(h->oldbuckets, array_bytes(h, h->oldbuckets));
+	return n;
 }
 
 /* ---- the `plain` design -------------------------------------------------------- */
@@ -1274,7 +1407,45 @@ void mb_gomap_get_stats(const struct mb_gomap *h, struct mb_gomap_stats *st)
 static struct mb_map *plain_create(const struct mb_map_config *cfg)
 {
 	struct mb_gomap *h = mb_gomap_create(cfg);
+	if (h)
+		mb_gomap_set_free_off_path(h, true);
 	return h ? &h->base : NULL;
+}
+
+/* Online threads may hand retired generations to the reclamation thread. */
+static void plain_thread_online(struct mb_map *m)
+{
+	(void)m;
+	mb_reclaim_thread_online();
+}
+
+static void plain_thread_offline(struct mb_map *m)
+{
+	(void)m;
+	mb_reclaim_thread_offline();
+}
+
+static size_t plain_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
+{
+	const struct mb_gomap *h = (const struct mb_gomap *)m;
+	struct mb_gomap_stats st;
+	mb_gomap_get_stats(h, &st);
+	const struct mb_map_stat all[] = {
+		{"grows", st.grows},
+		{"same_size_grows", st.same_size_grows},
+		{"bucket_bytes", st.bucket_bytes},
+		{"huge_page_eligible_bytes", st.huge_page_eligible_bytes},
+		{"huge_page_bytes", (uint64_t)mb_gomap_huge_resident(h)},
+		{"retired_pending_bytes", st.retired_pending_bytes},
+		{"reclaimed_bytes", st.reclaimed_bytes},
+		{"reclaim_batches", st.reclaim_batches},
+		{"reclaim_free_max_ns", st.reclaim_free_max_ns},
+	};
+	size_t n = sizeof all / sizeof all[0];
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof *out);
+	return n;
 }
 
 static void plain_destroy(struct mb_map *m)
@@ -1351,4 +1522,7 @@ const struct mb_map_ops mb_gomap_ops = {
 	.swap = plain_swap,
 	.compare_and_swap = plain_compare_and_swap,
 	.compare_and_delete = plain_compare_and_delete,
+	.thread_online = plain_thread_online,
+	.thread_offline = plain_thread_offline,
+	.stats = plain_stats,
 };

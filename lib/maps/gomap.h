@@ -14,6 +14,9 @@
  * emptyRest; new hash0 when the map becomes empty; iteration from a random
  * bucket and offset that stays correct during growth.
  *
+ * Large bucket arrays are huge-page-aligned mappings advised MADV_HUGEPAGE
+ * (mb_alloc_pages), as Go's heap is.
+ *
  * Threads: none, like Go.  The hashWriting flag is an atomic and a detector,
  * not a lock: a writer that finds a write in progress returns
  * MB_MAP_FATAL_WRITES, a reader that does returns MB_MAP_FATAL_READ_WRITE,
@@ -72,6 +75,12 @@ struct mb_gomap_stats {
 	uint64_t evacuated;       /* old buckets evacuated (chains count once) */
 	uint64_t hash0;
 	uint64_t bucket_bytes;    /* bytes held in bucket arrays + overflow buckets */
+	uint64_t huge_page_eligible_bytes; /* of those, in arrays advised MADV_HUGEPAGE */
+	/* Generations handed to the reclamation thread (free_off_path) */
+	uint64_t retired_pending_bytes; /* handed over, not freed yet */
+	uint64_t reclaimed_bytes;       /* freed there */
+	uint64_t reclaim_batches;
+	uint64_t reclaim_free_max_ns;   /* the longest free of one batch */
 };
 
 /* Returns a new map (size hint, seed, sharing and grow mode from cfg), or NULL
@@ -81,6 +90,15 @@ void mb_gomap_destroy(struct mb_gomap *m);
 
 /* Set or clear the grow observer; not thread-safe, call before use. */
 void mb_gomap_set_grow_observer(struct mb_gomap *m, mb_gomap_grow_fn fn, void *arg);
+
+/* With on, a generation (bucket array and overflow buckets) that a grow
+ * retires is freed on the reclamation thread (mb_reclaim) instead of in
+ * the write that ends the grow, when the writing thread is online
+ * (mb_reclaim_thread_online); offline writers free it at once, as without.
+ * mb_gomap_destroy then waits for those frees (mb_reclaim_barrier), so a
+ * map with it on must not be destroyed on the reclamation thread or inside
+ * a read section.  The plain design turns it on.  Call before use. */
+void mb_gomap_set_free_off_path(struct mb_gomap *m, bool on);
 
 /* For a map with int64 keys (the int64 fast path, map_fast64.go). */
 int mb_gomap_load(struct mb_gomap *m, int64_t key, int64_t *val);
@@ -104,6 +122,10 @@ int mb_gomap_swap(struct mb_gomap *m, struct mb_key key, int64_t val, int64_t *p
 int mb_gomap_compare_and_swap(struct mb_gomap *m, struct mb_key key, int64_t old, int64_t val);
 int mb_gomap_compare_and_delete(struct mb_gomap *m, struct mb_key key, int64_t old);
 void mb_gomap_get_stats(const struct mb_gomap *m, struct mb_gomap_stats *st);
+/* Bytes of the bucket arrays backed by huge pages now (the kernel's
+ * AnonHugePages for their mappings, mb_alloc_huge_resident).  Slow: reads
+ * a /proc file.  Not thread-safe against writers. */
+int64_t mb_gomap_huge_resident(const struct mb_gomap *m);
 /* With value blobs (cfg->value_size > 0): the number of live entries whose
  * blob does not hold what mb_map_blob_fill writes for its value (0 when
  * all are right, and always 0 for inline values).  Not thread-safe. */

@@ -61,6 +61,11 @@ void mb_reclaim_thread_offline(void)
 	}
 }
 
+bool mb_reclaim_thread_is_online(void)
+{
+	return online_depth > 0;
+}
+
 void mb_reclaim_read_lock(void)
 {
 	urcu_memb_read_lock();

@@ -23,6 +23,7 @@
 #define MB_MAPS_RECLAIM_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,8 @@ struct mb_reclaim_head {
 
 void mb_reclaim_thread_online(void);
 void mb_reclaim_thread_offline(void);
+/* Whether the calling thread is online (may retire objects). */
+bool mb_reclaim_thread_is_online(void);
 
 /* A read-side critical section: objects reachable when it starts are not
  * freed before it ends. */

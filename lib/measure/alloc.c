@@ -4,7 +4,11 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static _Thread_local struct mb_alloc_stats counts;
 
@@ -34,6 +38,90 @@ struct slot {
 
 static _Atomic(struct slot *) slots; /* the list's head; release push, acquire walk */
 
+/* ---- huge-page-eligible blocks (instrumented or not: they are about
+ * the memory's layout, not its counting) -------------------------------- */
+
+static size_t page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	return ps > 0 ? (size_t)ps : 4096;
+}
+
+static size_t mapped_len(size_t size)
+{
+	size_t ps = page_size();
+	return (size + ps - 1) / ps * ps;
+}
+
+/* A fresh mapping of mapped_len(size) bytes aligned to a huge page: map a
+ * huge page more than needed, then unmap the unaligned head and the tail. */
+static void *map_aligned(size_t size, bool *advised)
+{
+	size_t len = mapped_len(size), extra = MB_ALLOC_HUGE_PAGE;
+	unsigned char *raw = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	uintptr_t a = ((uintptr_t)raw + extra - 1) & ~(uintptr_t)(extra - 1);
+	unsigned char *p = (unsigned char *)a;
+	if (p > raw)
+		munmap(raw, (size_t)(p - raw));
+	size_t tail = (size_t)(raw + len + extra - (p + len));
+	if (tail)
+		munmap(p + len, tail);
+#ifdef MADV_HUGEPAGE
+	bool ok = madvise(p, len, MADV_HUGEPAGE) == 0;
+#else
+	bool ok = false;
+#endif
+	if (advised)
+		*advised = ok;
+	return p;
+}
+
+static void *pages_get(size_t size, bool *advised)
+{
+	if (advised)
+		*advised = false;
+	if (size < MB_ALLOC_HUGE_MIN)
+		return calloc(1, size);
+	return map_aligned(size, advised);
+}
+
+static void pages_put(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (size < MB_ALLOC_HUGE_MIN)
+		free(p);
+	else
+		munmap(p, mapped_len(size));
+}
+
+int64_t mb_alloc_huge_resident(const void *p, size_t size)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return 0;
+	uintptr_t lo = (uintptr_t)p, hi = lo + size;
+	bool inside = false;
+	int64_t total = 0;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		unsigned long start, end, kb;
+		/* A mapping's header: "start-end perms offset dev inode path". */
+		size_t hex = strspn(line, "0123456789abcdef");
+		if (hex > 0 && line[hex] == '-' && sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			inside = start < hi && end > lo;
+			continue;
+		}
+		if (inside && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			total += (int64_t)kb * 1024;
+	}
+	fclose(f);
+	return total;
+}
+
 #ifdef MB_NO_INSTRUMENT
 /* make bench's baseline: the same calls with nothing counted (the slot list
  * stays empty, so live bytes read 0). */
@@ -59,6 +147,18 @@ void mb_free(enum mb_alloc_cat c, void *p)
 {
 	(void)c;
 	free(p);
+}
+
+void *mb_alloc_pages(enum mb_alloc_cat c, size_t size, bool *advised)
+{
+	(void)c;
+	return pages_get(size, advised);
+}
+
+void mb_free_pages(enum mb_alloc_cat c, void *p, size_t size)
+{
+	(void)c;
+	pages_put(p, size);
 }
 #else
 static _Thread_local struct slot *mine;
@@ -148,6 +248,30 @@ void mb_free(enum mb_alloc_cat c, void *p)
 	if (p)
 		live_add(c, -(int64_t)malloc_usable_size(p));
 	free(p);
+}
+
+/* What a block from pages_get holds: as malloc counts it, or the mapping. */
+static int64_t pages_held(void *p, size_t size)
+{
+	return (int64_t)(size < MB_ALLOC_HUGE_MIN ? malloc_usable_size(p) : mapped_len(size));
+}
+
+void *mb_alloc_pages(enum mb_alloc_cat c, size_t size, bool *advised)
+{
+	void *p = pages_get(size, advised);
+	if (p) {
+		counts.allocs[c]++;
+		counts.bytes[c] += size;
+		live_add(c, pages_held(p, size));
+	}
+	return p;
+}
+
+void mb_free_pages(enum mb_alloc_cat c, void *p, size_t size)
+{
+	if (p)
+		live_add(c, -pages_held(p, size));
+	pages_put(p, size);
 }
 #endif
 

@@ -18,6 +18,7 @@
 #ifndef MB_MEASURE_ALLOC_H
 #define MB_MEASURE_ALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,33 @@ void *mb_realloc(enum mb_alloc_cat c, void *p, size_t size);
 
 /* Releases p (NULL is fine), which was allocated in category c. */
 void mb_free(enum mb_alloc_cat c, void *p);
+
+/* Large blocks that may be backed by transparent huge pages, as Go's heap
+ * is (Go's runtime advises its heap MADV_HUGEPAGE; with THP set to
+ * "madvise", memory from malloc gets no huge pages, so every random access
+ * to a large array pays a TLB miss that Go's does not).
+ *
+ * A block of at least MB_ALLOC_HUGE_MIN bytes is a mapping of its own that
+ * starts on a huge-page boundary, advised MADV_HUGEPAGE; its live bytes
+ * are the mapped length (size rounded up to a page).  A smaller block comes
+ * from calloc, as mb_calloc's.  Either way the memory is zeroed (fresh
+ * pages) and counted in category c as one allocation of size bytes. */
+#define MB_ALLOC_HUGE_PAGE ((size_t)2 << 20)
+#define MB_ALLOC_HUGE_MIN MB_ALLOC_HUGE_PAGE
+
+/* Returns the block or NULL; *advised (if not NULL) says whether the
+ * kernel took the huge-page advice (false for a small block, or when THP
+ * is off or not built in). */
+void *mb_alloc_pages(enum mb_alloc_cat c, size_t size, bool *advised);
+/* Releases p (NULL is fine) from mb_alloc_pages, given the same size. */
+void mb_free_pages(enum mb_alloc_cat c, void *p, size_t size);
+
+/* Bytes of [p, p + size) the kernel backs with huge pages now: the
+ * AnonHugePages of the mappings that overlap it, from /proc/self/smaps (so
+ * a neighbour merged into the same mapping counts too).  0 when there are
+ * none or the file cannot be read.  Slow (reads a /proc file): for reports,
+ * not for the op path.  Thread-safe. */
+int64_t mb_alloc_huge_resident(const void *p, size_t size);
 
 /* Bytes held now for live objects, per category, over every thread.  Exact
  * when no thread allocates or frees meanwhile; otherwise a sum of recent

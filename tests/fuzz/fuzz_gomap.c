@@ -2,11 +2,13 @@
  * pair is an op (kind, key) over a small key range, so growth, same-size
  * grows, deletes to empty and iteration mid-growth all get exercised.  Each
  * input runs twice, with int64 keys and with string keys (looked up half
- * the time through a second copy of the bytes); a bit of the first byte
- * asks for value blobs. */
+ * the time through a second copy of the bytes); bits of the first byte ask
+ * for value blobs and for retired generations freed on the reclamation
+ * thread (the plain design's way). */
 #include "fuzz.h"
 
 #include "maps/gomap.h"
+#include "maps/reclaim.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +67,11 @@ static void run(const uint8_t *data, size_t size, bool strings)
 				    .value_size = (data[0] & 2) ? 24 : 0,
 				    .key_type = strings ? MB_KEY_STRING : MB_KEY_INT};
 	struct mb_gomap *m = mb_gomap_create(&cfg);
+	bool off_path = data[0] & 4;
+	if (off_path) {
+		mb_reclaim_thread_online();
+		mb_gomap_set_free_off_path(m, true);
+	}
 	bool present[KEYS] = {false};
 	int64_t len = 0;
 	for (size_t i = 1; i + 1 < size; i += 2) {
@@ -101,6 +108,8 @@ static void run(const uint8_t *data, size_t size, bool strings)
 		FUZZ_CHECK(s.hits[k] == present[k]);
 	FUZZ_CHECK(mb_gomap_check_values(m) == 0);
 	mb_gomap_destroy(m);
+	if (off_path)
+		mb_reclaim_thread_offline();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
