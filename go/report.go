@@ -319,7 +319,7 @@ func timeseriesJSON(r *runResult) ordered {
 			{"live_bytes", liveJSON(live)},
 		})
 	}
-	return ordered{{"window_ns", cfg.windowNs}, {"windows", windows}}
+	return ordered{{"window_ns", cfg.windowNs}, {"truncated", false}, {"windows", windows}}
 }
 
 func perOp(x, ops uint64) *float64 {

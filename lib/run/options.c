@@ -413,7 +413,7 @@ static const struct mb_option table[MB_OPTID_N] = {
 	[MB_OPTID_WINDOW] = {
 		.name = "window", .arg = "TIME", .kind = MB_OPTK_DURATION, FIELD(window_ns), .min = 1,
 		.def = "1s", .json = "window_ns",
-		.help = "time window of the pause heatmap and the time series"},
+		.help = "time window of the pause heatmap and the time series (the default widens for runs over 10000s)"},
 	[MB_OPTID_EVENTS] = {
 		.name = "events", .short_key = 'e', .arg = "LIST", .kind = MB_OPTK_STRING,
 		FIELD(events), .def = "the perf stat set that opens here", .def_computed = true,
@@ -593,6 +593,12 @@ int mb_options_resolve(struct mb_sweep *sw, unsigned cpus, size_t max_runs,
 	 * window too short for a known run length is refused here with the
 	 * shortest that fits (a --ops run's length is not known: its series is
 	 * truncated at run time and says so). */
+	if (sw->duration_ns && sw->window_ns && !mb_options_given(sw, MB_OPTID_WINDOW) &&
+	    sw->duration_ns / sw->window_ns >= MB_TS_MAX_WINDOWS) {
+		/* the default window widens, in whole seconds, to fit a long run */
+		uint64_t s = sw->duration_ns / (MB_TS_MAX_WINDOWS - 1) / 1000000000 + 1;
+		sw->window_ns = s * 1000000000;
+	}
 	if (sw->duration_ns && sw->window_ns &&
 	    sw->duration_ns / sw->window_ns >= MB_TS_MAX_WINDOWS) {
 		uint64_t min_us = sw->duration_ns / MB_TS_MAX_WINDOWS / 1000 + 1;
