@@ -488,8 +488,253 @@ static void reclaim_events(void)
 	free(r);
 }
 
+/* ---- parking tasks ----------------------------------------------------- */
+
+/* A design that checks exclusion from inside its lock: writers bump two
+ * plain counters (TSan sees any overlap), readers check them equal. */
+struct excl_map {
+	struct mb_map base;
+	struct mb_lock lk;
+	long a, b;
+	atomic_int readers, writers, bad;
+};
+
+static const struct mb_map_ops excl_ops, excl_rw_ops;
+
+static struct mb_map *excl_create_with(const struct mb_map_ops *ops, bool rw,
+				       const struct mb_map_config *cfg)
+{
+	struct excl_map *m = calloc(1, sizeof *m);
+	mb_lock_init(&m->lk, cfg->lock, rw, cfg->sched);
+	m->base.ops = ops;
+	return &m->base;
+}
+
+static struct mb_map *excl_create(const struct mb_map_config *cfg)
+{
+	return excl_create_with(&excl_ops, false, cfg);
+}
+
+static struct mb_map *excl_rw_create(const struct mb_map_config *cfg)
+{
+	return excl_create_with(&excl_rw_ops, true, cfg);
+}
+
+static void excl_destroy(struct mb_map *base)
+{
+	struct excl_map *m = (struct excl_map *)base;
+	mb_lock_destroy(&m->lk);
+	free(m);
+}
+
+static int excl_load(struct mb_map *base, struct mb_key k, int64_t *v)
+{
+	(void)k, (void)v;
+	struct excl_map *m = (struct excl_map *)base;
+	if (mb_lock_read(&m->lk))
+		return MB_MAP_PARKED;
+	atomic_fetch_add(&m->readers, 1);
+	if (atomic_load(&m->writers) || m->a != m->b)
+		atomic_fetch_add(&m->bad, 1);
+	atomic_fetch_sub(&m->readers, 1);
+	mb_lock_read_unlock(&m->lk);
+	return 0;
+}
+
+static int excl_store(struct mb_map *base, struct mb_key k, int64_t v)
+{
+	(void)k, (void)v;
+	struct excl_map *m = (struct excl_map *)base;
+	if (mb_lock_write(&m->lk))
+		return MB_MAP_PARKED;
+	if (atomic_fetch_add(&m->writers, 1) || (m->lk.rw && atomic_load(&m->readers)))
+		atomic_fetch_add(&m->bad, 1);
+	m->a++;
+	m->b++;
+	atomic_fetch_sub(&m->writers, 1);
+	mb_lock_write_unlock(&m->lk);
+	return 0;
+}
+
+static int excl_delete(struct mb_map *base, struct mb_key k)
+{
+	return excl_store(base, k, 0);
+}
+
+static int64_t excl_len(struct mb_map *base)
+{
+	struct excl_map *m = (struct excl_map *)base;
+	mb_lock_read(&m->lk); /* the main thread: blocks */
+	int64_t n = m->a;
+	mb_lock_read_unlock(&m->lk);
+	return n;
+}
+
+static size_t excl_stats(struct mb_map *base, struct mb_map_stat *out, size_t max)
+{
+	struct excl_map *m = (struct excl_map *)base;
+	if (max < 1)
+		return 0;
+	out[0] = (struct mb_map_stat){"overlaps", (uint64_t)atomic_load(&m->bad)};
+	return 1;
+}
+
+#define EXCL_OPS(NAME, CREATE) {                                                    \
+	.name = NAME, .flags = MB_MAP_F_CONCURRENT | MB_MAP_F_LOCK,                 \
+	.create = CREATE, .destroy = excl_destroy, .load = excl_load,               \
+	.store = excl_store, .delete = excl_delete, .len = excl_len,                \
+	.range = fatal_range, .stats = excl_stats,                                  \
+}
+static const struct mb_map_ops excl_ops = EXCL_OPS("excl", excl_create);
+static const struct mb_map_ops excl_rw_ops = EXCL_OPS("excl-rw", excl_rw_create);
+
+/* Many tasks on few workers, with every lock policy: no overlap inside the
+ * lock, every op done, every park woken (a park is a wake-up later: the
+ * run ends only when no task is parked). */
+static void parking_exclusion(void)
+{
+	const struct mb_map_ops *maps[] = {&excl_ops, &excl_rw_ops};
+	for (int mi = 0; mi < 2; mi++)
+		for (int pol = 0; pol < MB_LOCK_NPOLICIES; pol++) {
+			struct mb_run_config cfg = base_config(maps[mi]);
+			cfg.threads = 2000;
+			cfg.procs = 4;
+			cfg.ops = 200000;
+			cfg.mix[0] = 50;
+			cfg.mix[1] = 50;
+			cfg.lock = (enum mb_lock_policy)pol;
+			int rc;
+			struct mb_run_result *r = run(&cfg, &rc, NULL);
+			const char *name = mb_lock_policy_name(cfg.lock);
+			CHECK(rc == 0 && r->outcome == MB_RUN_OK && r->ops == cfg.ops,
+			      "%s %s: rc %d, %llu ops", maps[mi]->name, name, rc,
+			      (unsigned long long)r->ops);
+			CHECK(r->nmap_stats == 1 && r->map_stats[0].value == 0, "%s %s: %llu overlaps",
+			      maps[mi]->name, name, (unsigned long long)r->map_stats[0].value);
+			CHECK(r->final_len == (int64_t)(r->ops_by_kind[MB_OP_STORE] + cfg.prefill), "%s %s: writes %lld",
+			      maps[mi]->name, name, (long long)r->final_len);
+			const struct mb_run_lock_stats *l = &r->lock;
+			CHECK(l->applies && l->policy == cfg.lock, "lock stats apply");
+			CHECK(l->acquisitions[MB_LOCK_READ] + l->acquisitions[MB_LOCK_WRITE] >= cfg.ops,
+			      "%s %s: every op acquired", maps[mi]->name, name);
+			CHECK(l->parks == l->wakeups, "%s %s: %llu parks, %llu wake-ups",
+			      maps[mi]->name, name, (unsigned long long)l->parks,
+			      (unsigned long long)l->wakeups);
+			CHECK(pol == MB_LOCK_GO || l->parks == 0, "only go parks");
+			mb_run_result_free(r);
+			free(r);
+		}
+}
+
+/* The real designs, with tasks parking on their locks. */
+static void parking_designs(void)
+{
+	const struct mb_map_ops *maps[] = {&mb_locked_ops, &mb_rwlocked_ops, &mb_syncmap_ops};
+	for (int mi = 0; mi < 3; mi++) {
+		struct mb_run_config cfg = base_config(maps[mi]);
+		cfg.threads = 1000;
+		cfg.procs = 3;
+		cfg.ops = 100000;
+		cfg.mix[0] = 50;
+		cfg.mix[1] = 50;
+		int rc;
+		struct mb_run_result *r = run(&cfg, &rc, NULL);
+		CHECK(rc == 0 && r->outcome == MB_RUN_OK && r->ops == cfg.ops, "%s: rc %d",
+		      maps[mi]->name, rc);
+		CHECK(r->lock.parks == r->lock.wakeups, "%s: parks %llu wake-ups %llu",
+		      maps[mi]->name, (unsigned long long)r->lock.parks,
+		      (unsigned long long)r->lock.wakeups);
+		CHECK(r->lock.starve_enter >= r->lock.starve_exit &&
+		      r->lock.starve_enter - r->lock.starve_exit <= 1, "starvation balanced");
+		mb_run_result_free(r);
+		free(r);
+	}
+	struct mb_run_config cfg = base_config(&mb_null_ops);
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && !r->lock.applies, "null takes no lock");
+	mb_run_result_free(r);
+	free(r);
+}
+
+/* A run that would hang on a lost wake-up fails with a message instead. */
+static pthread_mutex_t dog_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t dog_cv = PTHREAD_COND_INITIALIZER;
+static bool dog_done;
+static const char *dog_what;
+
+static void *watchdog(void *arg)
+{
+	int secs = (int)(intptr_t)arg;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += secs;
+	pthread_mutex_lock(&dog_mu);
+	while (!dog_done)
+		if (pthread_cond_timedwait(&dog_cv, &dog_mu, &until) == ETIMEDOUT && !dog_done) {
+			fprintf(stderr, "test_runner: %s did not finish within %d s: "
+				"parked tasks never readied (a lost wake-up)\n", dog_what, secs);
+			abort();
+		}
+	pthread_mutex_unlock(&dog_mu);
+	return NULL;
+}
+
+static void watched(const char *what, int secs, void (*fn)(void))
+{
+	pthread_t t;
+	dog_done = false;
+	dog_what = what;
+	pthread_create(&t, NULL, watchdog, (void *)(intptr_t)secs);
+	fn();
+	pthread_mutex_lock(&dog_mu);
+	dog_done = true;
+	pthread_cond_signal(&dog_cv);
+	pthread_mutex_unlock(&dog_mu);
+	pthread_join(t, NULL);
+}
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+enum { MANY_TASKS = 100000, MANY_PROCS = 64 }; /* sanitizers are 5-20x slower */
+#else
+enum { MANY_TASKS = 1000000, MANY_PROCS = 1024 };
+#endif
+
+static void million_tasks(void)
+{
+	const struct mb_map_ops *maps[] = {&mb_locked_ops, &mb_rwlocked_ops};
+	for (int mi = 0; mi < 2; mi++) {
+		struct mb_run_config cfg = base_config(maps[mi]);
+		cfg.threads = MANY_TASKS;
+		cfg.procs = 2;
+		cfg.ops = 10 * (uint64_t)MANY_TASKS;
+		cfg.latency_every = 0;
+		int rc;
+		struct mb_run_result *r = run(&cfg, &rc, NULL);
+		CHECK(rc == 0 && r->ops == cfg.ops && r->task_ops_min == 10 && r->task_ops_max == 10,
+		      "%s: %llu tasks x 10 ops: rc %d, %llu ops", maps[mi]->name,
+		      (unsigned long long)cfg.threads, rc, (unsigned long long)r->ops);
+		CHECK(r->lock.parks == r->lock.wakeups, "every park woken");
+		mb_run_result_free(r);
+		free(r);
+	}
+	/* many workers, most of them sharing 2 cores */
+	struct mb_run_config cfg = base_config(&mb_locked_ops);
+	cfg.threads = 4 * MANY_PROCS;
+	cfg.procs = MANY_PROCS;
+	cfg.ops = 20 * cfg.threads;
+	int rc;
+	struct mb_run_result *r = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && r->ops == cfg.ops, "%u procs: rc %d", cfg.procs, rc);
+	mb_run_result_free(r);
+	free(r);
+}
+
 int main(void)
 {
+	watched("parking with every policy", 600, parking_exclusion);
+	watched("locked, rwlocked and sync with parking tasks", 600, parking_designs);
+	watched("1M tasks x 10 ops on 2 workers", 900, million_tasks);
 	live_bytes();
 	reclaim_events();
 	op_budgets();

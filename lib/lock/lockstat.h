@@ -35,7 +35,9 @@ struct mb_lock_stats {
 	struct mb_hist *hold[MB_LOCK_NSIDES];
 	uint32_t hold_every;     /* time 1 hold in N; 0 none */
 	uint32_t hold_left;
-	uint64_t hold_t0;        /* ticks at the sampled acquisition, or 0 */
+	/* CLOCK_MONOTONIC at the sampled acquisition, or 0: where the TSC
+	 * must be fenced (or traps, in some VMs) a clock_gettime is cheaper. */
+	uint64_t hold_t0;
 };
 
 extern _Thread_local struct mb_lock_stats *mb_lockstat_tls;
@@ -66,7 +68,7 @@ static inline void mb_lockstat_acquired(enum mb_lock_side side, bool contended, 
 	}
 	if (s->hold_every && --s->hold_left == 0) {
 		s->hold_left = s->hold_every;
-		s->hold_t0 = mb_timer_ticks();
+		s->hold_t0 = mb_timer_monotonic_ns();
 	}
 }
 
@@ -77,7 +79,7 @@ static inline void mb_lockstat_released(enum mb_lock_side side)
 	if (!s || !s->hold_t0)
 		return;
 	if (s->hold[side])
-		mb_hist_record(s->hold[side], mb_timer_ns(mb_timer_ticks() - s->hold_t0));
+		mb_hist_record(s->hold[side], mb_timer_monotonic_ns() - s->hold_t0);
 	s->hold_t0 = 0;
 }
 

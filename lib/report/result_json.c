@@ -1,4 +1,5 @@
 #include "report/result_json.h"
+#include "report/result_lock_json.h"
 
 #include "run/options.h"
 
@@ -278,6 +279,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "load_hits", json_integer((json_int_t)r->load_hits));
 	json_object_set_new(o, "range_entries", json_integer((json_int_t)r->range_entries));
 	json_object_set_new(o, "map_stats", stats);
+	json_object_set_new(o, "lock", mb_result_lock_json(&r->lock));
 	json_object_set_new(o, "latency_ns", latency_json(&r->latency));
 	json_object_set_new(o, "latency_ns_by_kind", by_kind);
 	json_object_set_new(o, "timer", r->timer ? json_string(r->timer) : json_null());
