@@ -187,7 +187,7 @@ static int get_u(struct breader *r, int bytes, uint64_t *v)
 {
 	*v = 0;
 	for (int i = 0; i < bytes; i++) {
-		unsigned b;
+		unsigned b = 0;
 		int rc = get_byte(r, &b);
 		if (rc)
 			return rc;
@@ -201,7 +201,7 @@ static int get_uleb(struct breader *r, uint64_t *v)
 	uint64_t at = r->off;
 	*v = 0;
 	for (int shift = 0;; shift += 7) {
-		unsigned b;
+		unsigned b = 0;
 		int rc = get_byte(r, &b);
 		if (rc)
 			return rc;
