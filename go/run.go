@@ -535,12 +535,16 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 	}
 	stopped := make(chan struct{})
 	go func() {
+		// One tick a millisecond: the deadline and the interrupt flag
+		// (one timer for the whole run, so nothing is allocated).
 		deadline := cfg.durationNs
-		for waited := uint64(0); ; waited += 1000000 {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
 			select {
 			case <-stopped:
 				return
-			case <-time.After(time.Millisecond):
+			case <-tick.C:
 			}
 			if interrupted.Load() != 0 || (deadline != 0 && nanotime()-r.origin >= deadline) {
 				r.stop.Store(1)

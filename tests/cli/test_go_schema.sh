@@ -19,7 +19,7 @@ sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/doc
 	fail "mapbench-go exit $?"
 "$MAPBENCH_GO" --map sync --threads 2 --procs 2 --keys 1k --prefill 0 \
 	--mix load=50,store=20,delete=10,load_or_store=10,load_and_delete=10 \
-	--value-size 512 --duration 200ms --pause-threshold 0ns -o "$TMP/b.json" >/dev/null || fail "mapbench-go exit $?"
+	--value-size 512 --ops 100k --pause-threshold 0ns -o "$TMP/b.json" >/dev/null || fail "mapbench-go exit $?"
 for f in a b; do
 	[ -s "$TMP/$f.json" ] || { fail "no result written"; continue; }
 	jq -r 'paths as $p | [($p | map(if type == "number" then "[]" else . end) | join(".")),
