@@ -540,15 +540,20 @@ static const char doc[] =
 	"\v"
 	"A and B are mapbench JSON results (runs matched by MAP/threads=N/procs=P) or "
 	"plain text files of numbers, one a line ('#' comments and blank lines skipped); "
-	"a file is told apart by its content.  For plain files --metric names one metric "
-	"whose direction and unit apply (default: a value, lower is better).\n\n"
+	"a file is told apart by its content; '-' is standard input, for one side.  Two "
+	"plain files are one row, named 'A vs B'.  For plain files --metric names one "
+	"metric whose direction and unit apply (default: a value, lower is better).  When "
+	"the results' implementations differ (mapbench C, a Go version), the "
+	"implementation is what is compared and is named in the header.\n\n"
 	"Metrics (--metric):\n%s\n"
 	"Output columns: n, mean, the 95%% t-interval of each side's mean, delta = "
 	"100 (mean B - mean A) / mean A, Welch's p (two-sided), n per side, and the "
 	"verdict at --alpha: better, worse, no-change or insufficient (n < 2 or no "
 	"variance).  --format csv and json add sd, min, median, max, the 95%% interval of "
 	"the difference, t, df, Hedges' g.\n\n"
-	"Exit status: 0 ok, 2 bad usage or input, 4 a regression (--fail-on-regression).";
+	"A p below 2.2e-308 is shown as p<2.2e-308 (underflow).\n\n"
+	"Exit status: 0 ok, 1 out of memory or output not written, 2 bad usage or input, "
+	"4 a regression (--fail-on-regression).";
 
 /* Prints the engine's error as one line; the exit status: 1 out of
  * memory, 2 unusable input or usage. */

@@ -88,6 +88,13 @@ static void test_numbers(void)
 	no_inf_nan(&c, "mean 0");
 	mb_compare_free(&c);
 
+	/* 100 cv beyond the double range (found by the fuzzer): words. */
+	CHECK(load(&c, "a", "8.9e-24\n1e-38\n1.797693134862315\n", "b",
+		   "1e308\n-1e308\n1.797693134862315\n") == 0 && run(&c, &o) == 0, "%s", err);
+	CHECK(warned(&c, "B: cv over 1e308%"), "cv: %s", c.nwarnings ? c.warnings[0] : "");
+	no_inf_nan(&c, "cv overflow");
+	mb_compare_free(&c);
+
 	/* Too few values: the message names the file that has them. */
 	CHECK(load(&c, "many.txt", "1\n2\n3\n", "one.txt", "4\n") == 0, "%s", err);
 	CHECK(run(&c, &o) == -EINVAL && strncmp(err, "one.txt: ", 9) == 0 && strstr(err, "n < 2"),

@@ -171,6 +171,11 @@ static void test_summary(void)
 	const double huge[] = {1e308, 1e308, -1e308};
 	CHECK(mb_stats_summarize(huge, 3, &s) == 0 && close_rel(s.mean, 1e308 / 3, 1e-15) &&
 	      close_rel(s.sd, 2e308 / sqrt(3), 1e-15), "huge: mean %g sd %g", s.mean, s.sd);
+	/* The middle two of an even count sum beyond the range (found by the
+	 * fuzzer): the median still lies between them. */
+	const double low[] = {-1.7e308, -0.7e308};
+	CHECK(mb_stats_summarize(low, 2, &s) == 0 && s.median == -1.2e308 && s.mean == -1.2e308,
+	      "median of -1.7e308, -0.7e308: %g", s.median);
 	const double top[] = {DBL_MAX, DBL_MAX, DBL_MAX};
 	CHECK(mb_stats_summarize(top, 3, &s) == 0 && s.mean == DBL_MAX && s.sd == 0,
 	      "DBL_MAX: mean %g", s.mean);

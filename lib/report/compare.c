@@ -321,10 +321,15 @@ const char *mb_compare_delta_text(const struct mb_compare_row *r, char *buf, siz
 	return buf;
 }
 
-/* A percentage for messages: one decimal, or 3 digits when large. */
-static void pct(double v, char *buf, size_t n)
+/* A fraction as a percentage for messages: one decimal, 3 digits when
+ * large, and words when 100 times it is beyond the double range. */
+static void pct(double frac, char *buf, size_t n)
 {
-	snprintf(buf, n, fabs(v) < 1e6 ? "%.1f%%" : "%.3g%%", v);
+	double v = 100 * frac;
+	if (!isfinite(v))
+		snprintf(buf, n, "over 1e308%%");
+	else
+		snprintf(buf, n, fabs(v) < 1e6 ? "%.1f%%" : "%.3g%%", v);
 }
 
 /* What makes one side noisy ("cv 7.3%, 1 outlier by MAD"), or "" when
@@ -340,7 +345,7 @@ static int noisy_side(const struct mb_stats_summary *s, const struct mb_sample_g
 	if (out < 0)
 		return (int)out;
 	char cvs[32];
-	pct(100 * cv, cvs, sizeof cvs);
+	pct(cv, cvs, sizeof cvs);
 	if (cv > 0.05 && out > 0)
 		snprintf(buf, n, "cv %s, %ld outlier%s by MAD", cvs, out, out == 1 ? "" : "s");
 	else if (cv > 0.05)

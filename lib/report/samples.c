@@ -344,78 +344,69 @@ static int events_of(const json_t *run, const json_t **ev)
 	return !*ev || json_is_array(*ev) ? 0 : -EINVAL;
 }
 
-static int extract_run(const json_t *doc, const json_t *run, size_t i, const struct mb_metric *m,
-		       struct mb_sample_group *g, char *err, size_t errlen)
+/* One number of an object of the run (run and latency metrics): where it
+ * is, then the same checks for every such metric. */
+static int extract_number(const json_t *run, size_t i, const struct mb_metric *m,
+			  struct mb_sample_group *g, char *err, size_t errlen)
 {
-	if (m->source == MB_METRIC_RUN || m->source == MB_METRIC_LATENCY) {
-		/* one number of an object of the run: where it is, then the
-		 * same checks for every such metric */
-		const json_t *o = run;
-		char where[96] = "";
-		if (m->source == MB_METRIC_LATENCY && m->arg[0]) {
-			o = json_object_get(run, "latency_ns_by_kind");
-			o = json_is_object(o) ? json_object_get(o, m->arg) : NULL;
-			snprintf(where, sizeof where, "latency_ns_by_kind.%s.", m->arg);
-		} else if (m->source == MB_METRIC_LATENCY) {
-			o = json_object_get(run, "latency_ns");
-			snprintf(where, sizeof where, "latency_ns.");
-		} else if (m->object) {
-			o = json_object_get(run, m->object);
-			snprintf(where, sizeof where, "%s.", m->object);
-		}
-		if (!json_is_object(o)) {
-			g->missing++;
-			return 0;
-		}
-		double v;
-		int got = number(o, m->field, &v);
-		if (got < 0) {
-			mb_result_errorf(err, errlen, "runs[%zu].%s%s is not a number", i, where,
-					 m->field);
-			return -EINVAL;
-		}
-		if (got == 0 || !isfinite(v)) {
-			g->missing++;
-			return 0;
-		}
-		return push(g, v);
+	const json_t *o = run;
+	char where[96] = "";
+	if (m->source == MB_METRIC_LATENCY && m->arg[0]) {
+		o = json_object_get(run, "latency_ns_by_kind");
+		o = json_is_object(o) ? json_object_get(o, m->arg) : NULL;
+		snprintf(where, sizeof where, "latency_ns_by_kind.%s.", m->arg);
+	} else if (m->source == MB_METRIC_LATENCY) {
+		o = json_object_get(run, "latency_ns");
+		snprintf(where, sizeof where, "latency_ns.");
+	} else if (m->object) {
+		o = json_object_get(run, m->object);
+		snprintf(where, sizeof where, "%s.", m->object);
 	}
-
-	const json_t *ev;
-	if (events_of(run, &ev)) {
-		mb_result_errorf(err, errlen, "runs[%zu].pauses.events is not an array", i);
+	if (!json_is_object(o)) {
+		g->missing++;
+		return 0;
+	}
+	double v;
+	int got = number(o, m->field, &v);
+	if (got < 0) {
+		mb_result_errorf(err, errlen, "runs[%zu].%s%s is not a number", i, where, m->field);
 		return -EINVAL;
 	}
-	const char *kind = m->source == MB_METRIC_PAUSE ? m->arg : "reclaim";
-	size_t nwin = 0;
-	double window_ns = 0;
-	double *counts = NULL;
-	if (m->source == MB_METRIC_RECLAIM) {
-		/* The windows: the time series when there is one, else the
-		 * elapsed time cut into config.window_ns. */
-		const json_t *cfg = json_object_get(doc, "config");
-		const json_t *ts = json_object_get(run, "timeseries");
-		double elapsed_s = 0;
-		if (number(ts, "window_ns", &window_ns) != 1 &&
-		    number(cfg, "window_ns", &window_ns) != 1)
-			window_ns = 0;
-		const json_t *wins = json_is_object(ts) ? json_object_get(ts, "windows") : NULL;
-		if (json_is_array(wins))
-			nwin = json_array_size(wins);
-		else if (window_ns > 0 && number(run, "elapsed_s", &elapsed_s) == 1 && elapsed_s > 0 &&
-			 elapsed_s * 1e9 / window_ns < 1e7)
-			nwin = (size_t)ceil(elapsed_s * 1e9 / window_ns);
-		if (nwin == 0 || !(window_ns > 0)) {
-			g->missing++;
-			return 0;
-		}
-		counts = calloc(nwin, sizeof *counts);
-		if (!counts)
-			return -ENOMEM;
+	if (got == 0 || !isfinite(v)) {
+		g->missing++;
+		return 0;
 	}
+	return push(g, v);
+}
+
+/* The time windows of a run for reclaim_per_window: the time series when
+ * there is one, else the elapsed time cut into config.window_ns.  Returns
+ * their count (0 when the run has none) and their length in *window_ns. */
+static size_t reclaim_windows(const json_t *doc, const json_t *run, double *window_ns)
+{
+	const json_t *cfg = json_object_get(doc, "config");
+	const json_t *ts = json_object_get(run, "timeseries");
+	double elapsed_s = 0;
+	size_t nwin = 0;
+	if (number(ts, "window_ns", window_ns) != 1 && number(cfg, "window_ns", window_ns) != 1)
+		*window_ns = 0;
+	const json_t *wins = json_is_object(ts) ? json_object_get(ts, "windows") : NULL;
+	if (json_is_array(wins))
+		nwin = json_array_size(wins);
+	else if (*window_ns > 0 && number(run, "elapsed_s", &elapsed_s) == 1 && elapsed_s > 0 &&
+		 elapsed_s * 1e9 / *window_ns < 1e7)
+		nwin = (size_t)ceil(elapsed_s * 1e9 / *window_ns);
+	return *window_ns > 0 ? nwin : 0;
+}
+
+/* Pause events of a kind: their durations, or with counts (nwin windows
+ * of window_ns) how many started in each window. */
+static int extract_events(const json_t *ev, size_t i, const char *kind, double *counts,
+			  size_t nwin, double window_ns, struct mb_sample_group *g, char *err,
+			  size_t errlen)
+{
 	size_t k;
 	const json_t *e;
-	int rc = 0;
 	json_array_foreach(ev, k, e) {
 		const json_t *jk = json_object_get(e, "kind");
 		if (!json_is_string(jk) || strcmp(json_string_value(jk), kind) != 0)
@@ -426,8 +417,7 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 		if (got < 0 || (got == 1 && !isfinite(v))) {
 			mb_result_errorf(err, errlen, "runs[%zu].pauses.events[%zu].%s is not a number",
 					 i, k, member);
-			rc = -EINVAL;
-			break;
+			return -EINVAL;
 		}
 		if (got == 0)
 			continue;
@@ -435,11 +425,38 @@ static int extract_run(const json_t *doc, const json_t *run, size_t i, const str
 			double w = v / window_ns;
 			size_t at = w <= 0 ? 0 : w >= (double)nwin ? nwin - 1 : (size_t)w;
 			counts[at]++;
-		} else if ((rc = push(g, v)) != 0) {
-			break;
+		} else {
+			int rc = push(g, v);
+			if (rc)
+				return rc;
 		}
 	}
-	for (size_t w = 0; counts && rc == 0 && w < nwin; w++)
+	return 0;
+}
+
+static int extract_run(const json_t *doc, const json_t *run, size_t i, const struct mb_metric *m,
+		       struct mb_sample_group *g, char *err, size_t errlen)
+{
+	if (m->source == MB_METRIC_RUN || m->source == MB_METRIC_LATENCY)
+		return extract_number(run, i, m, g, err, errlen);
+	const json_t *ev;
+	if (events_of(run, &ev)) {
+		mb_result_errorf(err, errlen, "runs[%zu].pauses.events is not an array", i);
+		return -EINVAL;
+	}
+	if (m->source == MB_METRIC_PAUSE)
+		return extract_events(ev, i, m->arg, NULL, 0, 0, g, err, errlen);
+	double window_ns;
+	size_t nwin = reclaim_windows(doc, run, &window_ns);
+	if (nwin == 0) {
+		g->missing++;
+		return 0;
+	}
+	double *counts = calloc(nwin, sizeof *counts);
+	if (!counts)
+		return -ENOMEM;
+	int rc = extract_events(ev, i, "reclaim", counts, nwin, window_ns, g, err, errlen);
+	for (size_t w = 0; rc == 0 && w < nwin; w++)
 		rc = push(g, counts[w]);
 	free(counts);
 	return rc;

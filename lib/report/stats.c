@@ -18,10 +18,14 @@ static int cmp_double(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
-/* The median of sorted s[0..n), n >= 1. */
+/* The median of sorted s[0..n), n >= 1.  The mean of the middle two
+ * halves each first when their sum overflows (both near -1e308). */
 static double median_sorted(const double *s, size_t n)
 {
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	if (n % 2)
+		return s[n / 2];
+	double a = s[n / 2 - 1], b = s[n / 2], m = (a + b) / 2;
+	return isfinite(m) ? m : a / 2 + b / 2;
 }
 
 /* The binary exponent e of m (m = f 2^e, f in [0.5, 1)); 0 for m = 0.
