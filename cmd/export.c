@@ -141,6 +141,8 @@ int mb_cmd_export(int argc, char **argv)
 		mb_cmd_usage_error(a.path, "%s", err);
 	if (rc == -ENODATA)
 		mb_cmd_usage_error(a.path, "%s: cannot export %s", err, a.what);
+	if (rc == -EBADMSG)
+		mb_cmd_usage_error(a.path, "%s", err);
 	if (rc) {
 		fprintf(stderr, "mapbench: export: %s\n", err);
 		return MB_EXIT_FAILURE;

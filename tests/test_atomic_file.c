@@ -204,6 +204,13 @@ int main(void)
 		CHECK(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode), "/dev/full is still a device");
 	}
 
+	/* The longest name a folder takes: the temporary name still fits. */
+	char longest[512];
+	int dl = snprintf(longest, sizeof longest, "%s/", dir);
+	memset(longest + dl, 'n', 255);
+	longest[dl + 255] = '\0';
+	CHECK(mb_atomic_write(longest, "x", 1) == 0, "a 255-character name");
+	unlink(longest);
 	keeps_mode(dir);
 	removes_stale(dir);
 	symlinks(dir);

@@ -295,6 +295,78 @@ static void check_errors(void)
 	}
 }
 
+/* expect_error on a copy of the fixture with runs[run].OBJ.KEY set to v. */
+static void expect_invalid_sel(int kind, const struct mb_export_select *sel, size_t run,
+			       const char *obj, const char *key, json_t *v, int code, const char *want)
+{
+	json_t *saved = doc;
+	doc = json_deep_copy(saved);
+	json_t *target = json_array_get(json_object_get(doc, "runs"), run);
+	/* obj: "" for the run itself, else a path of object members and
+	 * array indexes separated by '.' */
+	char path[128];
+	snprintf(path, sizeof path, "%s", obj);
+	for (char *tok = strtok(path, "."); tok && target; tok = strtok(NULL, "."))
+		target = json_is_array(target) ? json_array_get(target, strtoul(tok, NULL, 10))
+					       : json_object_get(target, tok);
+	CHECK(target != NULL, "no %s in runs[%zu]", obj, run);
+	if (json_is_array(target))
+		json_array_set_new(target, strtoul(key, NULL, 10), v);
+	else if (target)
+		json_object_set_new(target, key, v);
+	expect_error(kind, sel, code, want);
+	json_decref(doc);
+	doc = saved;
+}
+
+static void expect_invalid(int kind, size_t run, const char *obj, const char *key, json_t *v,
+			   int code, const char *want)
+{
+	expect_invalid_sel(kind, NULL, run, obj, key, v, code, want);
+}
+
+/* Values no mapbench writes are refused, named, instead of flowing into a
+ * table (a NaN mean, a negative count, repetition 0). */
+static void check_invalid(void)
+{
+	expect_invalid(MB_EXPORT_SCALING, 0, "", "rep", json_integer(0), -EBADMSG,
+		       "runs[0].rep is 0");
+	expect_invalid(MB_EXPORT_PAUSES, 0, "", "threads", json_integer(-3), -EBADMSG,
+		       "runs[0].threads is -3");
+	expect_invalid(MB_EXPORT_LATENCY, 0, "", "procs", json_integer(0), -EBADMSG,
+		       "runs[0].procs is 0");
+	expect_invalid(MB_EXPORT_SCALING, 1, "", "ops_per_s", json_real(-1), -EBADMSG,
+		       "runs[1].ops_per_s is negative");
+	/* 1e308 twice: the sum overflows; the table never holds NaN or inf */
+	json_t *saved = doc;
+	doc = json_deep_copy(saved);
+	json_object_set_new(json_array_get(json_object_get(doc, "runs"), 0), "ops_per_s", json_real(1e308));
+	json_object_set_new(json_array_get(json_object_get(doc, "runs"), 1), "ops_per_s", json_real(1e308));
+	char *text, err[256];
+	int rc = run(MB_EXPORT_SCALING, NULL, false, &text, err, sizeof err);
+	CHECK((rc == 0 && !strstr(text, "NaN\n1") && !strstr(text, "inf")) ||
+	      (rc == -EBADMSG && strstr(err, "ops_per_s")), "1e308: rc %d: %s%s", rc, err, text);
+	if (rc == 0) /* the mean and the median of two 1e308 are 1e308 */
+		CHECK(strstr(text, "\n1 2 1e+308 1e+308 1e+308 1e+308 0\n") != NULL, "%s", text);
+	free(text);
+	json_decref(doc);
+	doc = saved;
+	expect_invalid(MB_EXPORT_HEATMAP, 0, "pauses.heatmap.counts.1", "2", json_integer(-1),
+		       -EBADMSG, "runs[0].pauses.heatmap.counts[1][2] is negative");
+	expect_invalid(MB_EXPORT_TIMESERIES, 0, "timeseries.windows.0", "ops", json_integer(-5),
+		       -EBADMSG, "runs[0].timeseries.windows[0].ops is negative");
+	expect_invalid(MB_EXPORT_PAUSES, 0, "pauses.events.0", "dur_ns", json_integer(-20),
+		       -EBADMSG, "runs[0].pauses.events[0].dur_ns is negative");
+	expect_invalid(MB_EXPORT_LATENCY, 0, "latency_ns", "p99", json_integer(-40),
+		       -EBADMSG, "latency p99 is negative");
+	expect_invalid_sel(MB_EXPORT_ALLOC, &(struct mb_export_select){.run = "2"}, 2,
+			   "timeseries.windows.1.live_bytes", "entries", json_integer(-16), -EBADMSG,
+			   "live_bytes.entries is negative");
+	/* map_len -1 (not known) is a value mapbench writes: accepted */
+	expect_text(MB_EXPORT_PAUSES, &(struct mb_export_select){.run = "0"}, true,
+		    "2 plain/threads=1/procs=1/rep=1\n");
+}
+
 int main(void)
 {
 	char err[256];
@@ -306,6 +378,7 @@ int main(void)
 	check_tables();
 	check_selection();
 	check_errors();
+	check_invalid();
 	json_decref(doc);
 	CHECK_DONE();
 }

@@ -1,6 +1,7 @@
 /* gnuplot-ready tables from a result document: see export.h. */
 #include "report/export.h"
 #include "report/result_read.h"
+#include "report/stats.h"
 #include "run/runner.h"
 
 #include <errno.h>
@@ -136,6 +137,24 @@ static void put_num(FILE *f, const json_t *v)
 		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	else
 		put_dbl(f, num(v));
+}
+
+/* A count or a duration the table prints must not be negative (a null or
+ * a missing value is written NaN: it does not exist).  Returns 0, or fails
+ * with -EBADMSG naming where the value is (fmt, ...). */
+static int check_count(struct out *o, const json_t *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int check_count(struct out *o, const json_t *v, const char *fmt, ...)
+{
+	if (!(num(v) < 0))
+		return 0;
+	char where[96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(where, sizeof where, fmt, ap);
+	va_end(ap);
+	return fail(o, -EBADMSG, "%s is negative (%.6g): not a mapbench result", where, num(v));
 }
 
 static json_int_t int_of(const json_t *o, const char *key)
@@ -291,6 +310,10 @@ static int write_heatmap(struct out *o, const json_t *run, size_t idx)
 			fputc(' ', o->tab);
 			put_dbl(o->tab, log2((double)lo));
 			fprintf(o->tab, " %" JSON_INTEGER_FORMAT " ", lo);
+			int rc = check_count(o, json_array_get(row, b),
+					     "runs[%zu].pauses.heatmap.counts[%zu][%zu]", idx, wi, b);
+			if (rc)
+				return rc;
 			put_num(o->tab, json_array_get(row, b));
 			fputc('\n', o->tab);
 			o->rows++;
@@ -314,11 +337,15 @@ static const struct {
 	{"p9999", 99.99, 10000},
 };
 
-static void write_spectrum(struct out *o, const json_t *lat)
+static int write_spectrum(struct out *o, const json_t *lat, size_t idx)
 {
 	block_begin(o);
 	if (num(json_object_get(lat, "samples")) > 0) {
 		for (size_t i = 0; i < sizeof spectrum / sizeof spectrum[0]; i++) {
+			int rc = check_count(o, json_object_get(lat, spectrum[i].key),
+					     "runs[%zu]: latency %s", idx, spectrum[i].key);
+			if (rc)
+				return rc;
 			put_dbl(o->tab, spectrum[i].pct);
 			fputc(' ', o->tab);
 			put_dbl(o->tab, spectrum[i].tail_inv);
@@ -329,6 +356,7 @@ static void write_spectrum(struct out *o, const json_t *lat)
 		}
 	}
 	block_end(o);
+	return 0;
 }
 
 static int write_latency(struct out *o, const json_t *run, size_t idx, const char *op)
@@ -339,7 +367,9 @@ static int write_latency(struct out *o, const json_t *run, size_t idx, const cha
 		return fail(o, -ENODATA, "runs[%zu] has no latency_ns or latency_ns_by_kind", idx);
 	if (!op || strcmp(op, "all") == 0) {
 		run_title(o, run, "/op=all");
-		write_spectrum(o, all);
+		int rc = write_spectrum(o, all, idx);
+		if (rc)
+			return rc;
 	}
 	const char *kind;
 	const json_t *lat;
@@ -352,7 +382,9 @@ static int write_latency(struct out *o, const json_t *run, size_t idx, const cha
 		char suffix[48];
 		snprintf(suffix, sizeof suffix, "/op=%.32s", kind);
 		run_title(o, run, suffix);
-		write_spectrum(o, lat);
+		int rc = write_spectrum(o, lat, idx);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -372,10 +404,16 @@ static int write_timeseries(struct out *o, const json_t *run, size_t idx)
 			return fail(o, -ENODATA, "runs[%zu].timeseries.windows[%zu] is not an object",
 				    idx, wi);
 		bool timed = num(json_object_get(w, "latency_samples")) > 0;
-		put_dbl(o->tab, num(json_object_get(w, "start_ns")) / 1e9);
 		static const char *const keys[] = {"ops", "ops_per_s", "latency_samples",
-						   "p50_ns", "p99_ns", "pauses", "pause_ns"};
+						   "p50_ns", "p99_ns", "pauses", "pause_ns", "start_ns"};
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			int rc = check_count(o, json_object_get(w, keys[k]),
+					     "runs[%zu].timeseries.windows[%zu].%s", idx, wi, keys[k]);
+			if (rc)
+				return rc;
+		}
+		put_dbl(o->tab, num(json_object_get(w, "start_ns")) / 1e9);
+		for (size_t k = 0; k + 1 < sizeof keys / sizeof keys[0]; k++) {
 			fputc(' ', o->tab);
 			bool pct = k == 3 || k == 4;
 			if (pct && !timed)
@@ -404,6 +442,15 @@ static int write_pauses(struct out *o, const json_t *run, size_t idx)
 		const char *kind = json_string_value(json_object_get(e, "kind"));
 		if (!json_is_object(e) || !kind)
 			return fail(o, -ENODATA, "runs[%zu].pauses.events[%zu] has no kind", idx, i);
+		/* map_len may be -1 (not known); the rest are counts */
+		static const char *const counts[] = {"at_ns", "dur_ns", "worker", "grace_ns",
+						     "objects", "bytes"};
+		for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+			int rc = check_count(o, json_object_get(e, counts[c]),
+					     "runs[%zu].pauses.events[%zu].%s", idx, i, counts[c]);
+			if (rc)
+				return rc;
+		}
 		put_num(o->tab, json_object_get(e, "at_ns"));
 		fputc(' ', o->tab);
 		put_num(o->tab, json_object_get(e, "dur_ns"));
@@ -480,6 +527,16 @@ static int write_alloc(struct out *o, const json_t *run, size_t idx)
 			json_integer_value(peak));
 	json_array_foreach(windows, wi, w) {
 		const json_t *live = json_object_get(w, "live_bytes");
+		int rc = check_count(o, json_object_get(w, "start_ns"),
+				     "runs[%zu].timeseries.windows[%zu].start_ns", idx, wi);
+		const char *c;
+		const json_t *cv;
+		json_object_foreach((json_t *)cats, c, cv)
+			if (!rc)
+				rc = check_count(o, json_object_get(live, c),
+						 "runs[%zu].timeseries.windows[%zu].live_bytes.%.32s", idx, wi, c);
+		if (rc)
+			return rc;
 		double start = num(json_object_get(w, "start_ns")) / 1e9;
 		double end = start + w_s;
 		if (isfinite(end_s) && end > end_s && end_s > start)
@@ -507,12 +564,6 @@ static int write_alloc(struct out *o, const json_t *run, size_t idx)
 
 /* --- scaling: one block per map and procs, one row per thread count --- */
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int write_scaling(struct out *o, const json_t *runs, const bool *chosen)
 {
 	size_t n = json_array_size(runs);
@@ -524,14 +575,17 @@ static int write_scaling(struct out *o, const json_t *runs, const bool *chosen)
 		return fail(o, -ENOMEM, "out of memory");
 	}
 	/* A run counts when it has a throughput (and did not end fatal). */
+	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const json_t *run = json_array_get(runs, i);
 		const char *outcome = json_string_value(json_object_get(run, "outcome"));
+		if (chosen[i] && rc == 0)
+			rc = check_count(o, json_object_get(run, "ops_per_s"), "runs[%zu].ops_per_s", i);
 		if (!chosen[i] || !isfinite(num(json_object_get(run, "ops_per_s"))) ||
 		    (outcome && strcmp(outcome, "fatal") == 0))
 			done[i] = true;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
 		if (done[i])
 			continue;
 		const json_t *first = json_array_get(runs, i);
@@ -556,32 +610,38 @@ static int write_scaling(struct out *o, const json_t *runs, const bool *chosen)
 			if (!any)
 				break;
 			size_t k = 0;
-			double sum = 0;
 			for (size_t j = i; j < n; j++) {
 				const json_t *r = json_array_get(runs, j);
 				if (done[j] || int_of(r, "procs") != procs ||
 				    int_of(r, "threads") != threads ||
 				    strcmp(map, json_string_value(json_object_get(r, "map"))) != 0)
 					continue;
-				v[k] = num(json_object_get(r, "ops_per_s"));
-				sum += v[k++];
+				v[k++] = num(json_object_get(r, "ops_per_s"));
 				done[j] = true;
 			}
-			qsort(v, k, sizeof *v, cmp_dbl);
-			double mean = sum / (double)k, ss = 0;
-			for (size_t j = 0; j < k; j++)
-				ss += (v[j] - mean) * (v[j] - mean);
-			double median = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+			struct mb_stats_summary sum;
+			int src = mb_stats_summarize(v, k, &sum);
+			if (src == -ENOMEM) {
+				rc = fail(o, -ENOMEM, "out of memory");
+				break;
+			}
+			if (src) {
+				rc = fail(o, -EBADMSG, "the ops_per_s of %s with %" JSON_INTEGER_FORMAT
+					  " threads cannot be summarized (%s)", map, threads,
+					  src == -ERANGE ? "too large" : "not finite");
+				break;
+			}
 			fprintf(o->tab, "%" JSON_INTEGER_FORMAT " %zu ", threads, k);
-			put_dbl(o->tab, mean);
+			put_dbl(o->tab, sum.mean);
 			fputc(' ', o->tab);
-			put_dbl(o->tab, median);
+			put_dbl(o->tab, sum.median);
 			fputc(' ', o->tab);
-			put_dbl(o->tab, v[0]);
+			put_dbl(o->tab, sum.min);
 			fputc(' ', o->tab);
-			put_dbl(o->tab, v[k - 1]);
+			put_dbl(o->tab, sum.max);
 			fputc(' ', o->tab);
-			put_dbl(o->tab, k > 1 ? sqrt(ss / (double)(k - 1)) : NAN);
+			/* one repetition has no spread: the column is missing */
+			put_dbl(o->tab, k > 1 ? sum.sd : NAN);
 			fputc('\n', o->tab);
 			o->rows++;
 		}
@@ -589,6 +649,8 @@ static int write_scaling(struct out *o, const json_t *runs, const bool *chosen)
 	}
 	free(done);
 	free(v);
+	if (rc)
+		return rc;
 	if (o->nblocks == 0)
 		return fail(o, -ENODATA, "no selected run has a throughput (ops_per_s)");
 	return 0;
@@ -610,6 +672,19 @@ static int write_kind(struct out *o, const json_t *doc, int kind,
 					: "the result has no runs");
 		goto out;
 	}
+	/* What every table relies on, as compare checks it: a run has at
+	 * least one thread and one worker, repetitions count from 1. */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		static const char *const keys[] = {"threads", "procs", "rep"};
+		const json_t *run = json_array_get(runs, i);
+		for (size_t k = 0; chosen[i] && k < 3 && rc == 0; k++)
+			if (int_of(run, keys[k]) < 1)
+				rc = fail(o, -EBADMSG, "runs[%zu].%s is %" JSON_INTEGER_FORMAT
+					  ": not a mapbench result (it counts from 1)",
+					  i, keys[k], int_of(run, keys[k]));
+	}
+	if (rc)
+		goto out;
 	if (kind == MB_EXPORT_HEATMAP || kind == MB_EXPORT_PAUSES) {
 		const json_t *cfg = json_object_get(doc, "config");
 		const json_t *thr = json_object_get(cfg, "pause_threshold_ns");

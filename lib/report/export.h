@@ -79,7 +79,11 @@ const char *mb_export_kind_names(char *buf, size_t n, const char *sep);
  *
  * Returns 0; -EINVAL for an unknown kind or op; -ENOENT when no run matches
  * the selection; -ENODATA when a selected run lacks what the kind needs (or
- * no run has any of it); -ENOMEM; -EIO when writing to out fails.  On error
+ * no run has any of it); -EBADMSG when a selected run holds what no
+ * mapbench writes (threads, procs or rep below 1, a negative count or
+ * duration among the values the kind prints, throughputs too large to
+ * summarize), so that no table holds a NaN or an infinity computed from
+ * them; -ENOMEM; -EIO when writing to out fails.  On error
  * nothing is written and err (errlen bytes, always terminated) holds one
  * line without a file name, e.g. "runs[2] has no pauses.heatmap". */
 int mb_export_write(FILE *out, const json_t *doc, int kind,

@@ -270,13 +270,23 @@ static pid_t stale_pid(const char *rest)
 	return (pid_t)pid;
 }
 
+/* The part of the target's name a temporary file's name starts with: all
+ * of it, or as much as fits in NAME_MAX beside ".tmp." HOST "." PID
+ * ".XXXXXX" (a PID has at most 10 digits). */
+static int stem_len(const char *base, const char *host)
+{
+	size_t room = NAME_MAX - (5 + strlen(host) + 1 + 10 + 7);
+	size_t len = strlen(base);
+	return (int)(len < room ? len : room);
+}
+
 /* Removes the temporary files of earlier writes to target that were killed
  * before their rename: this host's, this user's, of processes that are
  * gone.  A process that still runs (or a PID reused since) keeps its file. */
 static void remove_stale(const char *dir, const char *base, const char *host)
 {
 	char prefix[NAME_MAX + 64];
-	int plen = snprintf(prefix, sizeof prefix, "%s.tmp.%s.", base, host);
+	int plen = snprintf(prefix, sizeof prefix, "%.*s.tmp.%s.", stem_len(base, host), base, host);
 	if (plen < 0 || (size_t)plen >= sizeof prefix)
 		return;
 	DIR *d = opendir(dir);
@@ -342,7 +352,8 @@ static int replace(const char *target, const char *data, size_t len)
 		return -ENOMEM;
 	}
 	remove_stale(dir, base, host);
-	snprintf(tmp, tlen, "%s.tmp.%s.%ld.XXXXXX", target, host, (long)getpid());
+	snprintf(tmp, tlen, "%s/%.*s.tmp.%s.%ld.XXXXXX", dir, stem_len(base, host), base, host,
+		 (long)getpid());
 	int rc = 0;
 	int fd = mkstemp(tmp);
 	if (fd < 0) {

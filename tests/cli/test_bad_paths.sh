@@ -148,6 +148,25 @@ else
 	echo "SKIP: protected symlink: needs root to make another user's link"
 fi
 
+# A FIFO named *.conf among the workloads: list workloads neither hangs on
+# it nor lists it; a regular file beside it is listed.
+mkdir "$TMP/wl"
+mkfifo "$TMP/wl/stuck.conf"
+printf '# a workload\nthreads = 1\n' >"$TMP/wl/real.conf"
+MAPBENCH_WORKLOADS="$TMP/wl" expect_exit 0 timeout 20 "$MAPBENCH" list workloads
+expect_grep "^real  *a workload$" "$TMP/out"
+grep -q "^stuck" "$TMP/out" && fail "list workloads lists a FIFO"
+# A listing that cannot be written is a failure (exit 1, said), for every
+# topic.
+if [ -c /dev/full ] && [ -w /dev/full ]; then
+	for topic in maps workloads exports; do
+		"$MAPBENCH" list $topic >/dev/full 2>"$TMP/err"
+		rc=$?
+		[ "$rc" -eq 1 ] || fail "list $topic >/dev/full: exit $rc, want 1"
+		expect_grep "^mapbench: list $topic: cannot write to stdout: No space left on device" "$TMP/err"
+	done
+fi
+
 # A billion tasks: --threads' range, before any memory is touched.
 expect_usage --threads run $small --threads 1000000000
 expect_grep "from 1 to 10000000" "$TMP/err"

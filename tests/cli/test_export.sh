@@ -151,6 +151,45 @@ expect_usage "off.json" export --what latency "$TMP/off.json"
 jq 'del(.runs[1].timeseries)' "$R" >"$TMP/nots.json"
 expect_usage "runs\[1\] has no timeseries" export --what timeseries "$TMP/nots.json"
 
+# Values no mapbench writes are refused with one line naming them, never
+# turned into NaN: repetition 0, a negative count, throughputs whose sum
+# overflows (1e308 twice).
+jq '.runs[0].rep = 0' "$R" >"$TMP/rep0.json"
+expect_usage "runs\[0\].rep is 0" export --what scaling "$TMP/rep0.json"
+jq '.runs[0].ops_per_s = -5' "$R" >"$TMP/neg.json"
+expect_usage "runs\[0\].ops_per_s is negative" export --what scaling "$TMP/neg.json"
+jq '.runs[0].timeseries.windows[0].ops = -1' "$R" >"$TMP/negops.json"
+expect_usage "runs\[0\].timeseries.windows\[0\].ops is negative" export --what timeseries "$TMP/negops.json"
+jq '.runs[].ops_per_s = 1e308' "$R" >"$TMP/huge.json"
+"$MAPBENCH" export --what scaling "$TMP/huge.json" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	awk '!/^#/ && NF && ($3 == "NaN" || $4 == "NaN" || /inf/) { exit 1 }' "$TMP/out" ||
+		fail "scaling of 1e308 throughputs printed NaN or inf: $(head -4 "$TMP/out")"
+else
+	[ "$rc" -eq 2 ] && grep -q "ops_per_s" "$TMP/err" ||
+		fail "scaling of 1e308 throughputs: exit $rc: $(cat "$TMP/err")"
+fi
+
+# Inputs that are not files are refused before they are read: a device
+# (/dev/zero would grow without end), and a file larger than the bound is
+# refused from its size; running out of memory is a runtime failure (1).
+expect_usage "/dev/zero: cannot read: a device" export --what scaling /dev/zero
+truncate -s 2G "$TMP/sparse.json"
+expect_usage "sparse.json: cannot read: larger than 1024 MiB" export --what scaling "$TMP/sparse.json"
+rm -f "$TMP/sparse.json"
+if [ -z "${MB_SANITIZERS:-}" ]; then
+	# 30 MB of runs: more than 60 MB of address space can hold once loaded
+	awk 'BEGIN { printf "{\"schema\": \"mapbench/1\", \"runs\": [";
+		for (i = 0; i < 30000; i++) printf "%s{\"map\": \"null\", \"threads\": 1, \"procs\": 1, \"rep\": 1, \"pad\": \"%1000s\"}", (i ? "," : ""), "";
+		print "]}" }' >"$TMP/big.json"
+	(ulimit -v 60000 && exec "$MAPBENCH" export --what scaling "$TMP/big.json") >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "out of memory loading a result: exit $rc, want 1: $(cat "$TMP/err")"
+	expect_grep "big.json: .*\(out of memory\|Cannot allocate memory\)" "$TMP/err"
+	rm -f "$TMP/big.json"
+fi
+
 # A full standard output is a runtime failure (exit 1), not a usage error.
 if [ -w /dev/full ]; then
 	"$MAPBENCH" export --what pauses "$R" >/dev/full 2>"$TMP/err"
@@ -171,7 +210,22 @@ for opt in $(grep -o -- '--[a-z][a-z-]*' "$TMP/out" | sort -u); do
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$MB_SRCDIR/man/mapbench-export.1" ||
 		fail "man/mapbench-export.1 does not document $opt"
 done
-for kind in heatmap latency timeseries scaling alloc pauses; do
+# The kinds are one list: mapbench list exports, --what's help and its
+# message for an unknown kind name the same kinds, each described in the
+# man page.
+"$MAPBENCH" list exports | awk 'NR > 1 { print $1 }' >"$TMP/kinds"
+[ "$(tr '\n' ' ' <"$TMP/kinds")" = "heatmap latency timeseries scaling alloc pauses " ] ||
+	fail "list exports: $(tr '\n' ' ' <"$TMP/kinds")"
+"$MAPBENCH" export --what nosuch "$R" 2>"$TMP/unknown.err"
+"$MAPBENCH" export --help >"$TMP/help"
+while read -r kind; do
+	"$MAPBENCH" export --what "$kind" --blocks "$R" >/dev/null 2>&1 ||
+		[ $? -eq 2 ] || fail "export --what $kind: not a kind export knows"
+	grep -q "^  $kind  " "$TMP/help" || fail "export --help does not list $kind"
+	expect_grep "$kind" "$TMP/unknown.err"
+done <"$TMP/kinds"
+expect_exit 0 "$MAPBENCH" export --help
+for kind in $(cat "$TMP/kinds"); do
 	expect_grep "$kind" "$TMP/out"
 	grep -q "^\.B $kind\$" "$MB_SRCDIR/man/mapbench-export.1" ||
 		fail "man/mapbench-export.1 does not describe the $kind table"

@@ -10,7 +10,7 @@ nproc_online=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 
 expect_exit 3 "$MAPBENCH" run --map plain --procs 2 --threads 2 --mix 0:100 \
 	--keys 1000 --prefill 0 --duration 5s -o "$TMP/race.json"
-expect_grep "fatal: concurrent map writes" "$TMP/out"
+expect_grep "fatal: concurrent map writes" "$TMP/err" # the table is on stderr with -o
 json_check "$TMP/race.json" '.runs[0].outcome == "fatal" and .runs[0].error == "concurrent map writes"'
 json_check "$TMP/race.json" '.runs[0].final_len == -1'
 
