@@ -106,8 +106,11 @@ struct dir {
 };
 
 /* Memory that may still be read: freed once no iteration runs (or at
- * destroy when shared). */
-struct retired_item {
+ * destroy when shared).  A lock-free stack: in the shared misuse mode two
+ * racing writers may retire at once, and their race must not corrupt the
+ * list that keeps the memory valid for everyone else. */
+struct retired {
+	struct retired *next;
 	void *p;
 	enum mb_alloc_cat cat;
 };
@@ -127,8 +130,7 @@ struct mb_swiss {
 	uint64_t rng;            /* new seeds when the map empties */
 	atomic_uint_fast64_t iter_seq;
 	atomic_int active_iters;
-	struct retired_item *retired;
-	size_t nretired, capretired;
+	_Atomic(struct retired *) retired;
 	/* statistics */
 	uint64_t ntables, grows, small_to_table, splits, dir_doublings;
 	uint64_t grow_moved, split_moved;
@@ -286,20 +288,14 @@ static bool keep_retired(const struct mb_swiss *m)
 	return m->shared || atomic_load_explicit(&m->active_iters, memory_order_acquire) > 0;
 }
 
-/* Room for n more retired items, so a rehash never fails half done. */
-static int retire_reserve(struct mb_swiss *m, size_t n)
+static void retire_push(struct mb_swiss *m, struct retired *n, void *p, enum mb_alloc_cat cat)
 {
-	if (m->nretired + n <= m->capretired)
-		return 0;
-	size_t cap = m->capretired ? m->capretired * 2 : 64;
-	while (cap < m->nretired + n)
-		cap *= 2;
-	struct retired_item *v = mb_realloc(MB_ALLOC_OTHER, m->retired, cap * sizeof *v);
-	if (!v)
-		return -ENOMEM;
-	m->retired = v;
-	m->capretired = cap;
-	return 0;
+	n->p = p;
+	n->cat = cat;
+	n->next = atomic_load_explicit(&m->retired, memory_order_relaxed);
+	while (!atomic_compare_exchange_weak_explicit(&m->retired, &n->next, n,
+						      memory_order_release, memory_order_relaxed))
+		;
 }
 
 /* p (of category cat) left the map: freed now, or kept while someone may
@@ -310,18 +306,56 @@ static int drop(struct mb_swiss *m, void *p, enum mb_alloc_cat cat)
 		mb_free(cat, p);
 		return 0;
 	}
-	int rc = retire_reserve(m, 1);
-	if (rc)
-		return rc;
-	m->retired[m->nretired++] = (struct retired_item){p, cat};
+	struct retired *n = mb_malloc(MB_ALLOC_OTHER, sizeof *n);
+	if (!n)
+		return -ENOMEM;
+	retire_push(m, n, p, cat);
 	return 0;
 }
 
 static void free_retired(struct mb_swiss *m)
 {
-	for (size_t i = 0; i < m->nretired; i++)
-		mb_free(m->retired[i].cat, m->retired[i].p);
-	m->nretired = 0;
+	struct retired *n = atomic_exchange_explicit(&m->retired, NULL, memory_order_acquire);
+	while (n) {
+		struct retired *next = n->next;
+		mb_free(n->cat, n->p);
+		mb_free(MB_ALLOC_OTHER, n);
+		n = next;
+	}
+}
+
+/* What a rehash will drop, decided and allocated before it changes
+ * anything, so it never fails half done. */
+struct drops {
+	bool keep;
+	struct retired *n[2];
+};
+
+static int drops_prepare(struct mb_swiss *m, struct drops *dr, int count)
+{
+	*dr = (struct drops){.keep = keep_retired(m)};
+	for (int i = 0; dr->keep && i < count; i++)
+		if (!(dr->n[i] = mb_malloc(MB_ALLOC_OTHER, sizeof *dr->n[i])))
+			return -ENOMEM;
+	return 0;
+}
+
+static void drops_put(struct mb_swiss *m, struct drops *dr, void *p, enum mb_alloc_cat cat)
+{
+	for (int i = 0; dr->keep && i < 2; i++)
+		if (dr->n[i]) {
+			retire_push(m, dr->n[i], p, cat);
+			dr->n[i] = NULL;
+			return;
+		}
+	mb_free(cat, p);
+}
+
+/* Frees the nodes not used. */
+static void drops_release(struct drops *dr)
+{
+	for (int i = 0; i < 2; i++)
+		mb_free(MB_ALLOC_OTHER, dr->n[i]);
 }
 
 /* newTable: capacity raised to 8 and to a power of two, every control byte
@@ -515,13 +549,12 @@ static int grow_to_table(struct mb_swiss *m)
 {
 	bool S = m->strkeys;
 	uint64_t t0 = mb_pause_begin();
-	int rc = retire_reserve(m, 1);
-	if (rc)
-		return rc;
-	struct table *t = new_table(m, 2 * SLOTS, 0, 0);
-	struct dir *d = t ? new_dir(0) : NULL;
-	if (!d) {
+	struct drops dr;
+	struct table *t = NULL;
+	struct dir *d = NULL;
+	if (drops_prepare(m, &dr, 1) || !(t = new_table(m, 2 * SLOTS, 0, 0)) || !(d = new_dir(0))) {
 		mb_free(MB_ALLOC_BUCKETS, t);
+		drops_release(&dr);
 		return -ENOMEM;
 	}
 	unsigned char *g = m->small;
@@ -538,9 +571,10 @@ static int grow_to_table(struct mb_swiss *m)
 	m->ntables = 1;
 	m->small_to_table++;
 	m->grow_moved += t->used;
-	rc = drop(m, g, MB_ALLOC_BUCKETS); /* cannot fail: reserved */
+	drops_put(m, &dr, g, MB_ALLOC_BUCKETS);
+	drops_release(&dr);
 	mb_pause_end(MB_PAUSE_GROW, t0, (int64_t)m->used);
-	return rc;
+	return 0;
 }
 
 /* grow: t's entries into a new table of twice its capacity, same place in
@@ -548,12 +582,13 @@ static int grow_to_table(struct mb_swiss *m)
 static int grow_table(struct mb_swiss *m, struct table *t)
 {
 	bool S = m->strkeys;
-	int rc = retire_reserve(m, 1);
-	if (rc)
-		return rc;
-	struct table *nt = new_table(m, 2u * t->capacity, t->index, t->local_depth);
-	if (!nt)
+	struct drops dr;
+	struct table *nt = NULL;
+	if (drops_prepare(m, &dr, 1) ||
+	    !(nt = new_table(m, 2u * t->capacity, t->index, t->local_depth))) {
+		drops_release(&dr);
 		return -ENOMEM;
+	}
 	for (uint64_t gi = 0; gi <= t->mask; gi++) {
 		unsigned char *g = group_at(t, gi, S);
 		for (unsigned i = 0; i < SLOTS; i++) {
@@ -564,14 +599,18 @@ static int grow_table(struct mb_swiss *m, struct table *t)
 			nt->used++;
 		}
 	}
-	if ((rc = replace_table(m->dir, nt)) != 0) {
+	int rc = replace_table(m->dir, nt);
+	if (rc) {
 		mb_free(MB_ALLOC_BUCKETS, nt);
+		drops_release(&dr);
 		return rc;
 	}
 	t->index = -1;
 	m->grows++;
 	m->grow_moved += nt->used;
-	return drop(m, t, MB_ALLOC_BUCKETS);
+	drops_put(m, &dr, t, MB_ALLOC_BUCKETS);
+	drops_release(&dr);
+	return 0;
 }
 
 /* split: t's entries into two 1024-slot tables one level deeper, by the
@@ -583,17 +622,17 @@ static int split_table(struct mb_swiss *m, struct table *t)
 	struct dir *d = m->dir;
 	uint8_t depth = (uint8_t)(t->local_depth + 1);
 	bool double_dir = t->local_depth == d->global_depth;
-	if (depth > 64)
-		return -ENOMEM; /* 2^64 tables: unreachable */
-	int rc = retire_reserve(m, 2);
-	if (rc)
-		return rc;
-	struct table *left = new_table(m, MAX_CAP, -1, depth);
-	struct table *right = left ? new_table(m, MAX_CAP, -1, depth) : NULL;
-	struct dir *nd = right && double_dir ? new_dir((uint8_t)(d->global_depth + 1)) : NULL;
-	if (!right || (double_dir && !nd)) {
+	if (depth > 64 || t->local_depth > d->global_depth)
+		return MB_MAP_FATAL_WRITES; /* only a racing writer's table */
+	struct drops dr;
+	struct table *left = NULL, *right = NULL;
+	struct dir *nd = NULL;
+	if (drops_prepare(m, &dr, 2) || !(left = new_table(m, MAX_CAP, -1, depth)) ||
+	    !(right = new_table(m, MAX_CAP, -1, depth)) ||
+	    (double_dir && !(nd = new_dir((uint8_t)(d->global_depth + 1))))) {
 		mb_free(MB_ALLOC_BUCKETS, left);
 		mb_free(MB_ALLOC_BUCKETS, right);
+		drops_release(&dr);
 		return -ENOMEM;
 	}
 	uint64_t bit = UINT64_C(1) << (64 - depth);
@@ -609,6 +648,17 @@ static int split_table(struct mb_swiss *m, struct table *t)
 			dst->used++;
 		}
 	}
+	/* The new halves' places, checked before anything is published. */
+	uint64_t gd = double_dir ? d->global_depth + 1u : d->global_depth;
+	uint64_t base = double_dir ? 2 * (uint64_t)t->index : (uint64_t)t->index;
+	uint64_t run = UINT64_C(1) << (gd - depth);
+	if (t->index < 0 || base + 2 * run > (d->len << double_dir)) {
+		mb_free(MB_ALLOC_BUCKETS, left);
+		mb_free(MB_ALLOC_BUCKETS, right);
+		mb_free(MB_ALLOC_OTHER, nd);
+		drops_release(&dr);
+		return MB_MAP_FATAL_WRITES;
+	}
 	if (double_dir) {
 		/* No room for another level: every pointer twice, and each
 		 * table's first index doubles (seen first at its old index). */
@@ -621,26 +671,20 @@ static int split_table(struct mb_swiss *m, struct table *t)
 		}
 		m->dir = nd;
 		m->dir_doublings++;
-		rc = drop(m, d, MB_ALLOC_OTHER);
+		drops_put(m, &dr, d, MB_ALLOC_OTHER);
 		d = nd;
 	}
 	left->index = t->index;
-	right->index = left->index + (int64_t)(UINT64_C(1) << (d->global_depth - depth));
-	if (rc == 0 && (rc = replace_table(d, left)) == 0)
-		rc = replace_table(d, right);
-	if (rc) {
-		/* Only a racing writer's stale table gets here; the map is
-		 * lost anyway, but the memory stays accounted for. */
-		if (drop(m, left, MB_ALLOC_BUCKETS) || drop(m, right, MB_ALLOC_BUCKETS))
-			return -ENOMEM;
-		return rc;
-	}
+	right->index = left->index + (int64_t)run;
+	replace_table(d, left);
+	replace_table(d, right);
 	t->index = -1;
 	m->ntables++;
 	m->splits++;
 	m->split_moved += (uint64_t)left->used + right->used;
-	int rc2 = drop(m, t, MB_ALLOC_BUCKETS);
-	return rc2;
+	drops_put(m, &dr, t, MB_ALLOC_BUCKETS);
+	drops_release(&dr);
+	return 0;
 }
 
 /* rehash: grow up to 1024 slots, else split; timed as a pause event. */
@@ -1079,7 +1123,8 @@ int mb_swiss_range(struct mb_swiss *m, mb_map_range_fn fn, void *arg)
 	atomic_fetch_add_explicit(&m->active_iters, 1, memory_order_acq_rel);
 	int rc = m->strkeys ? iterate_s(m, fn, arg) : iterate_i(m, fn, arg);
 	if (atomic_fetch_sub_explicit(&m->active_iters, 1, memory_order_acq_rel) == 1 &&
-	    !m->shared && m->nretired && !writing(m))
+	    !m->shared && atomic_load_explicit(&m->retired, memory_order_relaxed) &&
+	    !writing(m))
 		free_retired(m); /* the last iteration is over */
 	return rc;
 }
@@ -1159,6 +1204,7 @@ struct mb_swiss *mb_swiss_create(const struct mb_map_config *cfg)
 	}
 	m->rng = m->seed ^ UINT64_C(0x6a09e667f3bcc909);
 	atomic_init(&m->writing, 0);
+	atomic_init(&m->retired, NULL);
 	atomic_init(&m->iter_seq, 0);
 	atomic_init(&m->active_iters, 0);
 	/* NewMap: up to 8 entries need no table (the group comes with the
@@ -1258,7 +1304,6 @@ void mb_swiss_destroy(struct mb_swiss *m)
 		return;
 	walk_blobs(m, true);
 	free_retired(m);
-	mb_free(MB_ALLOC_OTHER, m->retired);
 	for_each_table(m, free_table, NULL);
 	mb_free(MB_ALLOC_OTHER, m->dir);
 	mb_free(MB_ALLOC_BUCKETS, m->small);
@@ -1300,13 +1345,20 @@ int mb_swiss_table_at(const struct mb_swiss *m, uint64_t i, struct mb_swiss_tabl
 static void table_stats(const struct mb_swiss *m, struct table *t, void *arg)
 {
 	struct mb_swiss_stats *st = arg;
-	bool S = m->strkeys;
 	struct mb_swiss_table_info ti;
+	(void)m;
 	table_info(t, &ti);
 	st->tombstones += ti.tombstones;
 	st->capacity += t->capacity;
 	st->tables++;
-	/* probe length of each live key: groups visited from H1 to its own */
+}
+
+/* The probe length of each live key: groups visited from its H1 to its
+ * own group. */
+static void table_max_probe(const struct mb_swiss *m, struct table *t, void *arg)
+{
+	uint64_t *max = arg;
+	bool S = m->strkeys;
 	for (uint64_t gi = 0; gi <= t->mask; gi++) {
 		unsigned char *g = group_at(t, gi, S);
 		for (unsigned i = 0; i < SLOTS; i++) {
@@ -1317,10 +1369,17 @@ static void table_stats(const struct mb_swiss *m, struct table *t, void *arg)
 				n++;
 				off = (off + n) & t->mask;
 			}
-			if (n + 1 > st->max_probe)
-				st->max_probe = n + 1;
+			if (n + 1 > *max)
+				*max = n + 1;
 		}
 	}
+}
+
+uint64_t mb_swiss_max_probe(const struct mb_swiss *m)
+{
+	uint64_t max = m->used ? 1 : 0;
+	for_each_table(m, table_max_probe, &max);
+	return max;
 }
 
 void mb_swiss_get_stats(const struct mb_swiss *m, struct mb_swiss_stats *st)
@@ -1340,7 +1399,6 @@ void mb_swiss_get_stats(const struct mb_swiss *m, struct mb_swiss_stats *st)
 	};
 	if (!m->dir) {
 		st->capacity = m->small ? SLOTS : 0;
-		st->max_probe = m->used ? 1 : 0;
 		return;
 	}
 	for_each_table(m, table_stats, st);
@@ -1428,7 +1486,7 @@ static size_t sw_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 		{"grow_slots_moved", st.grow_slots_moved},
 		{"split_slots_moved", st.split_slots_moved},
 		{"tombstones", st.tombstones},
-		{"max_probe_groups", st.max_probe},
+		{"max_probe_groups", mb_swiss_max_probe(AS_SWISS(m))},
 	};
 	size_t n = sizeof all / sizeof all[0];
 	if (n > max)

@@ -69,7 +69,6 @@ struct mb_swiss_stats {
 	uint64_t grow_slots_moved;
 	uint64_t split_slots_moved;
 	uint64_t tombstones;      /* deleted slots now, over every table */
-	uint64_t max_probe;       /* most groups a live key's lookup visits */
 	uint64_t capacity;        /* slots over every table (8 when small) */
 	uint64_t seed;
 };
@@ -96,8 +95,11 @@ int mb_swiss_delete(struct mb_swiss *m, struct mb_key key);
 int mb_swiss_range(struct mb_swiss *m, mb_map_range_fn fn, void *arg);
 int64_t mb_swiss_len(const struct mb_swiss *m);
 
-/* Fills st; walks every table (tombstones, max probe): O(capacity). */
+/* Fills st; visits every table once (tombstones, capacity). */
 void mb_swiss_get_stats(const struct mb_swiss *m, struct mb_swiss_stats *st);
+/* The most groups a live key's lookup visits (1 when small and not
+ * empty, 0 when empty); hashes every key: O(entries). */
+uint64_t mb_swiss_max_probe(const struct mb_swiss *m);
 /* The table a key of the map's type goes to now: returns 0 and fills *ti,
  * or -ENOENT when the map is small (no table). */
 int mb_swiss_table_of(const struct mb_swiss *m, struct mb_key key, struct mb_swiss_table_info *ti);
