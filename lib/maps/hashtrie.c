@@ -887,8 +887,9 @@ const struct mb_map_ops mb_hashtrie_ops = {
 	.name = "hashtrie",
 	.summary = "Go 1.24 sync.Map (HashTrieMap): 16-way hash trie, lock-free loads, a lock per node, RCU reclamation",
 	.flags = MB_MAP_F_CONCURRENT,
-	/* entry (96 B with malloc's rounding) + value box (32 B) + a share of
-	 * the indirect nodes, and replaced entries waiting for a grace period */
+	/* measured at 500k int keys: 88 B of entry, 24 of box and 77 of
+	 * indirect nodes (0.33 per entry, 232 B each) live per entry; the rest
+	 * is for replaced entries waiting for a grace period */
 	.bytes_per_entry = 256,
 	.create = ht_create,
 	.destroy = ht_destroy,
