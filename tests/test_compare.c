@@ -180,7 +180,7 @@ static void test_results(void)
 	o.vary = bogus;
 	o.nvary = 1;
 	CHECK(load(&c, "a.json", a, "k.json", keys) == 0 && run(&c, &o) == -EINVAL &&
-	      strncmp(err, "--vary: unknown config member 'bogus' (expected one of mix, keys,", 65) ==
+	      strncmp(err, "--vary: unknown config member 'bogus' (expected one of workload, mix,", 69) ==
 		      0, "%s", err);
 	mb_compare_free(&c);
 	o.nvary = 0;

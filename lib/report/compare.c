@@ -1,5 +1,7 @@
 /* The compare engine: see compare.h. */
 #include "report/compare.h"
+
+#include "run/options.h"
 #include "report/result_read.h"
 
 #include <errno.h>
@@ -9,36 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct mb_compare_key mb_compare_config_keys[] = {
-	/* what a sweep varies: matched by run label */
-	{"maps", true},
-	{"threads", true},
-	{"procs", true},
-	{"procs_explicit", true},
-	/* bookkeeping of the run, not its conditions */
-	{"count", true},
-	{"events", true},
-	{"max_events", true},
-	/* the conditions: a difference is a warning unless --vary names it */
-	{"mix", false},
-	{"keys", false},
-	{"prefill", false},
-	{"ops", false},
-	{"duration_ns", false},
-	{"seed", false},
-	{"hash_seed", false},
-	{"grow", false},
-	{"latency", false},
-	{"pause_threshold_ns", false},
-	{"window_ns", false},
-	{"workload", false},
-	{"dist", false},
-	{"warmup_ops", false},
-	{"warmup_ns", false},
-	{"value_size_bytes", false},
-	{"key_type", false},
-	{NULL, false},
-};
+void mb_compare_config_keys(struct mb_compare_key *out)
+{
+	const char *names[MB_COMPARE_MAX_KEYS];
+	bool sweep[MB_COMPARE_MAX_KEYS];
+	size_t n = mb_options_config_keys(names, sweep, MB_COMPARE_MAX_KEYS);
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct mb_compare_key){names[i], sweep[i]};
+	out[n] = (struct mb_compare_key){NULL, false};
+}
 
 static const char WHY_FEW[] = "n < 2";
 
@@ -634,7 +615,10 @@ static int set_metrics(struct mb_compare *c, const struct mb_compare_opts *o, ch
 int mb_compare_run(struct mb_compare *c, const struct mb_compare_opts *o, char *err,
 		   size_t errlen)
 {
-	const struct mb_compare_key *keys = o->keys ? o->keys : mb_compare_config_keys;
+	struct mb_compare_key table_keys[MB_COMPARE_MAX_KEYS + 1];
+	if (!o->keys)
+		mb_compare_config_keys(table_keys);
+	const struct mb_compare_key *keys = o->keys ? o->keys : table_keys;
 	int rc;
 	if (!c->a.doc != !c->b.doc) {
 		mb_result_errorf(err, errlen, "compare: %s is a %s and %s a %s: compare like with like",

@@ -34,10 +34,14 @@ struct mb_compare_key {
 		     * bookkeeping: never a comparability warning */
 };
 
-/* The members of config that mapbench run writes, ended by a NULL name:
- * the one list of what compare treats as sweep and what it compares (and
- * what --vary may name).  A config member not listed is compared too. */
-extern const struct mb_compare_key mb_compare_config_keys[];
+/* The most config members compare knows by name. */
+#define MB_COMPARE_MAX_KEYS 64
+
+/* The members of config that mapbench run writes, from run's option table
+ * (run/options.h), ended by a NULL name: what compare treats as sweep and
+ * what it compares (and what --vary may name).  A config member not listed
+ * is compared too.  out has room for MB_COMPARE_MAX_KEYS + 1. */
+void mb_compare_config_keys(struct mb_compare_key *out);
 
 /* What a result without an "implementation" member was made by. */
 #define MB_COMPARE_IMPL_DEFAULT "mapbench C"
@@ -60,7 +64,7 @@ struct mb_compare_opts {
 	bool strict;       /* not comparable is an error, not a warning */
 	char *const *vary; /* config members that may differ */
 	size_t nvary;
-	const struct mb_compare_key *keys; /* NULL: mb_compare_config_keys */
+	const struct mb_compare_key *keys; /* NULL: mb_compare_config_keys() */
 	double fail_pct;   /* worse by more than this many percent is a regression */
 };
 

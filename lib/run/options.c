@@ -692,6 +692,22 @@ bool mb_options_is_sweep_key(const char *key)
 	return false;
 }
 
+size_t mb_options_config_keys(const char **names, bool *sweep, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < MB_OPTID_N; i++) {
+		const struct mb_option *o = &table[i];
+		const char *keys[2] = {o->json, o->json2};
+		for (size_t k = 0; k < 2 && n < max; k++) {
+			if (!keys[k])
+				continue;
+			names[n] = keys[k];
+			sweep[n++] = (o->flags & (MB_OPTF_SWEEP | MB_OPTF_BOOKKEEPING)) != 0;
+		}
+	}
+	return n;
+}
+
 void mb_options_free(struct mb_sweep *sw)
 {
 	for (size_t i = 0; i < MB_OPTID_N; i++) {

@@ -160,6 +160,11 @@ json_t *mb_options_config_json(const struct mb_sweep *sw);
  * condition two results must share to be compared). */
 bool mb_options_is_sweep_key(const char *json_key);
 
+/* The members the config object can have, in table order: names[i] and
+ * whether it is a sweep key (see mb_options_is_sweep_key).  Returns how
+ * many were written (at most max). */
+size_t mb_options_config_keys(const char **names, bool *sweep, size_t max);
+
 /* Frees what the sweep owns (its string values). */
 void mb_options_free(struct mb_sweep *sw);
 

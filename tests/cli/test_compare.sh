@@ -261,7 +261,7 @@ expect_usage "runs\[0\].ops_per_s is not a number" compare "$TMP/a.json" "$TMP/t
 expect_usage "compare: plain/threads=1/procs=1 ops_per_s: cannot test: n < 2 on both sides" \
 	compare "$TMP/n1.json" "$TMP/n1.json"
 expect_usage "compare: standard input (-) given as both A and B" compare - - <"$TMP/ok.txt"
-expect_usage "--vary: unknown config member 'bogus' (expected one of mix, keys," \
+expect_usage "--vary: unknown config member 'bogus' (expected one of workload, mix," \
 	compare --vary keys,bogus "$TMP/a.json" "$TMP/b.json"
 expect_usage "--vary: unknown config member" compare --vary bogus "$TMP/ok.txt" "$TMP/ok.txt"
 jq '.config.newer = 1' "$TMP/b.json" >"$TMP/b-newer.json"
