@@ -28,7 +28,7 @@ void mb_gomutex_init(struct mb_gomutex *m, const struct mb_sched *sched)
 	atomic_init(&m->state, 0);
 	m->sema = (struct mb_sema)MB_SEMA_INIT;
 	m->sched = sched;
-	m->starving_since_ns = 0;
+	atomic_store_explicit(&m->starving_since_ns, 0, memory_order_relaxed);
 }
 
 /* Go's runtime_canSpin: few times, on a multicore machine, and only when
@@ -53,14 +53,14 @@ static void trace_starving(struct mb_gomutex *m, bool enter)
 	uint64_t now = mb_timer_monotonic_ns();
 	struct mb_pause_log *log = mb_pause_current();
 	if (enter) {
-		m->starving_since_ns = now;
+		atomic_store_explicit(&m->starving_since_ns, now, memory_order_relaxed);
 		MB_LOCKSTAT_ADD(starve_enter, 1);
 		if (log)
 			mb_pause_record(log, MB_PAUSE_STARVE_ENTER, now, 0, -1);
 		return;
 	}
 	MB_LOCKSTAT_ADD(starve_exit, 1);
-	uint64_t since = m->starving_since_ns;
+	uint64_t since = atomic_load_explicit(&m->starving_since_ns, memory_order_relaxed);
 	if (log)
 		mb_pause_record(log, MB_PAUSE_STARVE_LEAVE, since ? since : now,
 				since && now > since ? now - since : 0, -1);

@@ -41,7 +41,11 @@ struct mb_gomutex {
 	atomic_int state;
 	struct mb_sema sema;
 	const struct mb_sched *sched; /* NULL: every caller blocks */
-	uint64_t starving_since_ns;   /* when starvation mode began (trace) */
+	/* When starvation mode began (trace only).  Relaxed atomic: the waiter
+	 * that enters the mode and the owner that leaves it are different
+	 * threads with no other order between this write and that read; a
+	 * stale value only skews one trace event's duration. */
+	_Atomic uint64_t starving_since_ns;
 };
 
 void mb_gomutex_init(struct mb_gomutex *m, const struct mb_sched *sched);
