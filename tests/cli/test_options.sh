@@ -2,7 +2,8 @@
 # 1. the config echo of fixed command lines (a sweep, workload files, the
 #    defaults) is what it was before the table (tests/data/config, made by
 #    the program before the change; `events` left out: its default is what
-#    opens on the machine, and `procs` in the defaults case is the CPUs);
+#    opens on the machine, and `procs` in the defaults case is the CPUs;
+#    `locks`, added with --lock since, was put in by hand);
 # 2. every option a workload file may set works from one, run by the ASan
 #    build of the program when there is one (a use-after-free of a file's
 #    value passes by luck without it), with the same result as on the
