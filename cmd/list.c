@@ -2,7 +2,9 @@
  * export tables). */
 #include "commands.h"
 
+#include "lock/policy.h"
 #include "maps/registry.h"
+#include "run/options.h"
 #include "measure/counters.h"
 #include "report/export.h"
 #include "workload_parse.h"
@@ -32,7 +34,7 @@ static error_t parse_list(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->topic)
-			mb_cmd_usage_error("list", "expected a topic: maps, events, workloads or exports");
+			mb_cmd_usage_error("list", "expected a topic: maps, locks, events, workloads, exports or options");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -48,6 +50,29 @@ static void list_maps(void)
 				 : (m->flags & MB_MAP_F_DETECTS_MISUSE) ? "no (detects)"
 				 : "no";
 		printf("%-10s %-13s %s\n", m->name, conc, m->summary);
+	}
+}
+
+static void list_locks(void)
+{
+	printf("%-8s %s\n", "lock", "what it is");
+	for (size_t i = 0; i < MB_LOCK_NPOLICIES; i++)
+		printf("%-8s %s\n", mb_lock_policies[i].name, mb_lock_policies[i].summary);
+}
+
+/* run's option table: what a workload file may set, what sweeps, and the
+ * defaults, from the table itself. */
+static void list_options(void)
+{
+	printf("%-16s %-6s %-5s %-5s %s\n", "option", "short", "sweep", "file", "default");
+	for (size_t i = 0; i < MB_OPTID_N; i++) {
+		const struct mb_option *o = mb_options_at((enum mb_opt_id)i);
+		char s[4] = "";
+		if (o->short_key)
+			snprintf(s, sizeof s, "-%c", o->short_key);
+		printf("--%-14s %-6s %-5s %-5s %s\n", o->name, s,
+		       (o->flags & MB_OPTF_SWEEP) ? "yes" : "no",
+		       (o->flags & MB_OPTF_NOFILE) ? "no" : "yes", o->def ? o->def : "-");
 	}
 }
 
@@ -138,15 +163,21 @@ int mb_cmd_list(int argc, char **argv)
 	const struct argp argp = {options, parse_list, "TOPIC",
 				  "List what mapbench knows.\vTopics:\n"
 				  "  maps      the map designs, for run --map\n"
+				  "  locks     the lock policies, for run --lock\n"
 				  "  events    the libpfm4 events, for run -e, and whether they open here\n"
 				  "  workloads the shipped workload files, for run -w\n"
-				  "  exports   the tables of mapbench export --what",
+				  "  exports   the tables of mapbench export --what\n"
+				  "  options   run's options: short form, sweep, settable by a workload file, default",
 				  NULL, NULL, NULL};
 	struct list_args a = {0};
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	int status = MB_EXIT_OK;
 	if (strcmp(a.topic, "maps") == 0)
 		list_maps();
+	else if (strcmp(a.topic, "locks") == 0)
+		list_locks();
+	else if (strcmp(a.topic, "options") == 0)
+		list_options();
 	else if (strcmp(a.topic, "events") == 0)
 		status = list_events();
 	else if (strcmp(a.topic, "workloads") == 0)
@@ -154,7 +185,7 @@ int mb_cmd_list(int argc, char **argv)
 	else if (strcmp(a.topic, "exports") == 0)
 		list_exports();
 	else
-		mb_cmd_usage_error("list", "unknown topic '%s' (expected maps, events, workloads or exports)",
+		mb_cmd_usage_error("list", "unknown topic '%s' (expected maps, locks, events, workloads, exports or options)",
 				   a.topic);
 	/* a listing that did not reach stdout (a full disk, /dev/full, a
 	 * closed pipe) is a failure, never a silent loss */

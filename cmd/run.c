@@ -36,7 +36,7 @@ static const char doc[] =
 	"Counts take the suffixes k, M and G (1k = 1000); times need a unit "
 	"(ns, us, ms, s, m, h); lists are comma-separated.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 a run ended fatal, "
-	"130/143 interrupted.";
+	"129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM).";
 
 /* Everything the command line and workload files set (run/options.h). */
 struct run_args {
@@ -256,26 +256,16 @@ static void check_memory(const struct mb_sweep *sw)
 }
 
 /* The computed defaults, then the rules between options, then what only
- * the machine can tell: outputs that can be written, memory, events. */
+ * the machine can tell: memory and events (the outputs are opened right
+ * after, by mb_run_output_open, before anything runs). */
 static void resolve(struct mb_sweep *sw)
 {
 	struct mb_opt_error err;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (mb_options_resolve(sw, cpus > 0 ? (unsigned)cpus : 1, MB_SWEEP_MAX_RUNS, &err))
 		mb_cmd_usage_error(err.what, "%s", err.message);
-	if (sw->output) {
-		int rc = mb_atomic_check(sw->output);
-		if (rc)
-			mb_cmd_usage_error("--output", "cannot write '%s': %s", sw->output,
-					   strerror(-rc));
-	}
 	check_memory(sw);
 	resolve_events(sw);
-	if (sw->csv) {
-		int rc = mb_atomic_check(sw->csv);
-		if (rc)
-			mb_cmd_usage_error("--csv", "cannot write '%s': %s", sw->csv, strerror(-rc));
-	}
 }
 
 /* The live progress line: on stderr when it is a terminal, redrawn a few

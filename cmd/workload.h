@@ -16,8 +16,4 @@ typedef void (*mb_workload_apply_fn)(enum mb_opt_id id, const char *opt, char *v
  * hands each line to apply.  A bad line is a usage error naming FILE:LINE. */
 void mb_workload_apply(const char *name, mb_workload_apply_fn apply, void *arg);
 
-/* Prints the shipped workloads with their one-line descriptions.  Returns
- * the exit status. */
-int mb_workload_list(void);
-
 #endif

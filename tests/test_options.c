@@ -153,7 +153,7 @@ static void echo(void)
 	CHECK(json_is_false(json_object_get(c, "procs_explicit")) &&
 		      json_integer_value(json_object_get(c, "procs")) == 4, "procs");
 	CHECK(json_is_null(json_object_get(c, "workload")), "no workload");
-	CHECK(json_object_size(c) == 24, "24 members, as before the table: %zu", json_object_size(c));
+	CHECK(json_object_size(c) == 25, "25 members: the 24 from before the table and locks: %zu", json_object_size(c));
 	/* every member is a sweep key, bookkeeping, or a compared condition;
 	 * compare's old list is exactly the first two */
 	static const char *const sweep[] = {"maps", "threads", "procs", "procs_explicit",
@@ -165,7 +165,7 @@ static void echo(void)
 		nsweep += mb_options_is_sweep_key(key);
 	for (size_t i = 0; sweep[i]; i++)
 		CHECK(mb_options_is_sweep_key(sweep[i]), "%s is a sweep key", sweep[i]);
-	CHECK(nsweep == 7, "7 sweep keys: %zu", nsweep);
+	CHECK(nsweep == 8, "8 sweep keys (with locks): %zu", nsweep);
 	CHECK(!mb_options_is_sweep_key("keys") && !mb_options_is_sweep_key("mix"), "conditions");
 	json_decref(c);
 	mb_options_free(&sw);

@@ -36,5 +36,20 @@ int main(void)
 	CHECK(cfg.map == &mb_locked_ops && cfg.threads == 10 && rep == 3, "run 14: locked x 10, rep %u", rep);
 	mb_sweep_run_config(&sw, 3, &cfg, &rep);
 	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 10 && rep == 1, "run 3: plain x 10, rep %u", rep);
+
+	/* Two locks: locked runs with each, plain (no lock) once. */
+	sw.count = 1;
+	sw.locks[0] = MB_LOCK_GO;
+	sw.locks[1] = MB_LOCK_PTHREAD;
+	sw.nlocks = 2;
+	sw.map_params[1] = 0;
+	CHECK(mb_sweep_count(&sw) == 3 + 6, "plain 3 + locked 2 x 3: %zu", mb_sweep_count(&sw));
+	mb_sweep_run_config(&sw, 2, &cfg, NULL);
+	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 100, "run 2: plain x 100");
+	mb_sweep_run_config(&sw, 3, &cfg, NULL);
+	CHECK(cfg.map == &mb_locked_ops && cfg.lock == MB_LOCK_GO && cfg.threads == 1, "run 3");
+	mb_sweep_run_config(&sw, 8, &cfg, NULL);
+	CHECK(cfg.map == &mb_locked_ops && cfg.lock == MB_LOCK_PTHREAD && cfg.threads == 100,
+	      "run 8: locked/pthread x 100");
 	CHECK_DONE();
 }

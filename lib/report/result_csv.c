@@ -9,7 +9,8 @@
 const char mb_result_csv_header[] =
 	"map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,"
 	"ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,"
-	"task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op,value_size_bytes,key_type";
+	"task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op,value_size_bytes,key_type,"
+	"lock";
 
 /* Appends s to the stream, quoted if it needs to be. */
 static void put_field(FILE *f, const char *s)
@@ -39,7 +40,9 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	const struct mb_run_config *c = &run->cfg;
 	const struct mb_run_result *r = &run->res;
 	const struct mb_hist_summary *h = &r->latency;
-	put_field(f, c->map->name);
+	char map[96];
+	mb_run_map_label(c, map, sizeof map);
+	put_field(f, map);
 	fprintf(f, ",%" PRIu64 ",%u,%u,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", c->threads,
 		c->procs, c->mix[MB_OP_LOAD], c->mix[MB_OP_STORE], c->mix[MB_OP_DELETE], c->keys,
 		c->prefill, r->ops);
@@ -75,7 +78,8 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	put_real(f, r->ops ? (double)allocs / (double)r->ops : NAN);
 	char kt[64];
 	mb_keyspec_format(&c->key_type, kt, sizeof kt);
-	fprintf(f, ",%zu,%s\n", c->value_size, kt);
+	fprintf(f, ",%zu,%s,%s\n", c->value_size, kt,
+		(c->map->flags & MB_MAP_F_LOCK) ? mb_lock_policy_name(c->lock) : "");
 }
 
 char *mb_result_csv(const struct mb_result *r)

@@ -266,7 +266,9 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	/* Member by member: a run has too many fields for one json_pack
 	 * format to stay readable. */
 	json_t *o = json_object();
-	json_object_set_new(o, "map", json_string(c->map->name));
+	char map[96];
+	mb_run_map_label(c, map, sizeof map);
+	json_object_set_new(o, "map", json_string(map));
 	json_object_set_new(o, "rep", json_integer(run->rep ? run->rep : 1));
 	json_object_set_new(o, "threads", json_integer((json_int_t)c->threads));
 	json_object_set_new(o, "procs", json_integer(c->procs));

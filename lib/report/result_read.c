@@ -122,7 +122,12 @@ json_t *mb_result_load(const char *path, char *err, size_t errlen)
 int mb_result_run_label(const json_t *run, char *buf, size_t n)
 {
 	const char *map = json_string_value(json_object_get(run, "map"));
-	return snprintf(buf, n, "%s/threads=%" JSON_INTEGER_FORMAT "/procs=%" JSON_INTEGER_FORMAT,
-			map ? map : "?", json_integer_value(json_object_get(run, "threads")),
+	/* a lock other than Go's is part of what the run is (results from
+	 * before --lock, and Go's lock, label as they always did) */
+	const char *lock = json_string_value(json_object_get(json_object_get(run, "lock"), "policy"));
+	bool other = lock && strcmp(lock, "go") != 0;
+	return snprintf(buf, n, "%s%s%s/threads=%" JSON_INTEGER_FORMAT "/procs=%" JSON_INTEGER_FORMAT,
+			map ? map : "?", other ? "/lock=" : "", other ? lock : "",
+			json_integer_value(json_object_get(run, "threads")),
 			json_integer_value(json_object_get(run, "procs")));
 }

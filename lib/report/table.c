@@ -37,7 +37,7 @@ char *mb_table_count(char *buf, size_t size, uint64_t n)
 
 void mb_table_header(FILE *out)
 {
-	fprintf(out, "%-9s %7s %5s %9s %8s %8s %8s %8s %8s %8s  %s\n", "map", "threads",
+	fprintf(out, "%-14s %7s %5s %9s %8s %8s %8s %8s %8s %8s  %s\n", "map", "threads",
 		"procs", "ops", "seconds", "Mops/s", "ns/op", "p50", "p99", "max",
 		"outcome");
 	fflush(out);
@@ -49,8 +49,14 @@ void mb_table_row(FILE *out, const struct mb_run_config *cfg,
 	char threads[32], ops[32], p50[32], p99[32], max[32];
 	const struct mb_hist_summary *h = &res->latency;
 	double ns_op = mb_run_ns_per_op(res);
-	fprintf(out, "%-9s %7s %5u %9s %8.2f %8.2f %8.1f %8s %8s %8s  %s%s%s\n",
-		cfg->map->name, mb_table_count(threads, sizeof threads, cfg->threads),
+	/* the map as --map names it, and its lock unless it is Go's */
+	char map[128];
+	int len = mb_run_map_label(cfg, map, sizeof map);
+	if ((cfg->map->flags & MB_MAP_F_LOCK) && cfg->lock != MB_LOCK_GO && len > 0 &&
+	    (size_t)len < sizeof map)
+		snprintf(map + len, sizeof map - (size_t)len, "/%s", mb_lock_policy_name(cfg->lock));
+	fprintf(out, "%-14s %7s %5u %9s %8.2f %8.2f %8.1f %8s %8s %8s  %s%s%s\n",
+		map, mb_table_count(threads, sizeof threads, cfg->threads),
 		cfg->procs, mb_table_count(ops, sizeof ops, res->ops), res->elapsed_s,
 		res->ops_per_s / 1e6, ns_op,
 		mb_table_duration(p50, sizeof p50, h->count ? (double)h->p50 : NAN),

@@ -2,6 +2,7 @@
  * options.h. */
 #include "run/options.h"
 
+#include "lock/policy.h"
 #include "maps/registry.h"
 #include "measure/counters.h"
 #include "run/timeseries.h"
@@ -79,10 +80,28 @@ static int parse_maps(struct mb_sweep *sw, const char *arg, struct mb_opt_error 
 			    "expected a comma-separated list of up to %d map names",
 			    MB_SWEEP_MAX_LIST);
 	}
+	const struct mb_map_ops *maps[MB_SWEEP_MAX_LIST];
+	uint32_t params[MB_SWEEP_MAX_LIST];
 	for (size_t i = 0; i < n && !rc; i++) {
-		sw->maps[i] = mb_registry_find(items[i]);
-		if (sw->maps[i])
+		int prc = mb_registry_parse(items[i], &maps[i], &params[i]);
+		if (prc == 0)
 			continue;
+		if (prc != -ENOENT) {
+			const char *colon = strchr(items[i], ':');
+			const struct mb_map_ops *d = NULL;
+			if (colon) {
+				char name[64];
+				snprintf(name, sizeof name, "%.*s", (int)(colon - items[i]), items[i]);
+				d = mb_registry_find(name);
+			}
+			rc = d && !mb_registry_has_param(d)
+				     ? fail(err, -EINVAL, "--map", "map '%s' takes no parameter in '%s'",
+					    d->name, items[i])
+				     : fail(err, prc, "--map",
+					    "bad parameter in '%s' (sharded:N takes N a power of two from 1 to 65536; see mapbench list maps)",
+					    items[i]);
+			continue;
+		}
 		char known[256] = "";
 		for (size_t j = 0; j < mb_registry_count(); j++) {
 			if (j)
@@ -91,8 +110,38 @@ static int parse_maps(struct mb_sweep *sw, const char *arg, struct mb_opt_error 
 		}
 		rc = fail(err, -EINVAL, "--map", "unknown map '%s' (known: %s)", items[i], known);
 	}
-	if (!rc)
+	if (!rc) {
+		memcpy(sw->maps, maps, n * sizeof maps[0]);
+		memcpy(sw->map_params, params, n * sizeof params[0]);
 		sw->nmaps = n;
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_locks(struct mb_sweep *sw, const char *arg, struct mb_opt_error *err)
+{
+	char *copy, *items[MB_SWEEP_MAX_LIST];
+	size_t n;
+	int rc = split_list(arg, &copy, items, &n);
+	if (rc == -ENOMEM)
+		return fail(err, rc, "--lock", "out of memory");
+	if (rc) {
+		free(copy);
+		return fail(err, -EINVAL, "--lock",
+			    "expected a comma-separated list of up to %d lock policies (go, pthread, spin)",
+			    MB_SWEEP_MAX_LIST);
+	}
+	enum mb_lock_policy locks[MB_SWEEP_MAX_LIST];
+	for (size_t i = 0; i < n && !rc; i++)
+		if (mb_lock_policy_parse(items[i], &locks[i]))
+			rc = fail(err, -EINVAL, "--lock",
+				  "unknown lock '%s' (known: go, pthread, spin; see mapbench list locks)",
+				  items[i]);
+	if (!rc) {
+		memcpy(sw->locks, locks, n * sizeof locks[0]);
+		sw->nlocks = n;
+	}
 	free(copy);
 	return rc;
 }
@@ -223,9 +272,24 @@ static int parse_pause_threshold(struct mb_sweep *sw, const char *arg, struct mb
 static void echo_maps(const struct mb_sweep *sw, json_t *config)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < sw->nmaps; i++)
-		json_array_append_new(a, json_string(sw->maps[i]->name));
+	for (size_t i = 0; i < sw->nmaps; i++) {
+		char label[96];
+		if (sw->map_params[i])
+			snprintf(label, sizeof label, "%s:%u", sw->maps[i]->name,
+				 (unsigned)sw->map_params[i]);
+		else
+			snprintf(label, sizeof label, "%s", sw->maps[i]->name);
+		json_array_append_new(a, json_string(label));
+	}
 	json_object_set_new(config, "maps", a);
+}
+
+static void echo_locks(const struct mb_sweep *sw, json_t *config)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sw->nlocks; i++)
+		json_array_append_new(a, json_string(mb_lock_policy_name(sw->locks[i])));
+	json_object_set_new(config, "locks", a);
 }
 
 static void echo_threads(const struct mb_sweep *sw, json_t *config)
@@ -326,6 +390,10 @@ static const struct mb_option table[MB_OPTID_N] = {
 		.def = "plain,locked,rwlocked", .json = "maps", .flags = MB_OPTF_SWEEP,
 		.parse = parse_maps, .echo = echo_maps,
 		.help = "map designs to run (mapbench list maps)"},
+	[MB_OPTID_LOCK] = {
+		.name = "lock", .arg = "LIST", .kind = MB_OPTK_CUSTOM, .def = "go",
+		.json = "locks", .flags = MB_OPTF_SWEEP, .parse = parse_locks, .echo = echo_locks,
+		.help = "the lock of the designs that take one (locked, rwlocked, sync; mapbench list locks): go (Go's sync.Mutex/RWMutex, tasks park), pthread, spin; a list sweeps"},
 	[MB_OPTID_THREADS] = {
 		.name = "threads", .short_key = 't', .arg = "LIST", .kind = MB_OPTK_CUSTOM,
 		.def = "1,1k,1M", .json = "threads", .flags = MB_OPTF_SWEEP,

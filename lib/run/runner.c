@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -113,6 +114,13 @@ static const char *const outcome_names[] = {"ok", "fatal", "interrupted"};
 const char *mb_op_kind_name(enum mb_op_kind k)
 {
 	return (unsigned)k < MB_OP_NKINDS ? mb_op_kind_names[k] : "unknown";
+}
+
+int mb_run_map_label(const struct mb_run_config *cfg, char *buf, size_t n)
+{
+	if (cfg->map_param)
+		return snprintf(buf, n, "%s:%u", cfg->map->name, (unsigned)cfg->map_param);
+	return snprintf(buf, n, "%s", cfg->map->name);
 }
 
 const char *mb_run_outcome_name(enum mb_run_outcome o)
@@ -899,6 +907,7 @@ static int setup_run(struct run *run, const struct mb_run_config *cfg)
 		.value_size = cfg->value_size,
 		.key_type = cfg->key_type.type,
 		.lock = cfg->lock,
+		.param = cfg->map_param,
 		.sched = run->parks ? &run->sched.hook : NULL,
 	};
 	/* String keys exist before the map and outlive it. */

@@ -91,6 +91,7 @@ struct mb_run_config {
 	bool hash_seed_set;
 	enum mb_map_grow_mode grow;
 	enum mb_lock_policy lock; /* the lock of designs with MB_MAP_F_LOCK (zero: go) */
+	uint32_t map_param;       /* the design's NAME:PARAM parameter; 0 its default */
 	size_t value_size;        /* 0 inline int64 values, else blob bytes (map.h) */
 	struct mb_keyspec key_type; /* int, or string keys built before the run (keys.h) */
 	uint32_t latency_every;   /* time 1 op in N per worker; 1 all, 0 none */
@@ -179,6 +180,10 @@ struct mb_run_result {
 /* A rough upper estimate of the memory a run needs (tasks, per-worker
  * buffers, the map at its largest), for refusing a run that cannot fit. */
 uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg);
+
+/* The run's map as --map names it: "plain", or "sharded:64" for a design
+ * given a parameter.  Returns what snprintf returns. */
+int mb_run_map_label(const struct mb_run_config *cfg, char *buf, size_t n);
 
 /* Elapsed nanoseconds per completed op of the timed phase; NaN when no op
  * completed.  The one definition the table, the JSON and the CSV use. */

@@ -6,9 +6,19 @@ static unsigned reps(const struct mb_sweep *sw)
 	return sw->count ? sw->count : 1;
 }
 
+/* The lock policies map m runs with: the list for a design that takes a
+ * lock, one (not applicable) for the others. */
+static size_t locks_of(const struct mb_sweep *sw, size_t m)
+{
+	return (sw->maps[m]->flags & MB_MAP_F_LOCK) && sw->nlocks ? sw->nlocks : 1;
+}
+
 size_t mb_sweep_count(const struct mb_sweep *sw)
 {
-	return sw->nmaps * sw->nthreads * reps(sw);
+	size_t n = 0;
+	for (size_t m = 0; m < sw->nmaps; m++)
+		n += locks_of(sw, m) * sw->nthreads * reps(sw);
+	return n;
 }
 
 void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg,
@@ -17,7 +27,11 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 	if (rep)
 		*rep = (unsigned)(i % reps(sw)) + 1;
 	i /= reps(sw);
-	const struct mb_map_ops *map = sw->maps[i / sw->nthreads];
+	size_t m = 0;
+	while (m + 1 < sw->nmaps && i >= locks_of(sw, m) * sw->nthreads)
+		i -= locks_of(sw, m++) * sw->nthreads;
+	const struct mb_map_ops *map = sw->maps[m];
+	size_t lock = i / sw->nthreads;
 	*cfg = (struct mb_run_config){
 		.map = map,
 		.threads = sw->threads[i % sw->nthreads],
@@ -44,6 +58,8 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		cfg->mix[k] = sw->mix[k];
+	cfg->map_param = sw->map_params[m];
+	cfg->lock = sw->nlocks ? sw->locks[lock] : MB_LOCK_GO;
 	if (!mb_options_given(sw, MB_OPTID_PROCS) && !(map->flags & MB_MAP_F_CONCURRENT))
 		cfg->procs = 1;
 }

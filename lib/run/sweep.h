@@ -22,7 +22,10 @@
 
 struct mb_sweep {
 	const struct mb_map_ops *maps[MB_SWEEP_MAX_LIST];
+	uint32_t map_params[MB_SWEEP_MAX_LIST]; /* NAME:PARAM's, 0 for a bare NAME */
 	size_t nmaps;
+	enum mb_lock_policy locks[MB_SWEEP_MAX_LIST]; /* --lock */
+	size_t nlocks;
 	uint64_t threads[MB_SWEEP_MAX_LIST];
 	size_t nthreads;
 	unsigned procs;          /* as given, or the online CPUs */
@@ -58,12 +61,13 @@ struct mb_sweep {
 /* --format's values. */
 enum { MB_SWEEP_FORMAT_TABLE = 0, MB_SWEEP_FORMAT_JSON = 1 };
 
-/* Number of runs: nmaps * nthreads * count. */
+/* Number of runs: for each map, its lock policies (nlocks for a design
+ * that takes a lock, one otherwise) x nthreads x count. */
 size_t mb_sweep_count(const struct mb_sweep *sw);
 
-/* The configuration of run i (maps vary slowest, repetitions fastest; every
- * repetition repeats the same workload and seed), and its repetition number
- * from 1 in *rep.  A map that is not safe
+/* The configuration of run i (maps vary slowest, then locks, thread
+ * counts, repetitions fastest; every repetition repeats the same workload
+ * and seed), and its repetition number from 1 in *rep.  A map that is not safe
  * for concurrent use runs on one worker unless procs was given explicitly:
  * Go's map needs a lock to be shared, and the default must not be a race. */
 void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg,

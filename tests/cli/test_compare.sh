@@ -281,4 +281,8 @@ expect_usage "--test" compare --test ks "$TMP/ok.txt" "$TMP/ok.txt"
 expect_usage "--fail-on-regression" compare --fail-on-regression=-1 "$TMP/ok.txt" "$TMP/ok.txt"
 expect_usage "--fail-on-regression" compare --fail-on-regression=x "$TMP/ok.txt" "$TMP/ok.txt"
 expect_usage "--vary" compare --vary , "$TMP/a.json" "$TMP/b.json"
+# A device is not a file of numbers: refused before it is read (compare
+# r.json /dev/zero once grew to 13 GB); out of memory would be exit 1.
+expect_exit 2 "$MAPBENCH" compare "$D/small_a.txt" /dev/zero
+expect_grep "not a file" "$TMP/err"
 finish

@@ -2,7 +2,8 @@
 # 1. the config echo of fixed command lines (a sweep, workload files, the
 #    defaults) is what it was before the table (tests/data/config, made by
 #    the program before the change; `events` left out: its default is what
-#    opens on the machine, and `procs` in the defaults case is the CPUs);
+#    opens on the machine, and `procs` in the defaults case is the CPUs;
+#    `locks`, added with --lock since, was put in by hand);
 # 2. every option a workload file may set works from one, run by the ASan
 #    build of the program when there is one (a use-after-free of a file's
 #    value passes by luck without it), with the same result as on the
@@ -92,6 +93,30 @@ json_check file.json '.config.workload == "./every.conf"'
 expect_exit 0 "$prog" run --keys 3k -w ./every.conf --seed 8 --csv c2.csv -q
 json_check /dev/stdin '.config.keys == 3000 and .config.seed == 8' <"$TMP/out"
 [ -s c2.csv ] && [ ! -e from-file.csv.tmp ] || fail "the command line's --csv"
+
+# --lock sweeps the designs that take a lock and no other: plain runs once.
+expect_exit 0 "$MAPBENCH" run --map plain,locked --lock go,pthread --threads 2 --ops 2k \
+	-e none --format json -q
+json_check "$TMP/out" '(.runs | length) == 3 and .config.locks == ["go","pthread"]'
+json_check "$TMP/out" '.runs[0].map == "plain" and .runs[0].lock == null'
+json_check "$TMP/out" '[.runs[1,2].lock.policy] == ["go","pthread"]'
+expect_exit 0 "$MAPBENCH" run --map locked --lock spin --threads 2 --ops 1k -e none
+expect_grep "^locked/spin " "$TMP/out"
+expect_usage --lock run --lock mutex
+expect_usage --lock run --lock go,,spin
+expect_usage --lock run --lock ""
+# NAME:PARAM: sharded:N, N a power of two from 1 to 65536, in labels.
+expect_exit 0 "$MAPBENCH" run --map sharded:4,sharded --threads 2 --ops 2k -e none --format json -q
+json_check "$TMP/out" '.config.maps == ["sharded:4","sharded"] and .runs[0].map == "sharded:4"'
+for bad in sharded:3 sharded:0 sharded:131072 sharded:x sharded: plain:4 nosuch:4; do
+	expect_usage --map run --map "$bad"
+done
+expect_usage --map run --map plain:4
+expect_grep "takes no parameter" "$TMP/err"
+expect_exit 0 "$MAPBENCH" list options
+expect_grep "^--lock .* go$" "$TMP/out"
+expect_exit 0 "$MAPBENCH" list locks
+expect_grep "^pthread " "$TMP/out"
 
 # A value given by a file is not read from freed memory after the file is
 # closed: events and csv were the cases (the ASan build catches it).
