@@ -473,8 +473,10 @@ static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
 			return TURN_RETIRE;
 		draw_op(w, ph, t, i, &fresh);
 	}
-	w->q.cur = i;
-	w->q.cur_op = op;
+	if (run->parks) { /* what the hook copies if the op parks */
+		w->q.cur = i;
+		w->q.cur_op = op;
+	}
 	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->r,
 		       ph->timed ? &w->range_entries : &ph->range_entries);
 	if (run->parks) {
@@ -509,10 +511,33 @@ static void phase_check(struct worker *w, struct phase *ph)
 		ph->stopping = true;
 }
 
+/* When no task can park (no lock, or not Go's): the tasks in order, one op
+ * each per sweep, with no run queue to maintain (the harness's cost per op
+ * stays what it was before tasks could park). */
+static void sweep_phase(struct worker *w, struct phase *ph)
+{
+	for (bool active = w->ntasks > 0; active;) {
+		active = false;
+		for (uint32_t i = 0; i < w->ntasks; i++) {
+			if (turn(w, ph, i) == TURN_RETIRE)
+				continue;
+			active = true;
+			if (--ph->check_left == 0)
+				phase_check(w, ph);
+		}
+	}
+}
+
 /* Runs turns until every task of the worker is done with the phase: out of
- * ops (budget, allowance, deadline, stop) and parked in no op. */
+ * ops (budget, allowance, deadline, stop) and parked in no op.  The run
+ * queue holds the runnable tasks; a parked one leaves it and comes back at
+ * the front when readied. */
 static void run_phase(struct worker *w, struct phase *ph)
 {
+	if (!w->run->parks) {
+		sweep_phase(w, ph);
+		return;
+	}
 	struct mb_tsq *q = &w->q;
 	mb_tsq_fill(q, (uint32_t)w->ntasks);
 	ph->live = w->ntasks;
@@ -860,8 +885,12 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	uint64_t blob = cfg->value_size ? (cfg->value_size + 16 + 15) / 16 * 16 : 0;
 	/* string keys: the key set, and wider slots (16-byte headers) */
 	bool str = cfg->key_type.type == MB_KEY_STRING;
-	/* a task: its record and its place in the run queue */
-	return cfg->threads * (sizeof(struct task) + sizeof(uint32_t)) + cfg->procs * per_worker +
+	/* a task: its record, its place in the run queue, and with Go's locks
+	 * a wait record while parked (all of them may be) */
+	bool parks = (cfg->map->flags & MB_MAP_F_LOCK) && cfg->lock == MB_LOCK_GO;
+	uint64_t per_task = sizeof(struct task) + sizeof(uint32_t) +
+			    (parks ? sizeof(struct mb_sudog) : 0);
+	return cfg->threads * per_task + cfg->procs * per_worker +
 	       entries * (cfg->map->bytes_per_entry + blob + (str ? 32 : 0)) +
 	       mb_keyset_bytes(&cfg->key_type, cfg->keys);
 }
