@@ -402,6 +402,14 @@ static void op_done(struct worker *w, struct phase *ph, const struct mb_task_op 
 	ph->hits[op->kind] += rc == 1;
 }
 
+/* The op digest after task i's op (kind, key): one multiply-add per op,
+ * order-sensitive, cheap. */
+static inline uint64_t digest_op(uint64_t digest, int64_t key, unsigned kind, uint64_t i)
+{
+	return digest * UINT64_C(0x100000001b3) +
+	       ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
+}
+
 /* Draws task i's next op: kind, key, and (timed phase) its place in the
  * digest and whether it is timed. */
 static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, uint64_t i,
@@ -423,9 +431,7 @@ static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, u
 	}
 	t->budget--;
 	t->done++;
-	/* one multiply-add per op: order-sensitive, cheap */
-	ph->digest = ph->digest * UINT64_C(0x100000001b3) +
-		     ((uint64_t)key ^ ((uint64_t)kind << 56) ^ (i << 32));
+	ph->digest = digest_op(ph->digest, key, kind, i);
 	if (--ph->sample_left == 0 && cfg->latency_every) {
 		ph->sample_left = ph->sample_period;
 		op->timed = true;
@@ -511,21 +517,68 @@ static void phase_check(struct worker *w, struct phase *ph)
 		ph->stopping = true;
 }
 
-/* When no task can park (no lock, or not Go's): the tasks in order, one op
- * each per sweep, with no run queue to maintain (the harness's cost per op
- * stays what it was before tasks could park). */
-static void sweep_phase(struct worker *w, struct phase *ph)
+/* The timed phase when no task can park (no lock, or not Go's): the tasks
+ * in order, one op each per sweep, no run queue, the per-op state in locals,
+ * so that the harness costs per op what it did before tasks could park.
+ * The same ops as turn() in the same order (the digest says so). */
+static void sweep_timed(struct worker *w, struct phase *ph)
 {
+	struct run *run = w->run;
+	const struct mb_run_config *cfg = run->cfg;
+	struct mb_map *map = run->map;
+	const uint64_t windex = (uint64_t)(w - run->workers);
+	uint8_t kind_of[100]; /* a local copy: the map call would force reloads */
+	memcpy(kind_of, ph->kind_of, sizeof kind_of);
+	const uint32_t sample_period = ph->sample_period, check_every = ph->check_every;
+	uint32_t sample_left = ph->sample_left, check_left = ph->check_left;
+	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0}, digest = 0;
 	for (bool active = w->ntasks > 0; active;) {
 		active = false;
-		for (uint32_t i = 0; i < w->ntasks; i++) {
-			if (turn(w, ph, i) == TURN_RETIRE)
+		for (uint64_t i = 0; i < w->ntasks; i++) {
+			struct task *t = &w->tasks[i];
+			if (t->budget == 0)
 				continue;
 			active = true;
-			if (--ph->check_left == 0)
-				phase_check(w, ph);
+			t->budget--;
+			struct mb_task_op op = {.r = mb_rng_next(&t->rng)};
+			op.kind = kind_of[((uint64_t)(uint32_t)op.r * 100) >> 32];
+			op.key = next_key(&ph->keygen, t, op.r, windex + i * cfg->procs, op.kind);
+			t->done++;
+			digest = digest_op(digest, op.key, op.kind, i);
+			op.timed = --sample_left == 0 && cfg->latency_every;
+			if (op.timed) {
+				sample_left = sample_period;
+				op.events_before = w->log.recorded;
+				op.t0 = mb_timer_ticks();
+			}
+			int rc = do_op(map, &run->keyset, op.kind, op.key, op.r, &w->range_entries);
+			if (op.timed)
+				op_done(w, ph, &op, rc); /* counts it in ph: undone below */
+			by_kind[op.kind] += !op.timed;
+			hits[op.kind] += !op.timed && rc == 1;
+			if (rc < 0) {
+				stop_for(w, rc);
+				goto done;
+			}
+			if (--check_left == 0) {
+				check_left = check_every;
+				uint64_t now = mb_timer_monotonic_ns();
+				for (int k = 0; k < MB_OP_NKINDS; k++)
+					ph->by_kind[k] += by_kind[k], by_kind[k] = 0;
+				for (int k = 0; k < MB_OP_NKINDS; k++)
+					ph->hits[k] += hits[k], hits[k] = 0;
+				checkpoint(w, ph->by_kind, ph->last_checkpoint, now);
+				if (should_stop(w, ph->deadline, now))
+					goto done;
+			}
 		}
 	}
+done:
+	for (int k = 0; k < MB_OP_NKINDS; k++) {
+		ph->by_kind[k] += by_kind[k];
+		ph->hits[k] += hits[k];
+	}
+	ph->digest = digest;
 }
 
 /* Runs turns until every task of the worker is done with the phase: out of
@@ -534,8 +587,8 @@ static void sweep_phase(struct worker *w, struct phase *ph)
  * the front when readied. */
 static void run_phase(struct worker *w, struct phase *ph)
 {
-	if (!w->run->parks) {
-		sweep_phase(w, ph);
+	if (!w->run->parks && ph->timed) {
+		sweep_timed(w, ph);
 		return;
 	}
 	struct mb_tsq *q = &w->q;
