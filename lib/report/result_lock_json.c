@@ -8,11 +8,10 @@ static json_t *num(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* Percentiles as latency_ns has them; null for a side nothing waited on. */
+/* Percentiles as latency_ns has them (samples 0 for a side nothing waited
+ * on or held). */
 static json_t *hist_json(const struct mb_hist_summary *h)
 {
-	if (!h->count)
-		return json_null();
 	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"samples", (json_int_t)h->count,
 		"mean", num(h->mean),

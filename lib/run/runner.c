@@ -409,6 +409,14 @@ static void op_done(struct worker *w, struct phase *ph, const struct mb_task_op 
 	ph->hits[op->kind] += rc == 1;
 }
 
+/* A task's op digest after its next op (kind, key): one multiply-add per
+ * op, order-sensitive, cheap; per task, so that the run's digest does not
+ * depend on --procs or the interleaving (the Go runner computes the same). */
+static inline uint64_t digest_op(uint64_t digest, int64_t key, unsigned kind)
+{
+	return digest * UINT64_C(0x100000001b3) + ((uint64_t)key ^ ((uint64_t)kind << 56));
+}
+
 /* Draws task i's next op: kind, key, and (timed phase) its place in the
  * digest and whether it is timed. */
 static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, uint64_t i,
@@ -431,9 +439,7 @@ static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, u
 	}
 	t->budget--;
 	op->index = (int64_t)t->done++;
-	/* one multiply-add per op: order-sensitive, cheap; per task, so the
-	 * run's digest does not depend on --procs or the interleaving */
-	t->digest = t->digest * UINT64_C(0x100000001b3) + ((uint64_t)key ^ ((uint64_t)kind << 56));
+	t->digest = digest_op(t->digest, key, kind);
 	if (--ph->sample_left == 0 && cfg->latency_every) {
 		ph->sample_left = ph->sample_period;
 		op->timed = true;
@@ -481,8 +487,10 @@ static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
 			return TURN_RETIRE;
 		draw_op(w, ph, t, i, &fresh);
 	}
-	w->q.cur = i;
-	w->q.cur_op = op;
+	if (run->parks) { /* what the hook copies if the op parks */
+		w->q.cur = i;
+		w->q.cur_op = op;
+	}
 	w->log.op_index = op->index; /* the events the op causes carry it */
 	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->r,
 		       ph->timed ? &w->range_entries : &ph->range_entries);
@@ -518,10 +526,79 @@ static void phase_check(struct worker *w, struct phase *ph)
 		ph->stopping = true;
 }
 
+/* The timed phase when no task can park (no lock, or not Go's): the tasks
+ * in order, one op each per sweep, no run queue, the per-op state in locals,
+ * so that the harness costs per op what it did before tasks could park.
+ * The same ops as turn() in the same order (the digest says so). */
+static void sweep_timed(struct worker *w, struct phase *ph)
+{
+	struct run *run = w->run;
+	const struct mb_run_config *cfg = run->cfg;
+	struct mb_map *map = run->map;
+	const uint64_t windex = (uint64_t)(w - run->workers);
+	uint8_t kind_of[100]; /* a local copy: the map call would force reloads */
+	memcpy(kind_of, ph->kind_of, sizeof kind_of);
+	const uint32_t sample_period = ph->sample_period, check_every = ph->check_every;
+	uint32_t sample_left = ph->sample_left, check_left = ph->check_left;
+	uint64_t by_kind[MB_OP_NKINDS] = {0}, hits[MB_OP_NKINDS] = {0};
+	for (bool active = w->ntasks > 0; active;) {
+		active = false;
+		for (uint64_t i = 0; i < w->ntasks; i++) {
+			struct task *t = &w->tasks[i];
+			if (t->budget == 0)
+				continue;
+			active = true;
+			t->budget--;
+			struct mb_task_op op = {.r = mb_rng_next(&t->rng)};
+			op.kind = kind_of[((uint64_t)(uint32_t)op.r * 100) >> 32];
+			op.key = next_key(&ph->keygen, t, op.r, windex + i * cfg->procs, op.kind);
+			w->log.op_index = (int64_t)t->done++; /* events the op causes carry it */
+			t->digest = digest_op(t->digest, op.key, op.kind);
+			op.timed = --sample_left == 0 && cfg->latency_every;
+			if (op.timed) {
+				sample_left = sample_period;
+				op.events_before = w->log.recorded;
+				op.t0 = mb_timer_ticks();
+			}
+			int rc = do_op(map, &run->keyset, op.kind, op.key, op.r, &w->range_entries);
+			if (op.timed)
+				op_done(w, ph, &op, rc); /* counts it in ph: undone below */
+			by_kind[op.kind] += !op.timed;
+			hits[op.kind] += !op.timed && rc == 1;
+			if (rc < 0) {
+				stop_for(w, rc);
+				goto done;
+			}
+			if (--check_left == 0) {
+				check_left = check_every;
+				uint64_t now = mb_timer_monotonic_ns();
+				for (int k = 0; k < MB_OP_NKINDS; k++)
+					ph->by_kind[k] += by_kind[k], by_kind[k] = 0;
+				for (int k = 0; k < MB_OP_NKINDS; k++)
+					ph->hits[k] += hits[k], hits[k] = 0;
+				checkpoint(w, ph->by_kind, ph->last_checkpoint, now);
+				if (should_stop(w, ph->deadline, now))
+					goto done;
+			}
+		}
+	}
+done:
+	for (int k = 0; k < MB_OP_NKINDS; k++) {
+		ph->by_kind[k] += by_kind[k];
+		ph->hits[k] += hits[k];
+	}
+}
+
 /* Runs turns until every task of the worker is done with the phase: out of
- * ops (budget, allowance, deadline, stop) and parked in no op. */
+ * ops (budget, allowance, deadline, stop) and parked in no op.  The run
+ * queue holds the runnable tasks; a parked one leaves it and comes back at
+ * the front when readied. */
 static void run_phase(struct worker *w, struct phase *ph)
 {
+	if (!w->run->parks && ph->timed) {
+		sweep_timed(w, ph);
+		return;
+	}
 	struct mb_tsq *q = &w->q;
 	mb_tsq_fill(q, (uint32_t)w->ntasks);
 	ph->live = w->ntasks;
@@ -872,8 +949,12 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	uint64_t blob = cfg->value_size ? (cfg->value_size + 16 + 15) / 16 * 16 : 0;
 	/* string keys: the key set, and wider slots (16-byte headers) */
 	bool str = cfg->key_type.type == MB_KEY_STRING;
-	/* a task: its record and its place in the run queue */
-	return cfg->threads * (sizeof(struct task) + sizeof(uint32_t)) + cfg->procs * per_worker +
+	/* a task: its record, its place in the run queue, and with Go's locks
+	 * a wait record while parked (all of them may be) */
+	bool parks = (cfg->map->flags & MB_MAP_F_LOCK) && cfg->lock == MB_LOCK_GO;
+	uint64_t per_task = sizeof(struct task) + sizeof(uint32_t) +
+			    (parks ? sizeof(struct mb_sudog) : 0);
+	return cfg->threads * per_task + cfg->procs * per_worker +
 	       entries * (cfg->map->bytes_per_entry + blob + (str ? 32 : 0)) +
 	       mb_keyset_bytes(&cfg->key_type, cfg->keys);
 }

@@ -17,7 +17,7 @@ sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/doc
 jq -r 'paths as $p | [($p | map(if type == "number" then "[]" else . end) | join(".")),
 	(getpath($p) | type)] | @tsv' "$TMP/r.json" |
 	sed 's/\.\[\]/[]/g' |
-	sed -E 's/(latency_ns_by_kind|map_stats|ops_by_kind|hits_by_kind|by_kind|by_category|live_bytes)\.[a-z_-]+/\1.*/g' |
+	sed -E 's/(latency_ns_by_kind|map_stats|ops_by_kind|hits_by_kind|by_kind|by_category|live_bytes|acquisitions|contended|wait_ns|hold_ns)\.[a-z_-]+/\1.*/g' |
 	sort -u > "$TMP/actual"
 
 # every field of the result is documented, with a documented type
