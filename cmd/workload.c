@@ -11,20 +11,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* fopen for reading that refuses a directory (which fopen opens, and
- * whose first read fails). */
+/* Opens a regular file for reading, or NULL with errno set: a directory
+ * (EISDIR), and a FIFO, device or link to one (EINVAL: /dev/zero never
+ * ends, a FIFO without a writer never answers) are refused before the
+ * first read.  O_NONBLOCK keeps the open of a FIFO from waiting. */
 static FILE *open_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
 	struct stat st;
-	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		errno = EISDIR;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = e;
 		return NULL;
 	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	FILE *f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
 	return f;
+}
+
+/* strerror, with EINVAL from open_file said as what it means. */
+static const char *open_error(int e)
+{
+	return e == EINVAL ? "not a regular file" : strerror(e);
 }
 
 /* NAME (a shipped workload) or PATH (contains a slash or ends in .conf). */
@@ -37,7 +56,7 @@ static FILE *open_workload(const char *name, char *path, size_t size)
 	for (const char *const *d = mb_cmd_workload_dirs(); *d; d++) {
 		snprintf(path, size, "%s/%s.conf", *d, name);
 		FILE *f = open_file(path);
-		if (f)
+		if (f || errno != ENOENT)
 			return f;
 	}
 	snprintf(path, size, "%s", name);
@@ -47,34 +66,33 @@ static FILE *open_workload(const char *name, char *path, size_t size)
 
 struct apply_ctx {
 	const char *path;
-	void (*apply)(int key, const char *opt, char *value, void *arg);
+	mb_workload_apply_fn apply;
 	void *arg;
 };
 
 /* Run's parser exits on a bad value: FILE:LINE goes in front of its
  * message. */
-static int apply_line(int key, const char *opt, char *value, unsigned line, void *arg)
+static int apply_line(enum mb_opt_id id, const char *opt, char *value, unsigned line, void *arg)
 {
 	struct apply_ctx *c = arg;
 	char where[4200];
 	snprintf(where, sizeof where, "%s:%u", c->path, line);
 	mb_cmd_location = where;
-	c->apply(key, opt, value, c->arg);
+	c->apply(id, opt, value, c->arg);
 	mb_cmd_location = NULL;
 	return 0;
 }
 
-void mb_workload_apply(const char *name, const struct argp_option *options,
-		       void (*apply)(int key, const char *opt, char *value, void *arg), void *arg)
+void mb_workload_apply(const char *name, mb_workload_apply_fn apply, void *arg)
 {
 	char path[4096];
 	FILE *f = open_workload(name, path, sizeof path);
 	if (!f)
 		mb_cmd_usage_error("--workload", "cannot read workload '%s': %s (see mapbench list workloads)",
-				   name, strerror(errno));
+				   name, open_error(errno));
 	struct apply_ctx ctx = {path, apply, arg};
 	struct mb_workload_error err = {0};
-	int rc = mb_workload_parse(f, options, apply_line, &ctx, &err);
+	int rc = mb_workload_parse(f, apply_line, &ctx, &err);
 	fclose(f);
 	if (rc && err.line) {
 		char where[4200];
@@ -90,7 +108,7 @@ void mb_workload_apply(const char *name, const struct argp_option *options,
 /* The first line of a shipped workload, without its '#'. */
 static void describe(const char *path, char *out, size_t size)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = open_file(path);
 	out[0] = '\0';
 	if (!f)
 		return;

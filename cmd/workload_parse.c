@@ -36,24 +36,9 @@ static int refuse(struct mb_workload_error *err, unsigned line, const char *what
 	return -EINVAL;
 }
 
-/* argp's end of table: every field that names an entry is zero. */
-static bool is_end(const struct argp_option *o)
-{
-	return !o->name && !o->key && !o->doc && !o->group;
-}
-
-static const struct argp_option *find_option(const struct argp_option *options,
-					     const char *name)
-{
-	for (const struct argp_option *o = options; !is_end(o); o++)
-		if (o->name && strcmp(o->name, name) == 0)
-			return o;
-	return NULL;
-}
-
 /* One line's work; buf holds the line without its newline. */
-static int parse_line(char *buf, unsigned lineno, const struct argp_option *options,
-		      mb_workload_line_fn fn, void *arg, struct mb_workload_error *err)
+static int parse_line(char *buf, unsigned lineno, mb_workload_line_fn fn, void *arg,
+		      struct mb_workload_error *err)
 {
 	char *s = mb_workload_trim(buf);
 	if (*s == '#' || *s == '\0')
@@ -63,8 +48,8 @@ static int parse_line(char *buf, unsigned lineno, const struct argp_option *opti
 		return refuse(err, lineno, "line", "expected 'option = value', got '%s'", s);
 	*eq = '\0';
 	char *key = mb_workload_trim(s), *value = mb_workload_trim(eq + 1);
-	const struct argp_option *o = find_option(options, key);
-	if (!o || strcmp(key, "workload") == 0 || strcmp(key, "output") == 0)
+	const struct mb_option *o = mb_options_find(key);
+	if (!o || (o->flags & MB_OPTF_NOFILE))
 		return refuse(err, lineno, "line",
 			      "unknown option '%s' (use run's long option names)", key);
 	char opt[80];
@@ -73,50 +58,57 @@ static int parse_line(char *buf, unsigned lineno, const struct argp_option *opti
 		if (strcmp(value, "true") != 0)
 			return refuse(err, lineno, opt, "a flag: expected 'true', got '%s'",
 				      value);
-		return fn(o->key, opt, NULL, lineno, arg);
+		return fn((enum mb_opt_id)(o - mb_options_at(0)), opt, NULL, lineno, arg);
 	}
 	if (!*value)
 		return refuse(err, lineno, opt, "expected a value");
-	return fn(o->key, opt, value, lineno, arg);
+	return fn((enum mb_opt_id)(o - mb_options_at(0)), opt, value, lineno, arg);
 }
 
-int mb_workload_parse(FILE *f, const struct argp_option *options, mb_workload_line_fn fn,
-		      void *arg, struct mb_workload_error *err)
+/* Reads one line of at most max characters (without its newline) into buf
+ * (max + 2 bytes): 1 a line, 0 the end of the file, -E2BIG a longer line,
+ * -errno a read error.  *len is the line's length; a NUL byte stays in. */
+static int read_line(FILE *f, char *buf, size_t max, size_t *len)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	int rc = 0;
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n == max)
+			return -E2BIG;
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	*len = n;
+	if (c == EOF && ferror(f))
+		return errno ? -errno : -EIO;
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
+int mb_workload_parse(FILE *f, mb_workload_line_fn fn, void *arg, struct mb_workload_error *err)
+{
+	char buf[MB_WORKLOAD_MAX_LINE + 2];
 	unsigned lineno = 0;
-	ssize_t n;
+	size_t len;
+	int rc;
 	errno = 0;
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		lineno++;
-		size_t len = (size_t)n;
-		if (len > 0 && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		if (len > MB_WORKLOAD_MAX_LINE) {
-			rc = refuse(err, lineno, "line", "longer than %d characters",
-				    MB_WORKLOAD_MAX_LINE);
-			break;
-		}
-		if (memchr(buf, '\0', len)) {
-			rc = refuse(err, lineno, "line", "holds a NUL byte: not a text file");
-			break;
-		}
-		rc = parse_line(buf, lineno, options, fn, arg, err);
+	while ((rc = read_line(f, buf, MB_WORKLOAD_MAX_LINE, &len)) == 1) {
+		if (++lineno > MB_WORKLOAD_MAX_LINES)
+			return refuse(err, lineno, "line", "more than %d lines: not a workload file",
+				      MB_WORKLOAD_MAX_LINES);
+		if (memchr(buf, '\0', len))
+			return refuse(err, lineno, "line", "holds a NUL byte: not a text file");
+		rc = parse_line(buf, lineno, fn, arg, err);
 		if (rc)
-			break;
+			return rc;
 		errno = 0;
 	}
-	/* getline's -1 is the end of the file, or a read or memory error */
-	if (n < 0 && (ferror(f) || !feof(f))) {
-		rc = errno ? -errno : -EIO;
-		if (err) {
-			err->line = 0;
-			snprintf(err->what, sizeof err->what, "--workload");
-			snprintf(err->message, sizeof err->message, "%s", strerror(-rc));
-		}
+	if (rc == -E2BIG)
+		return refuse(err, lineno + 1, "line", "longer than %d characters",
+			      MB_WORKLOAD_MAX_LINE);
+	if (rc < 0 && err) {
+		err->line = 0;
+		snprintf(err->what, sizeof err->what, "--workload");
+		snprintf(err->message, sizeof err->message, "%s", strerror(-rc));
 	}
-	free(buf);
 	return rc;
 }

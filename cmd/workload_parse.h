@@ -12,11 +12,15 @@
 #ifndef MB_CMD_WORKLOAD_PARSE_H
 #define MB_CMD_WORKLOAD_PARSE_H
 
-#include <argp.h>
+#include "run/options.h"
+
 #include <stdio.h>
 
 /* The longest line, without its newline, that a file may have. */
 #define MB_WORKLOAD_MAX_LINE 1022
+/* The most lines a file may have: a workload sets a few dozen options, so
+ * a longer file is not one (and reading it must stay bounded). */
+#define MB_WORKLOAD_MAX_LINES 10000
 
 /* Why a file was refused, in the parts of a usage message. */
 struct mb_workload_error {
@@ -29,22 +33,22 @@ struct mb_workload_error {
  * the first kept character. */
 char *mb_workload_trim(char *s);
 
-/* Called for each option line, in file order: key is the option's argp key
- * from options, opt "--NAME", value the trimmed text after '=' (never
+/* Called for each option line, in file order: id is the option's row in
+ * run's option table (run/options.h), opt "--NAME", value the trimmed text after '=' (never
  * empty), or NULL for a flag (written `NAME = true`).  value may be
  * modified.  Returns 0 to go on; anything else stops the parse and is
  * returned by mb_workload_parse. */
-typedef int (*mb_workload_line_fn)(int key, const char *opt, char *value, unsigned line,
-				   void *arg);
+typedef int (*mb_workload_line_fn)(enum mb_opt_id id, const char *opt, char *value,
+				   unsigned line, void *arg);
 
-/* Reads f to its end.  Returns 0 when every line was well formed and fn
- * accepted it; -EINVAL for a bad line (err says which and why: a line that
- * is too long or holds a NUL byte, no '=', an unknown option or one a file
- * may not set (workload, output), a flag not set to `true`, an option
- * without a value); -errno when f cannot be read (err->line 0); or fn's
- * nonzero return.  options is an argp option table (its end entry all
- * zero).  err may be NULL. */
-int mb_workload_parse(FILE *f, const struct argp_option *options, mb_workload_line_fn fn,
-		      void *arg, struct mb_workload_error *err);
+/* Reads f to its end, never holding more than one bounded line.  Returns 0
+ * when every line was well formed and fn accepted it; -EINVAL for a bad
+ * line (err says which and why: a line that is too long or holds a NUL
+ * byte, more than MB_WORKLOAD_MAX_LINES lines, no '=', an unknown option or
+ * one a file may not set (MB_OPTF_NOFILE: workload, output), a flag not set
+ * to `true`, an option without a value); -errno when f cannot be read
+ * (err->line 0); or fn's nonzero return.  err may be NULL. */
+int mb_workload_parse(FILE *f, mb_workload_line_fn fn, void *arg,
+		      struct mb_workload_error *err);
 
 #endif

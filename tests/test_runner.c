@@ -9,7 +9,6 @@
 #include "maps/reclaim.h"
 #include "maps/syncmap.h"
 #include "run/runner.h"
-#include "run/sweep.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -385,34 +384,6 @@ static void determinism(void)
 	      "another seed, another run");
 }
 
-static void sweep(void)
-{
-	struct mb_sweep sw = {
-		.maps = {&mb_gomap_ops, &mb_locked_ops},
-		.nmaps = 2,
-		.threads = {1, 10, 100},
-		.nthreads = 3,
-		.procs = 2,
-	};
-	CHECK(mb_sweep_count(&sw) == 6, "2 maps x 3 thread counts");
-	struct mb_run_config cfg;
-	mb_sweep_run_config(&sw, 4, &cfg, NULL);
-	CHECK(cfg.map == &mb_locked_ops && cfg.threads == 10 && cfg.procs == 2, "run 4");
-	mb_sweep_run_config(&sw, 2, &cfg, NULL);
-	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 100 && cfg.procs == 1,
-	      "plain on one worker by default");
-	sw.procs_explicit = true;
-	mb_sweep_run_config(&sw, 2, &cfg, NULL);
-	CHECK(cfg.procs == 2, "explicit procs are kept");
-	sw.count = 3;
-	unsigned rep = 0;
-	CHECK(mb_sweep_count(&sw) == 18, "x 3 repetitions");
-	mb_sweep_run_config(&sw, 14, &cfg, &rep);
-	CHECK(cfg.map == &mb_locked_ops && cfg.threads == 10 && rep == 3, "run 14: locked x 10, rep %u", rep);
-	mb_sweep_run_config(&sw, 3, &cfg, &rep);
-	CHECK(cfg.map == &mb_gomap_ops && cfg.threads == 10 && rep == 1, "run 3: plain x 10, rep %u", rep);
-}
-
 /* Live bytes: the map's memory at the end, a peak at least as high, and
  * the time series' last sample equal to the end (one worker, nothing
  * allocated after its last checkpoint). */
@@ -492,7 +463,6 @@ int main(void)
 	interrupt();
 	invalid();
 	determinism();
-	sweep();
 	CHECK(strcmp(mb_run_outcome_name(MB_RUN_FATAL), "fatal") == 0 &&
 	      strcmp(mb_op_kind_name(MB_OP_DELETE), "delete") == 0, "names");
 	CHECK_DONE();

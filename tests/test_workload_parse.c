@@ -8,16 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct argp_option options[] = {
-	{"map", 'm', "LIST", 0, "maps", 0},
-	{"threads", 't', "LIST", 0, "threads", 0},
-	{"output", 'o', "FILE", 0, "output", 0},
-	{"workload", 'w', "NAME", 0, "workload", 0},
-	{0, 0, 0, 0, "A group header in the middle of the table:", 1},
-	{"gctrace", 300, NULL, 0, "a flag", 1},
-	{0},
-};
-
 struct seen {
 	int n;
 	int keys[8];
@@ -26,7 +16,7 @@ struct seen {
 	int stop_at; /* return 7 from this call (1-based), 0 never */
 };
 
-static int record(int key, const char *opt, char *value, unsigned line, void *arg)
+static int record(enum mb_opt_id key, const char *opt, char *value, unsigned line, void *arg)
 {
 	struct seen *s = arg;
 	CHECK(opt[0] == '-' && opt[1] == '-', "opt '%s'", opt);
@@ -47,7 +37,7 @@ static int parse(const char *text, size_t len, struct seen *s, struct mb_workloa
 	if (!f)
 		return -ENOMEM;
 	memset(err, 0, sizeof *err);
-	int rc = mb_workload_parse(f, options, record, s, err);
+	int rc = mb_workload_parse(f, record, s, err);
 	fclose(f);
 	return rc;
 }
@@ -76,11 +66,11 @@ int main(void)
 	int rc = parse(good, strlen(good), &s, &err);
 	CHECK(rc == 0, "good file: rc %d (%s)", rc, err.message);
 	CHECK(s.n == 3, "good file: %d options", s.n);
-	CHECK(s.keys[0] == 'm' && s.lines[0] == 3 && strcmp(s.values[0], "plain,locked") == 0,
+	CHECK(s.keys[0] == MB_OPTID_MAP && s.lines[0] == 3 && strcmp(s.values[0], "plain,locked") == 0,
 	      "line 3: key %d line %u value '%s'", s.keys[0], s.lines[0], s.values[0]);
-	CHECK(s.keys[1] == 300 && s.lines[1] == 4 && strcmp(s.values[1], "(flag)") == 0,
+	CHECK(s.keys[1] == MB_OPTID_GCTRACE && s.lines[1] == 4 && strcmp(s.values[1], "(flag)") == 0,
 	      "line 4: key %d line %u value '%s'", s.keys[1], s.lines[1], s.values[1]);
-	CHECK(s.keys[2] == 't' && s.lines[2] == 5 && strcmp(s.values[2], "1,2") == 0,
+	CHECK(s.keys[2] == MB_OPTID_THREADS && s.lines[2] == 5 && strcmp(s.values[2], "1,2") == 0,
 	      "line 5: key %d line %u value '%s'", s.keys[2], s.lines[2], s.values[2]);
 
 	/* An empty file and one of comments only are fine. */
@@ -102,7 +92,36 @@ int main(void)
 	bad("gctrace =\n", 1, "--gctrace", "a flag: expected 'true', got ''");
 	bad("map =   \n", 1, "--map", "expected a value");
 	bad("= plain\n", 1, "line", "unknown option ''");
-	bad("A group header in the middle of the table: = 1\n", 1, "line", "unknown option");
+	bad("--map = plain\n", 1, "line", "unknown option '--map'");
+	bad("m = plain\n", 1, "line", "unknown option 'm'");
+
+	/* Every option a file may set is known by its long name, and the
+	 * others are refused (the table's MB_OPTF_NOFILE). */
+	for (size_t i = 0; i < MB_OPTID_N; i++) {
+		const struct mb_option *o = mb_options_at((enum mb_opt_id)i);
+		char line[128];
+		snprintf(line, sizeof line, "%s = %s\n", o->name, o->arg ? "x" : "true");
+		memset(&s, 0, sizeof s);
+		rc = parse(line, strlen(line), &s, &err);
+		if (o->flags & MB_OPTF_NOFILE)
+			CHECK(rc == -EINVAL && strstr(err.message, "unknown option"), "%s refused", o->name);
+		else
+			CHECK(rc == 0 && s.n == 1 && s.keys[0] == (int)i, "%s: rc %d", o->name, rc);
+	}
+
+	/* A file of endless short lines stops at the line limit (a link to
+	 * /dev/zero is refused before this by run, a long file here). */
+	size_t big = (MB_WORKLOAD_MAX_LINES + 5) * 2;
+	char *many = malloc(big);
+	for (size_t i = 0; i < big; i += 2) {
+		many[i] = '#';
+		many[i + 1] = '\n';
+	}
+	memset(&s, 0, sizeof s);
+	rc = parse(many, big, &s, &err);
+	CHECK(rc == -EINVAL && err.line == MB_WORKLOAD_MAX_LINES + 1 && strstr(err.message, "lines"),
+	      "too many lines: rc %d line %u '%s'", rc, err.line, err.message);
+	free(many);
 
 	/* The longest line passes, one more character does not. */
 	char *longest = malloc(MB_WORKLOAD_MAX_LINE + 3);
@@ -129,14 +148,14 @@ int main(void)
 	CHECK(w != NULL, "open /dev/null");
 	if (w) {
 		memset(&err, 0, sizeof err);
-		rc = mb_workload_parse(w, options, record, &s, &err);
+		rc = mb_workload_parse(w, record, &s, &err);
 		CHECK(rc < 0 && rc != -EINVAL && err.line == 0, "read error: rc %d line %u", rc,
 		      err.line);
 		fclose(w);
 	}
 	/* err may be NULL. */
 	FILE *f = fmemopen((void *)"nonsense\n", 9, "r");
-	CHECK(mb_workload_parse(f, options, record, &s, NULL) == -EINVAL, "err NULL");
+	CHECK(mb_workload_parse(f, record, &s, NULL) == -EINVAL, "err NULL");
 	fclose(f);
 	CHECK_DONE();
 }

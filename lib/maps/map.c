@@ -44,3 +44,5 @@ void *mb_map_blob_new(size_t size, int64_t val)
 		mb_map_blob_fill(p, size, val);
 	return p;
 }
+
+const char *const mb_map_grow_names[] = {"incremental", "stw", NULL};

@@ -86,6 +86,10 @@ enum mb_map_grow_mode {
 	MB_MAP_GROW_STW = 1,         /* rehash everything at once when growing */
 };
 
+/* The grow modes' names in enum order, NULL-terminated: "incremental",
+ * "stw" (--grow and the JSON). */
+extern const char *const mb_map_grow_names[];
+
 enum mb_key_type {
 	MB_KEY_INT = 0,    /* int64 keys */
 	MB_KEY_STRING = 1, /* byte strings of 1..MB_KEY_LEN_MAX bytes */

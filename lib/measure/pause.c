@@ -6,16 +6,16 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const names[MB_PAUSE_NKINDS] = {
+const char *const mb_pause_kind_names[MB_PAUSE_NKINDS + 1] = {
 	"grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait", "reclaim", "slow-op",
-	"split",
+	"split", NULL,
 };
 
 static _Thread_local struct mb_pause_log *current;
 
 const char *mb_pause_kind_name(enum mb_pause_kind k)
 {
-	return (unsigned)k < MB_PAUSE_NKINDS ? names[k] : "unknown";
+	return (unsigned)k < MB_PAUSE_NKINDS ? mb_pause_kind_names[k] : "unknown";
 }
 
 int mb_pause_log_init(struct mb_pause_log *log, uint64_t origin_ns, uint64_t threshold_ns,

@@ -31,8 +31,13 @@ enum mb_pause_kind {
 };
 
 /* "grow", "evacuate", "rehash", "promote", "dirty-copy", "lock-wait",
- * "reclaim", "slow-op", "split". */
+ * "reclaim", "slow-op", "split": the one list of pause-kind names
+ * (--pause-threshold's help, the JSON writer and reader, compare's
+ * pause:KIND, export). */
 const char *mb_pause_kind_name(enum mb_pause_kind k);
+
+/* The names in enum order, NULL-terminated. */
+extern const char *const mb_pause_kind_names[MB_PAUSE_NKINDS + 1];
 
 /* The worker of events that no worker caused: reclamation batches, freed
  * on liburcu's call_rcu thread. */

@@ -47,7 +47,7 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	fputc(',', f);
 	put_real(f, r->ops_per_s);
 	fputc(',', f);
-	put_real(f, r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN);
+	put_real(f, mb_run_ns_per_op(r));
 	const uint64_t ps[] = {h->p50, h->p90, h->p99, h->p999};
 	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
 		fputc(',', f);

@@ -1,5 +1,7 @@
 #include "report/result_json.h"
 
+#include "run/options.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,63 +15,6 @@
 static json_t *real_or_null(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *config_json(const struct mb_sweep *sw)
-{
-	json_t *maps = json_array(), *threads = json_array();
-	for (size_t i = 0; i < sw->nmaps; i++)
-		json_array_append_new(maps, json_string(sw->maps[i]->name));
-	for (size_t i = 0; i < sw->nthreads; i++)
-		json_array_append_new(threads, json_integer((json_int_t)sw->threads[i]));
-	json_t *mix = json_object();
-	for (int k = 0; k < MB_OP_NKINDS; k++) {
-		char key[64];
-		snprintf(key, sizeof key, "%s_pct", mb_op_kind_name(k));
-		json_object_set_new(mix, key, json_integer(sw->mix[k]));
-	}
-	char latency_mode[32];
-	if (sw->latency_every == 0)
-		snprintf(latency_mode, sizeof latency_mode, "off");
-	else if (sw->latency_every == 1)
-		snprintf(latency_mode, sizeof latency_mode, "all");
-	else
-		snprintf(latency_mode, sizeof latency_mode, "sample:%u", (unsigned)sw->latency_every);
-	char dist[64], key_type[64];
-	mb_keydist_format(&sw->dist, dist, sizeof dist);
-	mb_keyspec_format(&sw->key_type, key_type, sizeof key_type);
-	json_t *events = json_array();
-	for (size_t i = 0; i < mb_counters_count(sw->counters); i++)
-		json_array_append_new(events, json_string(mb_counters_name(sw->counters, i)));
-	return json_pack("{s:o, s:o, s:i, s:b, s:o, s:I, s:I, s:o, s:o,"
-			 " s:I, s:o, s:s, s:s, s:i, s:o, s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:I, s:s}",
-		"maps", maps,
-		"threads", threads,
-		"procs", (int)sw->procs,
-		"procs_explicit", sw->procs_explicit,
-		"mix", mix,
-		"keys", (json_int_t)sw->keys,
-		"prefill", (json_int_t)sw->prefill,
-		"ops", sw->ops ? json_integer((json_int_t)sw->ops) : json_null(),
-		"duration_ns", sw->duration_ns ? json_integer((json_int_t)sw->duration_ns)
-					       : json_null(),
-		"seed", (json_int_t)sw->seed,
-		"hash_seed", sw->hash_seed_set ? json_integer((json_int_t)sw->hash_seed)
-					       : json_null(),
-		"grow", mb_sweep_grow_name(sw->grow),
-		"latency", latency_mode,
-		"count", (int)(sw->count ? sw->count : 1),
-		"pause_threshold_ns", sw->pauses_off ? json_null()
-						     : json_integer((json_int_t)sw->pause_threshold_ns),
-		"max_events", (json_int_t)sw->max_events,
-		"window_ns", (json_int_t)sw->window_ns,
-		"events", events,
-		"workload", sw->workload ? json_string(sw->workload) : json_null(),
-		"dist", dist,
-		"warmup_ops", sw->warmup_ops ? json_integer((json_int_t)sw->warmup_ops) : json_null(),
-		"warmup_ns", sw->warmup_ns ? json_integer((json_int_t)sw->warmup_ns) : json_null(),
-		"value_size_bytes", (json_int_t)sw->value_size,
-		"key_type", key_type);
 }
 
 static json_t *host_json(const struct mb_host *h)
@@ -280,7 +225,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 {
 	const struct mb_run_config *c = &run->cfg;
 	const struct mb_run_result *r = &run->res;
-	double ns_per_op = r->ops ? r->elapsed_s * 1e9 / (double)r->ops : NAN;
+	double ns_per_op = mb_run_ns_per_op(r);
 	json_t *kinds = json_object(), *hits = json_object(), *stats = json_object();
 	for (int k = 0; k < MB_OP_NKINDS; k++) {
 		json_object_set_new(kinds, mb_op_kind_name(k),
@@ -359,7 +304,7 @@ json_t *mb_result_to_json(const struct mb_result *r)
 		"created", r->host.date,
 		"interrupted", r->interrupted,
 		"command_line", argv,
-		"config", config_json(r->sweep),
+		"config", mb_options_config_json(r->sweep),
 		"host", host_json(&r->host),
 		"runs", runs);
 }

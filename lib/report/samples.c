@@ -1,6 +1,8 @@
 /* Samples from results and plain files: see samples.h. */
 #include "report/samples.h"
 #include "report/result_read.h"
+#include "measure/pause.h"
+#include "run/runner.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -35,10 +37,20 @@ static const struct metric_def defs[] = {
 	{"reclaim_per_window", "reclaims/window", -1, MB_METRIC_RECLAIM, NULL, NULL, false},
 };
 
-static const char *const op_kinds[] = {"load", "store", "delete", "load_or_store",
-				       "load_and_delete", "swap", "cas", "cad", "range", NULL};
-static const char *const pause_kinds[] = {"grow", "evacuate", "rehash", "promote",
-					  "dirty-copy", "lock-wait", "slow-op", "reclaim", NULL};
+/* The vocabularies are the runner's and the pause log's own lists. */
+static const char *const *const op_kinds = mb_op_kind_names;
+static const char *const *const pause_kinds = mb_pause_kind_names;
+
+/* "a, b or c" from a NULL-terminated list. */
+static void join_names(const char *const *names, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; names[i]; i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, size - len, "%s%s",
+			 i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+	}
+}
 
 const char mb_samples_metric_help[] =
 	"  ops_per_s            throughput per repetition (higher is better)\n"
@@ -47,7 +59,7 @@ const char mb_samples_metric_help[] =
 	"                       latency percentiles per repetition; NAME:KIND for one\n"
 	"                       op kind (p99_ns:load)\n"
 	"  pause:KIND           durations of the pause events of KIND (grow, evacuate,\n"
-	"                       rehash, promote, dirty-copy, lock-wait, slow-op, reclaim)\n"
+	"                       rehash, promote, dirty-copy, lock-wait, reclaim, slow-op)\n"
 	"  reclaim_per_window   reclaim pause events per time window\n"
 	"  bytes_per_op allocs_per_op\n"
 	"                       map allocation per op per repetition\n";
@@ -70,8 +82,10 @@ int mb_samples_metric_parse(const char *spec, struct mb_metric *m, char *err, si
 	snprintf(m->name, sizeof m->name, "%s", spec);
 	if (strncmp(spec, "pause:", 6) == 0) {
 		if (!in_list(spec + 6, pause_kinds)) {
-			mb_result_errorf(err, errlen, "unknown pause kind '%s' (expected grow, evacuate, rehash, "
-					 "promote, dirty-copy, lock-wait, slow-op or reclaim)", spec + 6);
+			char names[256];
+			join_names(pause_kinds, names, sizeof names);
+			mb_result_errorf(err, errlen, "unknown pause kind '%s' (expected %s)", spec + 6,
+					 names);
 			return -EINVAL;
 		}
 		snprintf(m->arg, sizeof m->arg, "%s", spec + 6);

@@ -48,7 +48,7 @@ void mb_table_row(FILE *out, const struct mb_run_config *cfg,
 {
 	char threads[32], ops[32], p50[32], p99[32], max[32];
 	const struct mb_hist_summary *h = &res->latency;
-	double ns_op = res->ops ? res->elapsed_s * 1e9 / (double)res->ops : NAN;
+	double ns_op = mb_run_ns_per_op(res);
 	fprintf(out, "%-9s %7s %5u %9s %8.2f %8.2f %8.1f %8s %8s %8s  %s%s%s\n",
 		cfg->map->name, mb_table_count(threads, sizeof threads, cfg->threads),
 		cfg->procs, mb_table_count(ops, sizeof ops, res->ops), res->elapsed_s,

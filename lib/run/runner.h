@@ -38,6 +38,7 @@
 #include "measure/hist.h"
 #include "measure/pause.h"
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -152,6 +153,13 @@ struct mb_run_result {
 /* A rough upper estimate of the memory a run needs (tasks, per-worker
  * buffers, the map at its largest), for refusing a run that cannot fit. */
 uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg);
+
+/* Elapsed nanoseconds per completed op of the timed phase; NaN when no op
+ * completed.  The one definition the table, the JSON and the CSV use. */
+static inline double mb_run_ns_per_op(const struct mb_run_result *r)
+{
+	return r->ops ? r->elapsed_s * 1e9 / (double)r->ops : (double)NAN;
+}
 
 /* Frees what a result owns (its pause events).  Safe on a zeroed result. */
 void mb_run_result_free(struct mb_run_result *res);

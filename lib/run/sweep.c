@@ -1,4 +1,5 @@
 #include "run/sweep.h"
+#include "run/options.h"
 
 static unsigned reps(const struct mb_sweep *sw)
 {
@@ -29,7 +30,7 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.warmup_ns = sw->warmup_ns,
 		.seed = sw->seed,
 		.hash_seed = sw->hash_seed,
-		.hash_seed_set = sw->hash_seed_set,
+		.hash_seed_set = mb_options_given(sw, MB_OPTID_HASH_SEED),
 		.grow = sw->grow,
 		.value_size = sw->value_size,
 		.key_type = sw->key_type,
@@ -43,11 +44,6 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		cfg->mix[k] = sw->mix[k];
-	if (!sw->procs_explicit && !(map->flags & MB_MAP_F_CONCURRENT))
+	if (!mb_options_given(sw, MB_OPTID_PROCS) && !(map->flags & MB_MAP_F_CONCURRENT))
 		cfg->procs = 1;
-}
-
-const char *mb_sweep_grow_name(enum mb_map_grow_mode g)
-{
-	return g == MB_MAP_GROW_STW ? "stw" : "incremental";
 }

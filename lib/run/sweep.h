@@ -2,7 +2,8 @@
  * cross product of its lists (maps x threads), each run `count` times, one
  * mb_run_config per run.
  *
- * The sweep owns its arrays (mb_sweep_free).  Single-threaded use.
+ * Its members are filled through the option table (run/options.h), which
+ * also frees the strings it owns (mb_options_free).  Single-threaded use.
  */
 #ifndef MB_RUN_SWEEP_H
 #define MB_RUN_SWEEP_H
@@ -13,6 +14,11 @@
 #include <stddef.h>
 
 #define MB_SWEEP_MAX_LIST 64
+#define MB_SWEEP_MAX_THREADS UINT64_C(10000000) /* tasks in one run */
+#define MB_SWEEP_MAX_PROCS 1024                 /* workers in one run */
+/* Each run keeps its results, pause events included, until the document is
+ * written: bound the sweep. */
+#define MB_SWEEP_MAX_RUNS 256
 
 struct mb_sweep {
 	const struct mb_map_ops *maps[MB_SWEEP_MAX_LIST];
@@ -20,15 +26,12 @@ struct mb_sweep {
 	uint64_t threads[MB_SWEEP_MAX_LIST];
 	size_t nthreads;
 	unsigned procs;          /* as given, or the online CPUs */
-	bool procs_explicit;     /* --procs was given */
 	unsigned mix[MB_OP_NKINDS];
 	uint64_t keys, prefill;
-	bool prefill_explicit;
 	uint64_t ops, duration_ns;
 	uint64_t warmup_ops, warmup_ns; /* --warmup, at most one set */
 	uint64_t seed;
-	uint64_t hash_seed;
-	bool hash_seed_set;
+	uint64_t hash_seed;       /* used when --hash-seed was given */
 	enum mb_map_grow_mode grow;
 	size_t value_size;        /* --value-size: 0 inline, else blob bytes */
 	struct mb_keyspec key_type; /* --key-type */
@@ -39,9 +42,21 @@ struct mb_sweep {
 	const struct mb_counters *counters; /* -e, resolved */
 	size_t max_events;
 	uint64_t window_ns;       /* heatmap time window (reporting only) */
-	const char *workload;     /* the last -w given, or NULL */
+	const char *workload;     /* the last -w given, or NULL (owned) */
 	struct mb_keydist dist;   /* --dist */
+	/* Options of the invocation rather than of its runs. */
+	const char *output;       /* -o FILE, or NULL (owned) */
+	const char *csv;          /* --csv FILE, or NULL (owned) */
+	const char *events;       /* -e as given, or NULL for the default (owned) */
+	bool gctrace, quiet;
+	unsigned format;          /* --format: 0 table, 1 json */
+	/* One bit per option (1 << enum mb_opt_id): given at all, and given on
+	 * the command line (which a workload file then cannot override). */
+	uint64_t set, set_cli;
 };
+
+/* --format's values. */
+enum { MB_SWEEP_FORMAT_TABLE = 0, MB_SWEEP_FORMAT_JSON = 1 };
 
 /* Number of runs: nmaps * nthreads * count. */
 size_t mb_sweep_count(const struct mb_sweep *sw);
@@ -53,8 +68,5 @@ size_t mb_sweep_count(const struct mb_sweep *sw);
  * Go's map needs a lock to be shared, and the default must not be a race. */
 void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg,
 			 unsigned *rep);
-
-/* The name of a grow mode: "incremental" or "stw". */
-const char *mb_sweep_grow_name(enum mb_map_grow_mode g);
 
 #endif
