@@ -1303,10 +1303,97 @@ static void free_table(const struct mb_swiss *m, struct table *t, void *arg)
 	mb_free(MB_ALLOC_BUCKETS, t);
 }
 
+/* Everything a shared map holds, each address once. */
+struct owned {
+	struct owned_item {
+		void *p;
+		enum mb_alloc_cat cat;
+	} *v;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void own(struct owned *o, void *p, enum mb_alloc_cat cat)
+{
+	if (!p || o->nomem)
+		return;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 1024;
+		struct owned_item *v = realloc(o->v, cap * sizeof *v);
+		if (!v) {
+			o->nomem = true;
+			return;
+		}
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = (struct owned_item){p, cat};
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct owned_item *)a)->p;
+	uintptr_t y = (uintptr_t)((const struct owned_item *)b)->p;
+	return x < y ? -1 : x > y;
+}
+
+/* A shared map that threads raced on may hold one object in two places
+ * (a table both retired and put back by a stale writer, a blob dropped by
+ * two writers): free the union once.  When even the list cannot be
+ * allocated, leak rather than risk a double free. */
+static void destroy_shared(struct mb_swiss *m)
+{
+	struct owned o = {0};
+	bool S = m->strkeys;
+	for (struct retired *n = atomic_load(&m->retired); n; n = n->next)
+		own(&o, n->p, n->cat);
+	if (m->small) {
+		own(&o, m->small, MB_ALLOC_BUCKETS);
+		for (unsigned i = 0; m->vsize && i < SLOTS; i++)
+			if (!(m->small[i] & EMPTY))
+				own(&o, (void *)(intptr_t)*slot_val(slot_at(m->small, i, S), S),
+				    MB_ALLOC_VALUES);
+	}
+	if (m->dir) {
+		own(&o, m->dir, MB_ALLOC_OTHER);
+		for (uint64_t i = 0; i < m->dir->len; i++) {
+			struct table *t = m->dir->t[i];
+			if (i > 0 && t == m->dir->t[i - 1])
+				continue;
+			own(&o, t, MB_ALLOC_BUCKETS);
+			for (uint64_t gi = 0; m->vsize && gi <= t->mask; gi++) {
+				unsigned char *g = group_at(t, gi, S);
+				for (unsigned j = 0; j < SLOTS; j++)
+					if (!(g[j] & EMPTY))
+						own(&o, (void *)(intptr_t)*slot_val(slot_at(g, j, S), S),
+						    MB_ALLOC_VALUES);
+			}
+		}
+	}
+	if (!o.nomem) {
+		qsort(o.v, o.n, sizeof *o.v, by_address);
+		for (size_t i = 0; i < o.n; i++)
+			if (i == 0 || o.v[i].p != o.v[i - 1].p)
+				mb_free(o.v[i].cat, o.v[i].p);
+	}
+	free(o.v);
+	struct retired *n = atomic_exchange(&m->retired, NULL);
+	while (n) {
+		struct retired *next = n->next;
+		mb_free(MB_ALLOC_OTHER, n);
+		n = next;
+	}
+	mb_free(MB_ALLOC_OTHER, m);
+}
+
 void mb_swiss_destroy(struct mb_swiss *m)
 {
 	if (!m)
 		return;
+	if (m->shared) {
+		destroy_shared(m);
+		return;
+	}
 	walk_blobs(m, true);
 	free_retired(m);
 	for_each_table(m, free_table, NULL);
