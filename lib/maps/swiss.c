@@ -110,6 +110,8 @@ struct table {
  * old pointer with a new length). */
 struct dir {
 	uint64_t len;
+	uint64_t mask;         /* len - 1 */
+	uint8_t shift;         /* 64 - global_depth, Go's globalShift */
 	uint8_t global_depth;
 	struct table *t[];
 };
@@ -270,8 +272,10 @@ static ALWAYS_INLINE void set_key(unsigned char *s, struct mb_key k, bool S)
 
 static ALWAYS_INLINE uint64_t dir_index(const struct dir *d, uint64_t hash)
 {
-	/* Go: 0 for a one-entry directory (a shift by 64 is undefined) */
-	return d->global_depth ? hash >> (64 - d->global_depth) : 0;
+	/* Go: hash >> globalShift, and 0 for a one-entry directory.  Here
+	 * without a branch: the shift is taken mod 64 (so 64 -> 0) and the
+	 * mask (0 for one entry) does the rest. */
+	return (hash >> (d->shift & 63)) & d->mask;
 }
 
 static inline int64_t slot_value(const struct mb_swiss *m, int64_t raw)
@@ -407,6 +411,8 @@ static struct dir *new_dir(uint8_t depth)
 	struct dir *d = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *d + len * sizeof d->t[0]);
 	if (d) {
 		d->len = len;
+		d->mask = len - 1;
+		d->shift = (uint8_t)(64 - depth);
 		d->global_depth = depth;
 	}
 	return d;
