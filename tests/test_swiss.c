@@ -636,9 +636,10 @@ static void *race_main(void *arg)
 	return NULL;
 }
 
-static void test_shared_race(void)
+static void test_shared_race(size_t vsize)
 {
-	struct mb_map_config cfg = {.hash_seed = 3, .hash_seed_set = true, .shared = true};
+	struct mb_map_config cfg = {.hash_seed = 3, .hash_seed_set = true, .shared = true,
+				    .value_size = vsize};
 	struct mb_alloc_live before, after;
 	mb_alloc_live(&before);
 	struct mb_swiss *m = mb_swiss_create(&cfg);
@@ -653,8 +654,8 @@ static void test_shared_race(void)
 	mb_swiss_destroy(m);
 	mb_alloc_live(&after);
 	for (int c = 0; c < MB_ALLOC_NCATS; c++)
-		CHECK(after.bytes[c] == before.bytes[c], "%s bytes left after a shared map",
-		      mb_alloc_cat_name(c));
+		CHECK(after.bytes[c] == before.bytes[c], "%s bytes left after a shared map (%zu)",
+		      mb_alloc_cat_name(c), vsize);
 }
 
 /* ---- random ops against a reference, both key types, blobs ------------------ */
@@ -723,7 +724,8 @@ int main(void)
 	run_suite();
 	keyset = &no_strings;
 	mb_keyset_free(&strset);
-	test_shared_race();
+	test_shared_race(0);
+	test_shared_race(16);
 	rule_check(6, 60000, 8);
 	CHECK_DONE();
 }

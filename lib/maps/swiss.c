@@ -86,13 +86,22 @@ struct strhdr {
 #define GROUP_SIZE(S) (8 + SLOTS * SLOT_SIZE(S))
 
 /* A table; its groups follow the header in the same allocation.  Only
- * used, growth_left and index change after creation: a racing reader that
- * holds a table always sees groups and mask that belong together. */
+ * used, growth_left and stale change after creation: a racing reader that
+ * holds a table always sees groups and mask that belong together.
+ *
+ * Go's table.index (its first directory entry) is derived here from the
+ * top local_depth bits of its keys' hashes: index = prefix <<
+ * (globalDepth - localDepth).  Go stores it and rewrites it in every
+ * table when the directory doubles; with the header in front of 17 KB of
+ * groups that pass would touch one page per table (0.5 ms at 8M entries,
+ * measured), where Go's small dense table objects cost far less.  Same
+ * values, same rules; a doubling here copies pointers only. */
 struct table {
 	uint16_t used, capacity, growth_left;
 	uint8_t local_depth;
-	int64_t index;  /* first directory entry; -1 once replaced (stale) */
-	uint64_t mask;  /* group count - 1 */
+	bool stale;      /* replaced (grown or split): Go's index == -1 */
+	uint64_t prefix; /* the top local_depth bits of every key's hash */
+	uint64_t mask;   /* group count - 1 */
 	_Alignas(8) unsigned char groups[];
 };
 
@@ -101,9 +110,17 @@ struct table {
  * old pointer with a new length). */
 struct dir {
 	uint64_t len;
+	uint64_t mask;         /* len - 1 */
+	uint8_t shift;         /* 64 - global_depth, Go's globalShift */
 	uint8_t global_depth;
 	struct table *t[];
 };
+
+/* Go's table.index: t's first directory entry in d (t live, in d). */
+static inline uint64_t table_index(const struct dir *d, const struct table *t)
+{
+	return t->prefix << (d->global_depth - t->local_depth);
+}
 
 /* Memory that may still be read: freed once no iteration runs (or at
  * destroy when shared).  A lock-free stack: in the shared misuse mode two
@@ -255,8 +272,10 @@ static ALWAYS_INLINE void set_key(unsigned char *s, struct mb_key k, bool S)
 
 static ALWAYS_INLINE uint64_t dir_index(const struct dir *d, uint64_t hash)
 {
-	/* Go: 0 for a one-entry directory (a shift by 64 is undefined) */
-	return d->global_depth ? hash >> (64 - d->global_depth) : 0;
+	/* Go: hash >> globalShift, and 0 for a one-entry directory.  Here
+	 * without a branch: the shift is taken mod 64 (so 64 -> 0) and the
+	 * mask (0 for one entry) does the rest. */
+	return (hash >> (d->shift & 63)) & d->mask;
 }
 
 static inline int64_t slot_value(const struct mb_swiss *m, int64_t raw)
@@ -361,7 +380,7 @@ static void drops_release(struct drops *dr)
 /* newTable: capacity raised to 8 and to a power of two, every control byte
  * empty, growthLeft as resetGrowthLeft (capacity - 1 for one group, else
  * 7/8 of it).  NULL when out of memory. */
-static struct table *new_table(struct mb_swiss *m, uint64_t capacity, int64_t index,
+static struct table *new_table(struct mb_swiss *m, uint64_t capacity, uint64_t prefix,
 			       uint8_t local_depth)
 {
 	if (capacity < SLOTS)
@@ -378,7 +397,8 @@ static struct table *new_table(struct mb_swiss *m, uint64_t capacity, int64_t in
 	t->capacity = (uint16_t)cap;
 	t->growth_left = (uint16_t)(cap <= SLOTS ? cap - 1 : cap * MB_SWISS_MAX_AVG_GROUP_LOAD / SLOTS);
 	t->local_depth = local_depth;
-	t->index = index;
+	t->stale = false;
+	t->prefix = prefix;
 	t->mask = ngroups - 1;
 	for (uint64_t g = 0; g < ngroups; g++)
 		ctrl_setall_empty(group_at(t, g, S));
@@ -391,6 +411,8 @@ static struct dir *new_dir(uint8_t depth)
 	struct dir *d = mb_calloc(MB_ALLOC_OTHER, 1, sizeof *d + len * sizeof d->t[0]);
 	if (d) {
 		d->len = len;
+		d->mask = len - 1;
+		d->shift = (uint8_t)(64 - depth);
 		d->global_depth = depth;
 	}
 	return d;
@@ -535,11 +557,12 @@ static uint64_t slot_hash(const struct mb_swiss *m, unsigned char *s, bool S)
 static int replace_table(struct dir *d, struct table *nt)
 {
 	uint64_t entries = UINT64_C(1) << (d->global_depth - nt->local_depth);
-	if (nt->local_depth > d->global_depth || nt->index < 0 ||
-	    (uint64_t)nt->index + entries > d->len)
+	if (nt->local_depth > d->global_depth ||
+	    (nt->local_depth < 64 && nt->prefix >> nt->local_depth != 0))
 		return MB_MAP_FATAL_WRITES;
+	uint64_t index = table_index(d, nt);
 	for (uint64_t i = 0; i < entries; i++)
-		d->t[(uint64_t)nt->index + i] = nt;
+		d->t[index + i] = nt;
 	return 0;
 }
 
@@ -585,7 +608,7 @@ static int grow_table(struct mb_swiss *m, struct table *t)
 	struct drops dr;
 	struct table *nt = NULL;
 	if (drops_prepare(m, &dr, 1) ||
-	    !(nt = new_table(m, 2u * t->capacity, t->index, t->local_depth))) {
+	    !(nt = new_table(m, 2u * t->capacity, t->prefix, t->local_depth))) {
 		drops_release(&dr);
 		return -ENOMEM;
 	}
@@ -605,7 +628,7 @@ static int grow_table(struct mb_swiss *m, struct table *t)
 		drops_release(&dr);
 		return rc;
 	}
-	t->index = -1;
+	t->stale = true;
 	m->grows++;
 	m->grow_moved += nt->used;
 	drops_put(m, &dr, t, MB_ALLOC_BUCKETS);
@@ -627,8 +650,8 @@ static int split_table(struct mb_swiss *m, struct table *t)
 	struct drops dr;
 	struct table *left = NULL, *right = NULL;
 	struct dir *nd = NULL;
-	if (drops_prepare(m, &dr, 2) || !(left = new_table(m, MAX_CAP, -1, depth)) ||
-	    !(right = new_table(m, MAX_CAP, -1, depth)) ||
+	if (drops_prepare(m, &dr, 2) || !(left = new_table(m, MAX_CAP, t->prefix << 1, depth)) ||
+	    !(right = new_table(m, MAX_CAP, t->prefix << 1 | 1, depth)) ||
 	    (double_dir && !(nd = new_dir((uint8_t)(d->global_depth + 1))))) {
 		mb_free(MB_ALLOC_BUCKETS, left);
 		mb_free(MB_ALLOC_BUCKETS, right);
@@ -648,37 +671,24 @@ static int split_table(struct mb_swiss *m, struct table *t)
 			dst->used++;
 		}
 	}
-	/* The new halves' places, checked before anything is published. */
-	uint64_t gd = double_dir ? d->global_depth + 1u : d->global_depth;
-	uint64_t base = double_dir ? 2 * (uint64_t)t->index : (uint64_t)t->index;
-	uint64_t run = UINT64_C(1) << (gd - depth);
-	if (t->index < 0 || base + 2 * run > (d->len << double_dir)) {
-		mb_free(MB_ALLOC_BUCKETS, left);
-		mb_free(MB_ALLOC_BUCKETS, right);
-		mb_free(MB_ALLOC_OTHER, nd);
-		drops_release(&dr);
-		return MB_MAP_FATAL_WRITES;
-	}
 	if (double_dir) {
-		/* No room for another level: every pointer twice, and each
-		 * table's first index doubles (seen first at its old index). */
+		/* No room for another level: every pointer twice.  (Go also
+		 * doubles each table's stored index here; ours follow from
+		 * their prefixes.) */
 		for (uint64_t i = 0; i < d->len; i++) {
-			struct table *x = d->t[i];
-			nd->t[2 * i] = x;
-			nd->t[2 * i + 1] = x;
-			if (x->index == (int64_t)i)
-				x->index = (int64_t)(2 * i);
+			nd->t[2 * i] = d->t[i];
+			nd->t[2 * i + 1] = d->t[i];
 		}
 		m->dir = nd;
 		m->dir_doublings++;
 		drops_put(m, &dr, d, MB_ALLOC_OTHER);
 		d = nd;
 	}
-	left->index = t->index;
-	right->index = left->index + (int64_t)run;
+	/* N.B. left and right may each still cover several entries, if the
+	 * directory grew since t last split. */
 	replace_table(d, left);
 	replace_table(d, right);
-	t->index = -1;
+	t->stale = true;
 	m->ntables++;
 	m->splits++;
 	m->split_moved += (uint64_t)left->used + right->used;
@@ -690,7 +700,7 @@ static int split_table(struct mb_swiss *m, struct table *t)
 /* rehash: grow up to 1024 slots, else split; timed as a pause event. */
 static NOINLINE int rehash(struct mb_swiss *m, struct table *t)
 {
-	if (t->index < 0)
+	if (t->stale)
 		return MB_MAP_FATAL_WRITES; /* replaced under us: a racing writer */
 	uint64_t t0 = mb_pause_begin();
 	int rc;
@@ -1050,13 +1060,14 @@ static ALWAYS_INLINE int iter_next(const struct mb_swiss *m, struct iter *it, st
 			struct table *nt = d->t[di];
 			/* On the first table, a random offset may land inside
 			 * a run of entries: start at the run's first. */
-			if (nt->index != (int64_t)di)
-				it->dir_offset -= di - (uint64_t)nt->index;
+			uint64_t first = table_index(d, nt);
+			if (first != di)
+				it->dir_offset -= di - first;
 			it->tab = nt;
 		}
 		const struct table *t = it->tab;
 		uint64_t mask = (uint64_t)t->capacity - 1;
-		bool stale = t->index == -1;
+		bool stale = t->stale;
 		while (it->entry_idx <= mask) {
 			uint64_t e = (it->entry_idx + it->entry_offset) & mask;
 			unsigned char *g = group_at(t, e / SLOTS, S);
@@ -1298,10 +1309,97 @@ static void free_table(const struct mb_swiss *m, struct table *t, void *arg)
 	mb_free(MB_ALLOC_BUCKETS, t);
 }
 
+/* Everything a shared map holds, each address once. */
+struct owned {
+	struct owned_item {
+		void *p;
+		enum mb_alloc_cat cat;
+	} *v;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void own(struct owned *o, void *p, enum mb_alloc_cat cat)
+{
+	if (!p || o->nomem)
+		return;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 1024;
+		struct owned_item *v = realloc(o->v, cap * sizeof *v);
+		if (!v) {
+			o->nomem = true;
+			return;
+		}
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = (struct owned_item){p, cat};
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct owned_item *)a)->p;
+	uintptr_t y = (uintptr_t)((const struct owned_item *)b)->p;
+	return x < y ? -1 : x > y;
+}
+
+/* A shared map that threads raced on may hold one object in two places
+ * (a table both retired and put back by a stale writer, a blob dropped by
+ * two writers): free the union once.  When even the list cannot be
+ * allocated, leak rather than risk a double free. */
+static void destroy_shared(struct mb_swiss *m)
+{
+	struct owned o = {0};
+	bool S = m->strkeys;
+	for (struct retired *n = atomic_load(&m->retired); n; n = n->next)
+		own(&o, n->p, n->cat);
+	if (m->small) {
+		own(&o, m->small, MB_ALLOC_BUCKETS);
+		for (unsigned i = 0; m->vsize && i < SLOTS; i++)
+			if (!(m->small[i] & EMPTY))
+				own(&o, (void *)(intptr_t)*slot_val(slot_at(m->small, i, S), S),
+				    MB_ALLOC_VALUES);
+	}
+	if (m->dir) {
+		own(&o, m->dir, MB_ALLOC_OTHER);
+		for (uint64_t i = 0; i < m->dir->len; i++) {
+			struct table *t = m->dir->t[i];
+			if (i > 0 && t == m->dir->t[i - 1])
+				continue;
+			own(&o, t, MB_ALLOC_BUCKETS);
+			for (uint64_t gi = 0; m->vsize && gi <= t->mask; gi++) {
+				unsigned char *g = group_at(t, gi, S);
+				for (unsigned j = 0; j < SLOTS; j++)
+					if (!(g[j] & EMPTY))
+						own(&o, (void *)(intptr_t)*slot_val(slot_at(g, j, S), S),
+						    MB_ALLOC_VALUES);
+			}
+		}
+	}
+	if (!o.nomem) {
+		qsort(o.v, o.n, sizeof *o.v, by_address);
+		for (size_t i = 0; i < o.n; i++)
+			if (i == 0 || o.v[i].p != o.v[i - 1].p)
+				mb_free(o.v[i].cat, o.v[i].p);
+	}
+	free(o.v);
+	struct retired *n = atomic_exchange(&m->retired, NULL);
+	while (n) {
+		struct retired *next = n->next;
+		mb_free(MB_ALLOC_OTHER, n);
+		n = next;
+	}
+	mb_free(MB_ALLOC_OTHER, m);
+}
+
 void mb_swiss_destroy(struct mb_swiss *m)
 {
 	if (!m)
 		return;
+	if (m->shared) {
+		destroy_shared(m);
+		return;
+	}
 	walk_blobs(m, true);
 	free_retired(m);
 	for_each_table(m, free_table, NULL);
@@ -1310,7 +1408,8 @@ void mb_swiss_destroy(struct mb_swiss *m)
 	mb_free(MB_ALLOC_OTHER, m);
 }
 
-static void table_info(const struct table *t, struct mb_swiss_table_info *ti)
+static void table_info(const struct dir *d, const struct table *t,
+		       struct mb_swiss_table_info *ti)
 {
 	unsigned budget = t->capacity <= SLOTS ? t->capacity - 1u
 					       : t->capacity * MB_SWISS_MAX_AVG_GROUP_LOAD / SLOTS;
@@ -1319,7 +1418,7 @@ static void table_info(const struct table *t, struct mb_swiss_table_info *ti)
 		.capacity = t->capacity,
 		.growth_left = t->growth_left,
 		.local_depth = t->local_depth,
-		.index = t->index,
+		.index = t->stale ? -1 : (int64_t)table_index(d, t),
 		/* table.tombstones(): what the load budget lost to neither
 		 * entries nor growthLeft */
 		.tombstones = (uint16_t)(budget - t->used - t->growth_left),
@@ -1330,7 +1429,7 @@ int mb_swiss_table_of(const struct mb_swiss *m, struct mb_key key, struct mb_swi
 {
 	if (!m->dir)
 		return -ENOENT;
-	table_info(m->dir->t[dir_index(m->dir, mb_swiss_hash(m, key))], ti);
+	table_info(m->dir, m->dir->t[dir_index(m->dir, mb_swiss_hash(m, key))], ti);
 	return 0;
 }
 
@@ -1338,7 +1437,7 @@ int mb_swiss_table_at(const struct mb_swiss *m, uint64_t i, struct mb_swiss_tabl
 {
 	if (!m->dir || i >= m->dir->len)
 		return -ENOENT;
-	table_info(m->dir->t[i], ti);
+	table_info(m->dir, m->dir->t[i], ti);
 	return 0;
 }
 
@@ -1347,7 +1446,7 @@ static void table_stats(const struct mb_swiss *m, struct table *t, void *arg)
 	struct mb_swiss_stats *st = arg;
 	struct mb_swiss_table_info ti;
 	(void)m;
-	table_info(t, &ti);
+	table_info(m->dir, t, &ti);
 	st->tombstones += ti.tombstones;
 	st->capacity += t->capacity;
 	st->tables++;
@@ -1499,10 +1598,10 @@ const struct mb_map_ops mb_swiss_ops = {
 	.name = "swiss",
 	.summary = "Go 1.24 runtime map (go1.24 tag): Swiss-table groups, extendible hashing, no locking; misuse fatal",
 	.flags = MB_MAP_F_DETECTS_MISUSE,
-	/* 16-byte slots at 7/16..7/8 load plus 1/8 for control bytes: about
-	 * 30 bytes at the average load; a rehash copies one table at most.
-	 * String keys: 8 more per slot, added by the runner as for plain. */
-	.bytes_per_entry = 32,
+	/* 136-byte groups of 8 slots at 7/16 to 7/8 load: 19 to 39 bytes an
+	 * entry; a rehash copies one table at most.  String keys: 8 more per
+	 * slot, within the 32 the runner adds for them. */
+	.bytes_per_entry = 40,
 	.create = sw_create,
 	.destroy = sw_destroy,
 	.load = sw_load,
