@@ -335,7 +335,8 @@ static bool chain_remove(_Atomic(struct node *) *slot, _Atomic(struct entry *) *
 	return next == NULL;
 }
 
-/* Frees a chain of indirect nodes that expand built but never published. */
+/* Frees a chain of indirect nodes that expand built but never published
+ * (relaxed loads: no other thread ever saw them). */
 static void free_unpublished(struct indirect *i)
 {
 	while (i) {
@@ -663,6 +664,7 @@ int64_t mb_hashtrie_len(struct mb_hashtrie *m)
 	return n;
 }
 
+/* acquire loads, as walk's: safe (if inexact) even beside writers. */
 static void walk_stats(struct indirect *i, uint64_t depth, struct mb_hashtrie_stats *st)
 {
 	st->nodes++;
@@ -692,6 +694,7 @@ void mb_hashtrie_get_stats(struct mb_hashtrie *m, struct mb_hashtrie_stats *st)
 	mb_reclaim_read_lock();
 	walk_stats(m->root, 1, st);
 	mb_reclaim_read_unlock();
+	/* Counters, read with no op running: plain atomic loads, no pairing. */
 	struct mb_reclaim_counters *c = &m->reclaim;
 	uint64_t batches = atomic_load(&c->batches);
 	st->expansions = atomic_load(&m->expansions);
@@ -748,6 +751,8 @@ struct mb_hashtrie *mb_hashtrie_create(const struct mb_map_config *cfg)
 	return mb_hashtrie_create_hashed(cfg, NULL);
 }
 
+/* At destroy: no op runs, and the barrier ordered every writer's stores
+ * before us, so relaxed loads. */
 static void free_subtree(struct indirect *i)
 {
 	for (int j = 0; j < NCHILD; j++) {
