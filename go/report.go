@@ -85,6 +85,7 @@ func configJSON(sw *sweep) ordered {
 	}
 	return ordered{
 		{"maps", sw.maps},
+		{"locks", []string{"go"}}, // Go's own sync.Mutex and RWMutex
 		{"threads", sw.threads},
 		{"procs", sw.procs},
 		{"procs_explicit", sw.procsExplicit},
@@ -360,6 +361,9 @@ func runJSON(r *runResult) ordered {
 	}
 	return ordered{
 		{"map", cfg.mapName},
+		// Go's mutex keeps no statistics a program can read (mapbench's
+		// lock object is the C port's own count): null, as for no lock
+		{"lock", nil},
 		{"rep", cfg.rep},
 		{"threads", cfg.threads},
 		{"procs", cfg.procs},

@@ -158,7 +158,7 @@ static void check_csv(void)
 		      "first row: %.60s", l1 ? l1 + 1 : "");
 		CHECK(l2 && strstr(l1 + 1, ",42,42,42,42,42,") != NULL, "latency columns");
 		CHECK(l2 && strstr(l2 + 1, ",,,,,,") != NULL, "no latency: empty fields");
-		CHECK(l2 && strstr(l2 + 1, "fatal,\"odd, \"\"quoted\"\" message\",1,0,0,0,int\n") != NULL,
+		CHECK(l2 && strstr(l2 + 1, "fatal,\"odd, \"\"quoted\"\" message\",1,0,0,0,int,go\n") != NULL,
 		      "quoted error field: %s", l2 ? l2 + 1 : "");
 		int commas = 0;
 		for (const char *p = mb_result_csv_header; *p; p++)

@@ -352,7 +352,6 @@ static void stop_for(struct worker *w, int rc)
 struct phase {
 	bool timed;           /* count, time and digest ops; else a warm-up */
 	bool stopping;        /* start no new op: finish the parked ones */
-	uint64_t allowance;   /* warm-up: ops this worker may still start */
 	uint64_t deadline;    /* clock reading that ends the phase, or 0 */
 	uint64_t live;        /* tasks queued, running or parked */
 	struct keygen keygen;
@@ -363,6 +362,29 @@ struct phase {
 	uint64_t last_checkpoint[MB_OP_NKINDS];
 	uint64_t range_entries; /* warm-up's, discarded */
 };
+
+/* Each task's op budget for a phase.  The timed phase: its share of
+ * --ops (all of them with a duration).  A warm-up by op count: the
+ * worker's share of it (the remainder to the first workers), split over
+ * its tasks the same way, so that each task draws a fixed number of
+ * warm-up ops whatever the scheduling (parked tasks, wake-up order) and
+ * its timed stream starts where the Go runner's does. */
+static void set_budgets(struct worker *w, bool timed)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	const uint64_t procs = cfg->procs, windex = (uint64_t)(w - w->run->workers);
+	const uint64_t per = cfg->ops / cfg->threads, extra = cfg->ops % cfg->threads;
+	uint64_t wbudget = cfg->warmup_ops / procs + (windex < cfg->warmup_ops % procs);
+	for (uint64_t j = 0; j < w->ntasks; j++) {
+		struct task *t = &w->tasks[j];
+		uint64_t i = windex + j * procs;
+		if (timed)
+			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
+		else
+			t->budget = cfg->warmup_ops ? wbudget / w->ntasks + (j < wbudget % w->ntasks)
+						    : UINT64_MAX;
+	}
+}
 
 static void phase_init(struct phase *ph, struct worker *w, bool timed)
 {
@@ -380,11 +402,10 @@ static void phase_init(struct phase *ph, struct worker *w, bool timed)
 	 * at the clock and the flags after every op, or a run overshoots. */
 	ph->check_every = cfg->mix[MB_OP_RANGE] ? 1 : CHECK_EVERY;
 	ph->check_left = ph->check_every;
+	set_budgets(w, timed);
 	if (!timed) {
-		ph->allowance = cfg->warmup_ops / cfg->procs +
-				(w - run->workers < (long)(cfg->warmup_ops % cfg->procs));
 		ph->deadline = deadline_after(mb_timer_monotonic_ns(), cfg->warmup_ns);
-		if (!ph->deadline && !ph->allowance)
+		if (!ph->deadline && !cfg->warmup_ops)
 			ph->stopping = true;
 	}
 }
@@ -433,11 +454,9 @@ static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, u
 	op->key = key;
 	op->timed = false;
 	op->index = -1;
-	if (!ph->timed) {
-		ph->allowance--;
-		return;
-	}
 	t->budget--;
+	if (!ph->timed)
+		return;
 	op->index = (int64_t)t->done++;
 	t->digest = digest_op(t->digest, key, kind);
 	if (--ph->sample_left == 0 && cfg->latency_every) {
@@ -483,7 +502,7 @@ static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
 		op = &sg->op;
 		mb_lock_set_resuming(&sg->w);
 	} else {
-		if (ph->stopping || (ph->timed ? t->budget == 0 : ph->allowance == 0))
+		if (ph->stopping || t->budget == 0)
 			return TURN_RETIRE;
 		draw_op(w, ph, t, i, &fresh);
 	}
@@ -590,7 +609,7 @@ done:
 }
 
 /* Runs turns until every task of the worker is done with the phase: out of
- * ops (budget, allowance, deadline, stop) and parked in no op.  The run
+ * ops (budget, deadline, stop) and parked in no op.  The run
  * queue holds the runnable tasks; a parked one leaves it and comes back at
  * the front when readied. */
 static void run_phase(struct worker *w, struct phase *ph)

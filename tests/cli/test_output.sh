@@ -27,7 +27,7 @@ grep -q "^map " "$TMP/out" || fail "the table is not on stdout"
 # --csv: the header and one row per run, written atomically.
 expect_exit 0 "$MAPBENCH" run --map null,locked --threads 1,2 --ops 1000 --keys 10 --prefill 0 \
 	--csv "$TMP/r.csv"
-head -1 "$TMP/r.csv" | grep -q '^map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op,value_size_bytes,key_type$' ||
+head -1 "$TMP/r.csv" | grep -q '^map,threads,procs,load_pct,store_pct,delete_pct,keys,prefill,ops,elapsed_s,ops_per_s,ns_per_op,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,load_hits,final_len,task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op,value_size_bytes,key_type,lock$' ||
 	fail "csv header: $(head -1 "$TMP/r.csv")"
 [ "$(wc -l < "$TMP/r.csv")" -eq 5 ] || fail "csv: want 4 rows and a header"
 [ "$(cut -d, -f1,2 "$TMP/r.csv" | tail -4 | tr '\n' ' ')" = "null,1 null,2 locked,1 locked,2 " ] ||
