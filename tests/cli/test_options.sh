@@ -124,4 +124,11 @@ printf 'events = none\ncsv = uaf.csv\nmap = null\nthreads = 1\nops = 100\n' >uaf
 expect_exit 0 "$prog" run -w ./uaf.conf -q
 [ -s uaf.csv ] || fail "csv from a file"
 
+# The default events are those that open here: a default run warns about
+# none (a VM without a PMU once printed "not counted" on every run); an
+# event the user names and the machine refuses is still warned about.
+expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 1k
+grep -q "not counted" "$TMP/err" && fail "a default run warned: $(cat "$TMP/err")"
+expect_exit 0 "$MAPBENCH" run --map null --threads 1 --ops 1k --format json -q
+json_check "$TMP/out" '[.config.events[] | select(. == "task-clock")] | length == 1'
 finish
