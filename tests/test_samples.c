@@ -1,5 +1,7 @@
 /* mb_samples: metric names, plain-number files, extraction from a result. */
 #include "check.h"
+
+#include "measure/pause.h"
 #include "report/result_read.h"
 #include "report/samples.h"
 
@@ -207,5 +209,9 @@ int main(void)
 	test_text();
 	test_read_file();
 	test_extract();
+	/* the metric help names every pause kind (it is written out by hand) */
+	for (size_t k = 0; mb_pause_kind_names[k]; k++)
+		CHECK(strstr(mb_samples_metric_help, mb_pause_kind_names[k]) != NULL,
+		      "help lacks pause kind %s", mb_pause_kind_names[k]);
 	CHECK_DONE();
 }

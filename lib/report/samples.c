@@ -60,7 +60,8 @@ const char mb_samples_metric_help[] =
 	"                       latency percentiles per repetition; NAME:KIND for one\n"
 	"                       op kind (p99_ns:load)\n"
 	"  pause:KIND           durations of the pause events of KIND (grow, evacuate,\n"
-	"                       rehash, promote, dirty-copy, lock-wait, reclaim, slow-op)\n"
+	"                       rehash, promote, dirty-copy, lock-wait, reclaim, slow-op,\n"
+	"                       split, starve-enter, starve-leave, gc)\n"
 	"  reclaim_per_window   reclaim pause events per time window\n"
 	"  bytes_per_op allocs_per_op\n"
 	"                       map allocation per op per repetition\n";

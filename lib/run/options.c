@@ -473,7 +473,7 @@ static const struct mb_option table[MB_OPTID_N] = {
 		.name = "pause-threshold", .arg = "TIME", .kind = MB_OPTK_CUSTOM, .def = "10us",
 		.json = "pause_threshold_ns", .parse = parse_pause_threshold,
 		.echo = echo_pause_threshold,
-		.help = "record every stall at least this long, with its cause (grow, evacuate, rehash, promote, dirty-copy, lock-wait, reclaim, slow-op); 0ns records all, off records none"},
+		.help = "record every stall at least this long, with its cause (grow, evacuate, split, promote, lock-wait, reclaim, slow-op ...: mapbench-json(5)); 0 records all, off records none"},
 	[MB_OPTID_MAX_EVENTS] = {
 		.name = "max-events", .arg = "N", .kind = MB_OPTK_COUNT, FIELD(max_events), .min = 0,
 		.max = 10000000, .def = "100k", .json = "max_events", .flags = MB_OPTF_BOOKKEEPING,
