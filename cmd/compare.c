@@ -5,6 +5,7 @@
  * line and prints. */
 #include "commands.h"
 
+#include "report/json_num.h"
 #include "report/compare.h"
 #include "util/parse.h"
 
@@ -415,11 +416,6 @@ static void print_csv(const struct mb_compare *c, const struct args *args)
 	}
 }
 
-/* jansson refuses NaN and infinities; what does not apply is null. */
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 /* A p as a number, or below the smallest double as the string
  * "<2.2e-308" (p_underflow says so too). */
@@ -434,14 +430,14 @@ static json_t *json_side(const struct mb_stats_summary *s, const struct mb_sampl
 {
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		"n", (json_int_t)s->n,
-		"mean", jnum(s->mean),
-		"sd", jnum(s->n ? s->sd : NAN),
-		"min", jnum(s->min),
-		"median", jnum(s->median),
-		"max", jnum(s->max),
-		"ci95_low", jnum(s->ci_low),
-		"ci95_high", jnum(s->ci_high),
-		"cv", jnum(s->n >= 2 ? mb_stats_cv(s) : NAN),
+		"mean", mb_json_real_or_null(s->mean),
+		"sd", mb_json_real_or_null(s->n ? s->sd : NAN),
+		"min", mb_json_real_or_null(s->min),
+		"median", mb_json_real_or_null(s->median),
+		"max", mb_json_real_or_null(s->max),
+		"ci95_low", mb_json_real_or_null(s->ci_low),
+		"ci95_high", mb_json_real_or_null(s->ci_high),
+		"cv", mb_json_real_or_null(s->n >= 2 ? mb_stats_cv(s) : NAN),
 		"outliers", g ? json_integer(mb_stats_mad_outliers(g->x, g->n)) : json_null(),
 		"missing", g ? json_integer((json_int_t)g->missing) : json_null());
 }
@@ -450,7 +446,7 @@ static json_t *json_utest(const struct mb_compare_row *r)
 {
 	if (!r->utested)
 		return json_null();
-	return json_pack("{s:o, s:o, s:b, s:s}", "u", jnum(r->u.u),
+	return json_pack("{s:o, s:o, s:b, s:s}", "u", mb_json_real_or_null(r->u.u),
 			 "p", jp(r->u.p, r->u.p_below_floor, true),
 			 "p_underflow", r->u.p_below_floor,
 			 "method", mb_stats_u_method_name(r->u.method));
@@ -485,15 +481,15 @@ static json_t *json_row(const struct mb_compare_row *r)
 		"geomean", r->geomean,
 		"a", json_side(&r->a, r->ga),
 		"b", json_side(&r->b, r->gb),
-		"delta_pct", jnum(r->delta_pct));
-	json_object_set_new(o, "diff", jnum(t ? r->w.diff : NAN));
-	json_object_set_new(o, "diff_ci95_low", jnum(t ? r->w.diff_low : NAN));
-	json_object_set_new(o, "diff_ci95_high", jnum(t ? r->w.diff_high : NAN));
-	json_object_set_new(o, "t", jnum(t ? r->w.t : NAN));
-	json_object_set_new(o, "df", jnum(t ? r->w.df : NAN));
+		"delta_pct", mb_json_real_or_null(r->delta_pct));
+	json_object_set_new(o, "diff", mb_json_real_or_null(t ? r->w.diff : NAN));
+	json_object_set_new(o, "diff_ci95_low", mb_json_real_or_null(t ? r->w.diff_low : NAN));
+	json_object_set_new(o, "diff_ci95_high", mb_json_real_or_null(t ? r->w.diff_high : NAN));
+	json_object_set_new(o, "t", mb_json_real_or_null(t ? r->w.t : NAN));
+	json_object_set_new(o, "df", mb_json_real_or_null(t ? r->w.df : NAN));
 	json_object_set_new(o, "p", jp(r->w.p, r->w.p_below_floor, t));
 	json_object_set_new(o, "p_underflow", t ? json_boolean(r->w.p_below_floor) : json_null());
-	json_object_set_new(o, "hedges_g", jnum(t ? r->w.hedges_g : NAN));
+	json_object_set_new(o, "hedges_g", mb_json_real_or_null(t ? r->w.hedges_g : NAN));
 	json_object_set_new(o, "utest", json_utest(r));
 	json_object_set_new(o, "verdict", r->geomean ? json_null() : json_string(r->verdict));
 	json_object_set_new(o, "n_needed", r->n_needed ? json_integer((json_int_t)r->n_needed)

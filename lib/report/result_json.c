@@ -1,4 +1,5 @@
 #include "report/result_json.h"
+#include "report/json_num.h"
 #include "report/result_lock_json.h"
 
 #include "run/options.h"
@@ -16,11 +17,6 @@
  * "Go goX.Y.Z"); stable across runs of one version. */
 #define MB_RESULT_IMPLEMENTATION "mapbench C " PACKAGE_VERSION
 
-/* jansson refuses NaN and infinities; the schema says null. */
-static json_t *real_or_null(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 static json_t *host_json(const struct mb_host *h)
 {
@@ -36,20 +32,6 @@ static json_t *host_json(const struct mb_host *h)
 		"date", h->date);
 }
 
-static json_t *latency_json(const struct mb_hist_summary *h)
-{
-	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-		"samples", (json_int_t)h->count,
-		"mean", real_or_null(h->mean),
-		"stddev", real_or_null(h->stddev),
-		"min", (json_int_t)h->min,
-		"p50", (json_int_t)h->p50,
-		"p90", (json_int_t)h->p90,
-		"p99", (json_int_t)h->p99,
-		"p999", (json_int_t)h->p999,
-		"p9999", (json_int_t)h->p9999,
-		"max", (json_int_t)h->max);
-}
 
 /* The heatmap: events per time window (rows) and log2 duration bucket
  * (columns, from the shortest event's bucket to the longest's).  Its counts
@@ -157,8 +139,8 @@ static json_t *alloc_json(const struct mb_run_result *r)
 	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
 		"bytes", (json_int_t)bytes,
 		"allocs", (json_int_t)allocs,
-		"bytes_per_op", real_or_null(ops ? (double)bytes / (double)ops : NAN),
-		"allocs_per_op", real_or_null(ops ? (double)allocs / (double)ops : NAN),
+		"bytes_per_op", mb_json_real_or_null(ops ? (double)bytes / (double)ops : NAN),
+		"allocs_per_op", mb_json_real_or_null(ops ? (double)allocs / (double)ops : NAN),
 		"by_category", cats,
 		"live_bytes", live_json(&r->live_end),
 		"peak_live_bytes", (json_int_t)r->live_peak);
@@ -227,7 +209,7 @@ static json_t *timeseries_json(const struct mb_run_config *c, const struct mb_ru
 		json_t *o = json_object();
 		json_object_set_new(o, "start_ns", json_integer((json_int_t)(i * ts->window_ns)));
 		json_object_set_new(o, "ops", json_integer((json_int_t)ops));
-		json_object_set_new(o, "ops_per_s", real_or_null(len > 0 ? (double)ops / len : NAN));
+		json_object_set_new(o, "ops_per_s", mb_json_real_or_null(len > 0 ? (double)ops / len : NAN));
 		json_object_set_new(o, "ops_by_kind", kinds);
 		json_object_set_new(o, "latency_samples", json_integer((json_int_t)w->lat_count));
 		json_object_set_new(o, "p50_ns", json_integer((json_int_t)mb_ts_percentile(w, 50)));
@@ -259,7 +241,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		if (r->latency_by_kind[k].count)
 			json_object_set_new(by_kind, mb_op_kind_name(k),
-					    latency_json(&r->latency_by_kind[k]));
+					    mb_json_hist_summary(&r->latency_by_kind[k]));
 	for (size_t i = 0; i < r->nmap_stats; i++)
 		json_object_set_new(stats, r->map_stats[i].name,
 				    json_integer((json_int_t)r->map_stats[i].value));
@@ -273,19 +255,19 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "threads", json_integer((json_int_t)c->threads));
 	json_object_set_new(o, "procs", json_integer(c->procs));
 	json_object_set_new(o, "ops", json_integer((json_int_t)r->ops));
-	json_object_set_new(o, "elapsed_s", real_or_null(r->elapsed_s));
-	json_object_set_new(o, "ops_per_s", real_or_null(r->ops_per_s));
-	json_object_set_new(o, "ns_per_op", real_or_null(ns_per_op));
+	json_object_set_new(o, "elapsed_s", mb_json_real_or_null(r->elapsed_s));
+	json_object_set_new(o, "ops_per_s", mb_json_real_or_null(r->ops_per_s));
+	json_object_set_new(o, "ns_per_op", mb_json_real_or_null(ns_per_op));
 	json_object_set_new(o, "ops_by_kind", kinds);
 	json_object_set_new(o, "hits_by_kind", hits);
 	json_object_set_new(o, "load_hits", json_integer((json_int_t)r->load_hits));
 	json_object_set_new(o, "range_entries", json_integer((json_int_t)r->range_entries));
 	json_object_set_new(o, "map_stats", stats);
 	json_object_set_new(o, "lock", mb_result_lock_json(&r->lock));
-	json_object_set_new(o, "latency_ns", latency_json(&r->latency));
+	json_object_set_new(o, "latency_ns", mb_json_hist_summary(&r->latency));
 	json_object_set_new(o, "latency_ns_by_kind", by_kind);
 	json_object_set_new(o, "timer", r->timer ? json_string(r->timer) : json_null());
-	json_object_set_new(o, "timer_overhead_ns", real_or_null(r->timer_overhead_ns));
+	json_object_set_new(o, "timer_overhead_ns", mb_json_real_or_null(r->timer_overhead_ns));
 	json_object_set_new(o, "pauses", pauses_json(&r->pauses, window_ns, c->pauses_off));
 	json_object_set_new(o, "timeseries", timeseries_json(c, r));
 	json_object_set_new(o, "alloc", alloc_json(r));
@@ -298,12 +280,12 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 		"task_ops_min", (json_int_t)r->task_ops_min,
 		"task_ops_median", (json_int_t)r->task_ops_median,
 		"task_ops_max", (json_int_t)r->task_ops_max,
-		"jain_index", real_or_null(r->fairness)));
+		"jain_index", mb_json_real_or_null(r->fairness)));
 	char digest[17];
 	snprintf(digest, sizeof digest, "%016llx", (unsigned long long)r->op_digest);
 	json_object_set_new(o, "op_digest", json_string(digest));
-	json_object_set_new(o, "prefill_s", real_or_null(r->prefill_s));
-	json_object_set_new(o, "spawn_s", real_or_null(r->spawn_s));
+	json_object_set_new(o, "prefill_s", mb_json_real_or_null(r->prefill_s));
+	json_object_set_new(o, "spawn_s", mb_json_real_or_null(r->spawn_s));
 	json_object_set_new(o, "task_bytes", json_integer((json_int_t)r->task_bytes));
 	json_object_set_new(o, "final_len", json_integer((json_int_t)r->final_len));
 	json_object_set_new(o, "outcome", json_string(mb_run_outcome_name(r->outcome)));

@@ -1,29 +1,8 @@
 /* The "lock" object of a run.  See result_lock_json.h. */
 #include "report/result_lock_json.h"
+#include "report/json_num.h"
 
 #include <math.h>
-
-static json_t *num(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* Percentiles as latency_ns has them (samples 0 for a side nothing waited
- * on or held). */
-static json_t *hist_json(const struct mb_hist_summary *h)
-{
-	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-		"samples", (json_int_t)h->count,
-		"mean", num(h->mean),
-		"stddev", num(h->stddev),
-		"min", (json_int_t)h->min,
-		"p50", (json_int_t)h->p50,
-		"p90", (json_int_t)h->p90,
-		"p99", (json_int_t)h->p99,
-		"p999", (json_int_t)h->p999,
-		"p9999", (json_int_t)h->p9999,
-		"max", (json_int_t)h->max);
-}
 
 static json_t *sides(const uint64_t *v)
 {
@@ -33,8 +12,8 @@ static json_t *sides(const uint64_t *v)
 
 static json_t *hist_sides(const struct mb_hist_summary *h)
 {
-	return json_pack("{s:o, s:o}", "read", hist_json(&h[MB_LOCK_READ]),
-			 "write", hist_json(&h[MB_LOCK_WRITE]));
+	return json_pack("{s:o, s:o}", "read", mb_json_hist_summary(&h[MB_LOCK_READ]),
+			 "write", mb_json_hist_summary(&h[MB_LOCK_WRITE]));
 }
 
 json_t *mb_result_lock_json(const struct mb_run_lock_stats *l)
