@@ -6,6 +6,7 @@
 #include "commands.h"
 
 #include "report/json_num.h"
+#include "report/result_csv.h"
 #include "report/compare.h"
 #include "util/parse.h"
 
@@ -343,22 +344,12 @@ static void csv_num(double v)
 		printf(",");
 }
 
-/* A name quoted when it holds a comma, a quote or a line break (RFC 4180). */
+/* A name as a CSV field, after a comma unless it is the first. */
 static void csv_str(const char *s, bool first)
 {
 	if (!first)
 		putchar(',');
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
+	mb_csv_put_field(stdout, s);
 }
 
 static void csv_side(const struct mb_stats_summary *s, bool geomean)

@@ -305,6 +305,64 @@ static void *progress_main(void *arg)
 	return NULL;
 }
 
+/* Run i of the sweep into r, with its progress line and --gctrace.
+ * Returns mb_run_execute's code. */
+static int run_one(const struct mb_sweep *sw, size_t i, size_t n, struct mb_result_run *r)
+{
+	mb_sweep_run_config(sw, i, &r->cfg, &r->rep);
+	char label[96];
+	mb_run_map_label(&r->cfg, label, sizeof label);
+	struct trace_ctx trace = {i + 1, label};
+	if (sw->gctrace) {
+		r->cfg.trace = gctrace_line;
+		r->cfg.trace_arg = &trace;
+	}
+	struct progress progress = {
+		.run = i + 1,
+		.nruns = n,
+		.budget_ops = r->cfg.ops,
+		.duration_ns = r->cfg.duration_ns,
+	};
+	bool show = !sw->quiet && isatty(STDERR_FILENO) &&
+		    pthread_create(&progress.thread, NULL, progress_main, &progress) == 0;
+	if (show) {
+		r->cfg.progress_ops = &progress.ops;
+		r->cfg.progress_start_ns = &progress.start_ns;
+	}
+	int rc = mb_run_execute(&r->cfg, &r->res, &mb_run_interrupted);
+	if (show) {
+		atomic_store(&progress.done, true);
+		pthread_join(progress.thread, NULL);
+	}
+	if (rc)
+		fprintf(stderr, "mapbench: run %zu (%s, %llu threads): %s\n", i + 1, label,
+			(unsigned long long)r->cfg.threads, strerror(-rc));
+	return rc;
+}
+
+/* The sweep's runs, in order, into runs[0..n-1], each a table row as it
+ * ends, until all ran, one failed or a signal came.  Returns how many ran;
+ * *status becomes failure or fatal as they say. */
+static size_t run_sweep(const struct mb_sweep *sw, struct mb_result_run *runs, size_t n,
+			FILE *table, int *status)
+{
+	size_t done = 0;
+	for (size_t i = 0; i < n && !atomic_load(&mb_run_interrupted); i++) {
+		struct mb_result_run *r = &runs[done];
+		if (run_one(sw, i, n, r)) {
+			*status = MB_EXIT_FAILURE;
+			break;
+		}
+		done++;
+		warn_unsupported(&r->cfg, &r->res);
+		if (table)
+			mb_table_row(table, &r->cfg, &r->res);
+		if (r->res.outcome == MB_RUN_FATAL && *status == MB_EXIT_OK)
+			*status = MB_EXIT_FATAL;
+	}
+	return done;
+}
+
 int mb_cmd_run(int argc, char **argv)
 {
 	build_argp_options();
@@ -331,51 +389,10 @@ int mb_cmd_run(int argc, char **argv)
 		return MB_EXIT_FAILURE;
 	}
 	mb_run_signals_install();
-	FILE *table = out.table;
-	if (table)
-		mb_table_header(table);
-
+	if (out.table)
+		mb_table_header(out.table);
 	int status = MB_EXIT_OK;
-	size_t done = 0;
-	for (size_t i = 0; i < n && !atomic_load(&mb_run_interrupted); i++) {
-		struct mb_result_run *r = &runs[done];
-		mb_sweep_run_config(&a.sw, i, &r->cfg, &r->rep);
-		struct trace_ctx trace = {i + 1, r->cfg.map->name};
-		if (a.sw.gctrace) {
-			r->cfg.trace = gctrace_line;
-			r->cfg.trace_arg = &trace;
-		}
-		struct progress progress = {
-			.run = i + 1,
-			.nruns = n,
-			.budget_ops = r->cfg.ops,
-			.duration_ns = r->cfg.duration_ns,
-		};
-		bool show = !a.sw.quiet && isatty(STDERR_FILENO) &&
-			    pthread_create(&progress.thread, NULL, progress_main, &progress) == 0;
-		if (show) {
-			r->cfg.progress_ops = &progress.ops;
-			r->cfg.progress_start_ns = &progress.start_ns;
-		}
-		int rc = mb_run_execute(&r->cfg, &r->res, &mb_run_interrupted);
-		if (show) {
-			atomic_store(&progress.done, true);
-			pthread_join(progress.thread, NULL);
-		}
-		if (rc) {
-			fprintf(stderr, "mapbench: run %zu (%s, %llu threads): %s\n", i + 1,
-				r->cfg.map->name, (unsigned long long)r->cfg.threads,
-				strerror(-rc));
-			status = MB_EXIT_FAILURE;
-			break;
-		}
-		done++;
-		warn_unsupported(&r->cfg, &r->res);
-		if (table)
-			mb_table_row(table, &r->cfg, &r->res);
-		if (r->res.outcome == MB_RUN_FATAL && status == MB_EXIT_OK)
-			status = MB_EXIT_FATAL;
-	}
+	size_t done = run_sweep(&a.sw, runs, n, out.table, &status);
 
 	struct mb_result res = {
 		.sweep = &a.sw,
@@ -386,8 +403,8 @@ int mb_cmd_run(int argc, char **argv)
 		.argv = argv,
 	};
 	mb_host_read(&res.host);
-	if (table)
-		mb_table_footer(table, &res.host);
+	if (out.table)
+		mb_table_footer(out.table, &res.host);
 	if (mb_run_output_finish(&out, &res) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	for (size_t i = 0; i < n; i++)

@@ -12,8 +12,7 @@ const char mb_result_csv_header[] =
 	"task_bytes,spawn_s,outcome,error,rep,bytes_per_op,allocs_per_op,value_size_bytes,key_type,"
 	"lock";
 
-/* Appends s to the stream, quoted if it needs to be. */
-static void put_field(FILE *f, const char *s)
+void mb_csv_put_field(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
@@ -42,7 +41,7 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	const struct mb_hist_summary *h = &r->latency;
 	char map[96];
 	mb_run_map_label(c, map, sizeof map);
-	put_field(f, map);
+	mb_csv_put_field(f, map);
 	fprintf(f, ",%" PRIu64 ",%u,%u,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", c->threads,
 		c->procs, c->mix[MB_OP_LOAD], c->mix[MB_OP_STORE], c->mix[MB_OP_DELETE], c->keys,
 		c->prefill, r->ops);
@@ -63,10 +62,10 @@ static void put_row(FILE *f, const struct mb_result_run *run)
 	fprintf(f, ",%" PRIu64 ",%" PRId64 ",%zu,", r->load_hits, r->final_len, r->task_bytes);
 	put_real(f, r->spawn_s);
 	fputc(',', f);
-	put_field(f, mb_run_outcome_name(r->outcome));
+	mb_csv_put_field(f, mb_run_outcome_name(r->outcome));
 	fputc(',', f);
 	if (r->message)
-		put_field(f, r->message);
+		mb_csv_put_field(f, r->message);
 	fprintf(f, ",%u,", run->rep ? run->rep : 1);
 	uint64_t bytes = 0, allocs = 0;
 	for (int k = 0; k < MB_ALLOC_NCATS; k++) {

@@ -9,8 +9,15 @@
 
 #include "report/result_json.h"
 
+#include <stdio.h>
+
 /* The header line's column names, comma-separated, without a newline. */
 extern const char mb_result_csv_header[];
+
+/* Writes s to f as one CSV field: as is, or quoted (RFC 4180: inner quotes
+ * doubled) when it holds a comma, a quote, a CR or a LF.  The one quoting
+ * rule of mapbench's CSV (results and compare's tables). */
+void mb_csv_put_field(FILE *f, const char *s);
 
 /* Header plus one line per run, or NULL when out of memory. */
 char *mb_result_csv(const struct mb_result *r);
