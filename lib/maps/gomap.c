@@ -1412,19 +1412,6 @@ static struct mb_map *plain_create(const struct mb_map_config *cfg)
 	return h ? &h->base : NULL;
 }
 
-/* Online threads may hand retired generations to the reclamation thread. */
-static void plain_thread_online(struct mb_map *m)
-{
-	(void)m;
-	mb_reclaim_thread_online();
-}
-
-static void plain_thread_offline(struct mb_map *m)
-{
-	(void)m;
-	mb_reclaim_thread_offline();
-}
-
 static size_t plain_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 {
 	const struct mb_gomap *h = (const struct mb_gomap *)m;
@@ -1522,7 +1509,7 @@ const struct mb_map_ops mb_gomap_ops = {
 	.swap = plain_swap,
 	.compare_and_swap = plain_compare_and_swap,
 	.compare_and_delete = plain_compare_and_delete,
-	.thread_online = plain_thread_online,
-	.thread_offline = plain_thread_offline,
+	.thread_online = mb_reclaim_map_thread_online,
+	.thread_offline = mb_reclaim_map_thread_offline,
 	.stats = plain_stats,
 };

@@ -847,18 +847,6 @@ static int ht_compare_and_delete(struct mb_map *m, struct mb_key key, int64_t ol
 	return mb_hashtrie_compare_and_delete(AS_HT(m), key, old);
 }
 
-static void ht_thread_online(struct mb_map *m)
-{
-	(void)m;
-	mb_reclaim_thread_online();
-}
-
-static void ht_thread_offline(struct mb_map *m)
-{
-	(void)m;
-	mb_reclaim_thread_offline();
-}
-
 static size_t ht_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 {
 	struct mb_hashtrie_stats st;
@@ -908,7 +896,7 @@ const struct mb_map_ops mb_hashtrie_ops = {
 	.swap = ht_swap,
 	.compare_and_swap = ht_compare_and_swap,
 	.compare_and_delete = ht_compare_and_delete,
-	.thread_online = ht_thread_online,
-	.thread_offline = ht_thread_offline,
+	.thread_online = mb_reclaim_map_thread_online,
+	.thread_offline = mb_reclaim_map_thread_offline,
 	.stats = ht_stats,
 };

@@ -233,3 +233,15 @@ uint64_t mb_reclaim_pending_objects(const struct mb_reclaim_counters *c)
 	uint64_t retired = atomic_load_explicit(&c->retired_objects, memory_order_relaxed);
 	return retired > freed ? retired - freed : 0;
 }
+
+void mb_reclaim_map_thread_online(struct mb_map *m)
+{
+	(void)m;
+	mb_reclaim_thread_online();
+}
+
+void mb_reclaim_map_thread_offline(struct mb_map *m)
+{
+	(void)m;
+	mb_reclaim_thread_offline();
+}

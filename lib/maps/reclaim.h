@@ -52,6 +52,11 @@ struct mb_reclaim_head {
 
 void mb_reclaim_thread_online(void);
 void mb_reclaim_thread_offline(void);
+/* The same, as a design's thread_online / thread_offline (map.h) for the
+ * designs that retire through this module (plain, sync, hashtrie). */
+struct mb_map;
+void mb_reclaim_map_thread_online(struct mb_map *m);
+void mb_reclaim_map_thread_offline(struct mb_map *m);
 /* Whether the calling thread is online (may retire objects). */
 bool mb_reclaim_thread_is_online(void);
 

@@ -917,18 +917,6 @@ static int sync_compare_and_delete(struct mb_map *m, struct mb_key key, int64_t 
 	return mb_syncmap_compare_and_delete(AS_SYNC(m), key, old);
 }
 
-static void sync_thread_online(struct mb_map *m)
-{
-	(void)m;
-	mb_reclaim_thread_online();
-}
-
-static void sync_thread_offline(struct mb_map *m)
-{
-	(void)m;
-	mb_reclaim_thread_offline();
-}
-
 static size_t sync_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 {
 	struct mb_syncmap_stats st;
@@ -974,7 +962,7 @@ const struct mb_map_ops mb_syncmap_ops = {
 	.swap = sync_swap,
 	.compare_and_swap = sync_compare_and_swap,
 	.compare_and_delete = sync_compare_and_delete,
-	.thread_online = sync_thread_online,
-	.thread_offline = sync_thread_offline,
+	.thread_online = mb_reclaim_map_thread_online,
+	.thread_offline = mb_reclaim_map_thread_offline,
 	.stats = sync_stats,
 };
