@@ -5,6 +5,7 @@
 #include "lock/policy.h"
 #include "maps/registry.h"
 #include "run/options.h"
+#include "util/readfile.h"
 #include "measure/counters.h"
 #include "report/export.h"
 #include "workload_parse.h"
@@ -114,14 +115,9 @@ static bool describe_workload(int dir, const char *name, char *out, size_t size)
 	out[0] = '\0';
 	if (fstatat(dir, name, &st, 0) != 0 || !S_ISREG(st.st_mode))
 		return false;
-	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return true; /* listed, without a description */
-	FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
-	if (!f) {
-		close(fd);
-		return false;
-	}
+	FILE *f = mb_fopen_regular(dir, name);
+	if (!f) /* swapped for a non-file meanwhile: not listed; else no description */
+		return errno != EINVAL && errno != EISDIR;
 	char line[512];
 	if (fgets(line, sizeof line, f) && line[0] == '#')
 		snprintf(out, size, "%s", mb_workload_trim(line + 1));

@@ -6,6 +6,8 @@
 #include "workload.h"
 #include "workload_parse.h"
 
+#include "util/readfile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,29 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Opens a regular file for reading, or NULL with errno set: a directory
- * (EISDIR), and a FIFO, device or link to one (EINVAL: /dev/zero never
- * ends, a FIFO without a writer never answers) are refused before the
- * first read.  O_NONBLOCK keeps the open of a FIFO from waiting. */
 static FILE *open_file(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	int flags = fcntl(fd, F_GETFL);
-	if (flags >= 0)
-		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-	FILE *f = fdopen(fd, "r");
-	if (!f)
-		close(fd);
-	return f;
+	return mb_fopen_regular(AT_FDCWD, path);
 }
 
 /* strerror, with EINVAL from open_file said as what it means. */

@@ -81,6 +81,19 @@ int main(void)
 	CHECK(read_pipe(fifo, 70001, 70000, &len) == -EFBIG, "a pipe one byte over");
 	CHECK(read_pipe(fifo, 1000000, 70000, &len) == -EFBIG, "an endless pipe");
 
+	/* Streams: only regular files, and a FIFO is refused without waiting
+	 * for a writer. */
+	write_file(path, 10);
+	FILE *f = mb_fopen_regular(AT_FDCWD, path);
+	CHECK(f != NULL && fgetc(f) == 'a', "a regular file opens and reads");
+	if (f)
+		fclose(f);
+	errno = 0;
+	CHECK(mb_fopen_regular(AT_FDCWD, fifo) == NULL && errno == EINVAL, "a FIFO: %d", errno);
+	CHECK(mb_fopen_regular(AT_FDCWD, "/dev/zero") == NULL && errno == EINVAL, "a device");
+	CHECK(mb_fopen_regular(AT_FDCWD, dir) == NULL && errno == EISDIR, "a directory");
+	CHECK(mb_fopen_regular(AT_FDCWD, buf) == NULL, "missing");
+
 	CHECK(strstr(mb_readfile_strerror(-ENODEV, 10, buf, sizeof buf), "device") != NULL, "why");
 	CHECK(strstr(mb_readfile_strerror(-EFBIG, MB_READFILE_MAX, buf, sizeof buf), "1024 MiB") != NULL,
 	      "%s", buf);

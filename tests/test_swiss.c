@@ -147,7 +147,7 @@ static void test_small(void)
 	mb_swiss_destroy(m);
 
 	/* go1.24 converts even when the Put on a full small map only updates
-	 * an existing key (the TODO in Map.PutSlot); with 7 entries an update
+	 * an existing key (Map.PutSlot notes it need not, but it does); with 7 entries an update
 	 * stays small. */
 	m = new_map(8, 0, 0);
 	for (int k = 0; k < 7; k++)

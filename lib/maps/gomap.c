@@ -1428,11 +1428,7 @@ static size_t plain_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 		{"reclaim_batches", st.reclaim_batches},
 		{"reclaim_free_max_ns", st.reclaim_free_max_ns},
 	};
-	size_t n = sizeof all / sizeof all[0];
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof *out);
-	return n;
+	return mb_map_stats_put(out, max, all, sizeof all / sizeof all[0]);
 }
 
 static void plain_destroy(struct mb_map *m)

@@ -869,11 +869,7 @@ static size_t ht_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 		{"reclaim_grace_mean_ns", st.reclaim_grace_mean_ns},
 		{"reclaim_free_max_ns", st.reclaim_free_max_ns},
 	};
-	size_t n = sizeof all / sizeof all[0];
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof *out);
-	return n;
+	return mb_map_stats_put(out, max, all, sizeof all / sizeof all[0]);
 }
 
 const struct mb_map_ops mb_hashtrie_ops = {

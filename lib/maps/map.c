@@ -46,3 +46,12 @@ void *mb_map_blob_new(size_t size, int64_t val)
 }
 
 const char *const mb_map_grow_names[] = {"incremental", "stw", NULL};
+
+size_t mb_map_stats_put(struct mb_map_stat *out, size_t max, const struct mb_map_stat *all,
+			size_t n)
+{
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof *out);
+	return n;
+}

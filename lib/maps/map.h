@@ -274,6 +274,11 @@ static inline void mb_map_destroy(struct mb_map *m)
 		m->ops->destroy(m);
 }
 
+/* For a design's stats(): copies the first of all[0..n-1] into out, at
+ * most max of them, and returns how many. */
+size_t mb_map_stats_put(struct mb_map_stat *out, size_t max, const struct mb_map_stat *all,
+			size_t n);
+
 /* True for the MB_MAP_FATAL_* codes. */
 static inline bool mb_map_is_fatal(int rc)
 {

@@ -277,11 +277,7 @@ static size_t sharded_stats(struct mb_map *base, struct mb_map_stat *out, size_t
 		{"shard_len_max", (uint64_t)st.len_max},
 		{"lock_waits", st.lock_waits},
 	};
-	size_t n = sizeof all / sizeof all[0];
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof *out);
-	return n;
+	return mb_map_stats_put(out, max, all, sizeof all / sizeof all[0]);
 }
 
 const struct mb_map_ops mb_sharded_ops = {

@@ -1587,11 +1587,7 @@ static size_t sw_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 		{"tombstones", st.tombstones},
 		{"max_probe_groups", mb_swiss_max_probe(AS_SWISS(m))},
 	};
-	size_t n = sizeof all / sizeof all[0];
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof *out);
-	return n;
+	return mb_map_stats_put(out, max, all, sizeof all / sizeof all[0]);
 }
 
 const struct mb_map_ops mb_swiss_ops = {

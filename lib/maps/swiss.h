@@ -18,7 +18,7 @@
  * becomes empty.  What go1.24 does not do is not done either: no in-place
  * rehash, no tombstone pruning before growing (later releases), and a Put
  * on a full small map converts it to a table even when it only updates an
- * existing key (go1.24's PutSlot TODO).
+ * existing key (Go's Map.PutSlot says it could avoid this; go1.24 does not).
  *
  * Threads: none, like Go.  The `writing` byte is Go's detector, toggled
  * with XOR around every write: a writer that finds it set returns

@@ -58,27 +58,29 @@ static int duration_item(const char *what, const char *arg, bool allow_zero, uin
 	return 0;
 }
 
-/* Splits a copy of a comma-separated list; *copy is the caller's to free. */
-static int split_list(const char *arg, char **copy, char **items, size_t *n)
+/* Splits a copy of a comma-separated list for option what, whose items
+ * are nouns ("map names"); *copy is the caller's to free (also on error).
+ * Returns 0, or -ENOMEM / -EINVAL with err filled. */
+static int split_list(const char *arg, const char *what, const char *nouns, char **copy,
+		      char **items, size_t *n, struct mb_opt_error *err)
 {
 	*copy = strdup(arg);
 	if (!*copy)
-		return -ENOMEM;
-	return mb_parse_list(*copy, items, MB_SWEEP_MAX_LIST, n);
+		return fail(err, -ENOMEM, what, "out of memory");
+	if (mb_parse_list(*copy, items, MB_SWEEP_MAX_LIST, n))
+		return fail(err, -EINVAL, what, "expected a comma-separated list of up to %d %s",
+			    MB_SWEEP_MAX_LIST, nouns);
+	return 0;
 }
 
 static int parse_maps(struct mb_sweep *sw, const char *arg, struct mb_opt_error *err)
 {
 	char *copy, *items[MB_SWEEP_MAX_LIST];
 	size_t n;
-	int rc = split_list(arg, &copy, items, &n);
-	if (rc == -ENOMEM)
-		return fail(err, rc, "--map", "out of memory");
+	int rc = split_list(arg, "--map", "map names", &copy, items, &n, err);
 	if (rc) {
 		free(copy);
-		return fail(err, -EINVAL, "--map",
-			    "expected a comma-separated list of up to %d map names",
-			    MB_SWEEP_MAX_LIST);
+		return rc;
 	}
 	const struct mb_map_ops *maps[MB_SWEEP_MAX_LIST];
 	uint32_t params[MB_SWEEP_MAX_LIST];
@@ -123,14 +125,10 @@ static int parse_locks(struct mb_sweep *sw, const char *arg, struct mb_opt_error
 {
 	char *copy, *items[MB_SWEEP_MAX_LIST];
 	size_t n;
-	int rc = split_list(arg, &copy, items, &n);
-	if (rc == -ENOMEM)
-		return fail(err, rc, "--lock", "out of memory");
+	int rc = split_list(arg, "--lock", "lock policies (go, pthread, spin)", &copy, items, &n, err);
 	if (rc) {
 		free(copy);
-		return fail(err, -EINVAL, "--lock",
-			    "expected a comma-separated list of up to %d lock policies (go, pthread, spin)",
-			    MB_SWEEP_MAX_LIST);
+		return rc;
 	}
 	enum mb_lock_policy locks[MB_SWEEP_MAX_LIST];
 	for (size_t i = 0; i < n && !rc; i++)
@@ -150,13 +148,10 @@ static int parse_threads(struct mb_sweep *sw, const char *arg, struct mb_opt_err
 {
 	char *copy, *items[MB_SWEEP_MAX_LIST];
 	size_t n;
-	int rc = split_list(arg, &copy, items, &n);
-	if (rc == -ENOMEM)
-		return fail(err, rc, "--threads", "out of memory");
+	int rc = split_list(arg, "--threads", "counts", &copy, items, &n, err);
 	if (rc) {
 		free(copy);
-		return fail(err, -EINVAL, "--threads",
-			    "expected a comma-separated list of up to %d counts", MB_SWEEP_MAX_LIST);
+		return rc;
 	}
 	uint64_t v[MB_SWEEP_MAX_LIST];
 	for (size_t i = 0; i < n && !rc; i++)

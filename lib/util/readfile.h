@@ -14,6 +14,7 @@
 #define MB_UTIL_READFILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The bound mapbench uses for result documents and number files: 1 GiB.
  * Loading a result document takes about ten times its size in memory
@@ -26,6 +27,13 @@
  * a socket, not a file), -EFBIG (more than max bytes), -ENOMEM, -EIO and
  * the like from read(2).  On error *text is NULL. */
 int mb_readfile(const char *path, size_t max, char **text, size_t *len);
+
+/* Opens path (relative to dirfd, or AT_FDCWD) for reading line by line,
+ * only if it is a regular file: NULL with errno EISDIR for a directory and
+ * EINVAL for a FIFO, device or socket (or a link to one), refused before
+ * anything is read; the open itself does not wait on a FIFO.  For the
+ * files read as a stream (workload files, their descriptions). */
+FILE *mb_fopen_regular(int dirfd, const char *path);
 
 /* A one-line reason for an error of mb_readfile: strerror's, but for
  * -ENODEV ("a device or socket, not a file") and -EFBIG (which names max). */
