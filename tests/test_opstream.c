@@ -16,7 +16,7 @@ static int read_bytes(const char *buf, size_t len, uint64_t keys, struct mb_opst
 	FILE *f = fmemopen((void *)buf, len, "r");
 	if (!f)
 		return -errno;
-	int rc = mb_opstream_read(f, keys, s, err);
+	int rc = mb_opstream_read(f, keys, 0, s, err);
 	fclose(f);
 	return rc;
 }
