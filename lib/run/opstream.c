@@ -346,12 +346,15 @@ static int parse_line(char *line, uint64_t lineno, uint64_t keys, struct mb_opst
 {
 	char *tok[6];
 	int n = 0;
+	line += strspn(line, " \t\r");
+	if (*line == '#') /* a comment, whatever it says */
+		return 0;
 	for (char *p = strtok(line, " \t\r"); p; p = strtok(NULL, " \t\r")) {
 		if (n == 6)
 			return failf(err, lineno, 0, "too many fields");
 		tok[n++] = p;
 	}
-	if (n == 0 || tok[0][0] == '#')
+	if (n == 0)
 		return 0;
 	uint64_t task = 0;
 	int i = 0;
