@@ -472,12 +472,13 @@ static inline uint64_t digest_op(uint64_t digest, int64_t key, unsigned kind)
  * key, values, and (timed phase) its place in the digest and the
  * recording and whether it is timed.  Returns 0, or -ENOMEM when the
  * recording cannot grow. */
-static inline int draw_op(struct worker *w, struct phase *ph, struct task *t, uint64_t i,
-			  struct mb_task_op *op)
+static inline __attribute__((always_inline)) int draw_op(struct worker *w, struct phase *ph,
+							 struct task *t, uint64_t i,
+							 struct mb_task_op *op, const bool streams)
 {
 	const struct mb_run_config *cfg = w->run->cfg;
 	const uint64_t gi = (uint64_t)(w - w->run->workers) + i * cfg->procs;
-	if (cfg->replay) {
+	if (streams && cfg->replay) {
 		replay_op(cfg->replay, gi, t, op);
 	} else {
 		uint64_t r = mb_rng_next(&t->rng);
@@ -499,7 +500,7 @@ static inline int draw_op(struct worker *w, struct phase *ph, struct task *t, ui
 		op->events_before = w->log.recorded;
 		op->t0 = mb_timer_ticks();
 	}
-	return cfg->record ? record_op(cfg->record, gi, op) : 0;
+	return streams && cfg->record ? record_op(cfg->record, gi, op) : 0;
 }
 
 enum turn_end { TURN_REQUEUE, TURN_PARKED, TURN_RETIRE };
@@ -524,7 +525,9 @@ static enum turn_end settle(struct worker *w, struct task *t)
 }
 
 /* One turn of task i: its next op, or the op it parked in, run again. */
-static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
+static inline __attribute__((always_inline)) enum turn_end turn(struct worker *w,
+								 struct phase *ph, uint32_t i,
+								 const bool streams)
 {
 	struct run *run = w->run;
 	struct task *t = &w->tasks[i];
@@ -539,7 +542,7 @@ static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
 	} else {
 		if (ph->stopping || t->budget == 0)
 			return TURN_RETIRE;
-		if (__builtin_expect(draw_op(w, ph, t, i, &fresh) < 0, 0)) {
+		if (__builtin_expect(draw_op(w, ph, t, i, &fresh, streams) < 0, 0)) {
 			stop_for(w, -ENOMEM);
 			ph->stopping = true;
 			return TURN_RETIRE;
@@ -588,13 +591,15 @@ static void phase_check(struct worker *w, struct phase *ph)
  * in order, one op each per sweep, no run queue, the per-op state in locals,
  * so that the harness costs per op what it did before tasks could park.
  * The same ops as turn() in the same order (the digest says so). */
-static void sweep_timed(struct worker *w, struct phase *ph)
+static inline __attribute__((always_inline)) void sweep_timed_as(struct worker *w,
+								  struct phase *ph,
+								  const bool streams)
 {
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
 	struct mb_map *map = run->map;
-	const struct mb_opstream *replay = cfg->replay;
-	struct mb_opstream *record = cfg->record;
+	const struct mb_opstream *replay = streams ? cfg->replay : NULL;
+	struct mb_opstream *record = streams ? cfg->record : NULL;
 	const uint64_t windex = (uint64_t)(w - run->workers);
 	uint8_t kind_of[100]; /* a local copy: the map call would force reloads */
 	memcpy(kind_of, ph->kind_of, sizeof kind_of);
@@ -610,7 +615,7 @@ static void sweep_timed(struct worker *w, struct phase *ph)
 			active = true;
 			struct mb_task_op op;
 			const uint64_t gi = windex + i * cfg->procs;
-			if (replay) {
+			if (streams && replay) {
 				replay_op(replay, gi, t, &op);
 			} else {
 				uint64_t r = mb_rng_next(&t->rng);
@@ -621,7 +626,7 @@ static void sweep_timed(struct worker *w, struct phase *ph)
 			t->budget--;
 			w->log.op_index = (int64_t)t->done++; /* events the op causes carry it */
 			t->digest = digest_op(t->digest, op.key, op.kind);
-			if (record && record_op(record, gi, &op) < 0) {
+			if (streams && record && record_op(record, gi, &op) < 0) {
 				stop_for(w, -ENOMEM);
 				goto done;
 			}
@@ -661,16 +666,24 @@ done:
 	}
 }
 
+/* The timed sweep, compiled twice: without op streams (every run but
+ * --record/--replay ones) it has no branch for them on the op path. */
+static void sweep_timed(struct worker *w, struct phase *ph)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	if (cfg->replay || cfg->record)
+		sweep_timed_as(w, ph, true);
+	else
+		sweep_timed_as(w, ph, false);
+}
+
 /* Runs turns until every task of the worker is done with the phase: out of
  * ops (budget, deadline, stop) and parked in no op.  The run
  * queue holds the runnable tasks; a parked one leaves it and comes back at
  * the front when readied. */
-static void run_phase(struct worker *w, struct phase *ph)
+static inline __attribute__((always_inline)) void run_queue(struct worker *w, struct phase *ph,
+							      const bool streams)
 {
-	if (!w->run->parks && ph->timed) {
-		sweep_timed(w, ph);
-		return;
-	}
 	struct mb_tsq *q = &w->q;
 	mb_tsq_fill(q, (uint32_t)w->ntasks);
 	ph->live = w->ntasks;
@@ -682,7 +695,7 @@ static void run_phase(struct worker *w, struct phase *ph)
 			continue;
 		}
 		uint32_t i = mb_tsq_pop(q);
-		enum turn_end end = turn(w, ph, i);
+		enum turn_end end = turn(w, ph, i, streams);
 		if (end == TURN_REQUEUE)
 			mb_tsq_push_back(q, i);
 		else if (end == TURN_RETIRE)
@@ -692,6 +705,19 @@ static void run_phase(struct worker *w, struct phase *ph)
 		if (--ph->check_left == 0)
 			phase_check(w, ph);
 	}
+}
+
+/* A phase: the timed sweep when no task can park, else the run queue,
+ * each compiled with and without op streams (sweep_timed says why). */
+static void run_phase(struct worker *w, struct phase *ph)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	if (!w->run->parks && ph->timed)
+		sweep_timed(w, ph);
+	else if (cfg->replay || cfg->record)
+		run_queue(w, ph, true);
+	else
+		run_queue(w, ph, false);
 }
 
 /* Set-up: map registration, counters, and the start gate. */
