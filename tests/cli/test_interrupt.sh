@@ -11,11 +11,7 @@ start_run() {
 	"$MAPBENCH" run --map locked,rwlocked --threads 2 --duration 30s -e none \
 		-o "$TMP/$1.json" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
-	for _ in $(seq 1 200); do
-		grep -q "^map " "$TMP/err" 2>/dev/null && break
-		sleep 0.05
-	done
-	sleep 0.5
+	wait_for_header "$TMP/err"
 }
 
 for sig in INT TERM HUP; do
@@ -63,11 +59,7 @@ rc=$?
 "$MAPBENCH" run --map locked --threads 3 --keys 20k --mix load=50,range=50 --ops 100M -e none \
 	--record "$TMP/rec.bin" -o "$TMP/rec.json" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 1 200); do
-	grep -q "^map " "$TMP/err" 2>/dev/null && break
-	sleep 0.05
-done
-sleep 0.5
+wait_for_header "$TMP/err"
 kill -s INT "$pid"
 wait "$pid"
 rc=$?
