@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -603,6 +604,14 @@ func parseArgs(args []string) sweep {
 			usageError("--procs", "plain with writes on %d procs ends a Go program with \"fatal error: concurrent map writes\", which cannot be recovered to write a result; use locked, rwlocked or sync, or --procs 1", sw.procs)
 		}
 	}
+	// -o over --record's file or over the stream being replayed would
+	// lose a result or the user's trace (mapbench run refuses the same).
+	if sameFile(sw.output, sw.record) {
+		usageError("--record", "'%s' is also --output's file: give each its own", sw.record)
+	}
+	if sameFile(sw.replay, sw.output) {
+		usageError("--output", "'%s' is also --replay's file: give each its own", sw.output)
+	}
 	if sw.output != "" {
 		if err := checkWritable(sw.output); err != nil {
 			usageError("--output", "cannot write '%s': %v", sw.output, err)
@@ -689,4 +698,28 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// sameFile: a and b name one regular file, or the same path of one not
+// created yet (lib/util/samefile.c's rule; devices are written in place).
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	sa, ea := os.Stat(a)
+	sb, eb := os.Stat(b)
+	if ea == nil && eb == nil {
+		return os.SameFile(sa, sb) && sa.Mode().IsRegular()
+	}
+	if (ea == nil) != (eb == nil) {
+		return false
+	}
+	da, e1 := filepath.EvalSymlinks(filepath.Dir(a))
+	db, e2 := filepath.EvalSymlinks(filepath.Dir(b))
+	if e1 != nil || e2 != nil {
+		return a == b
+	}
+	da, _ = filepath.Abs(da)
+	db, _ = filepath.Abs(db)
+	return da == db && filepath.Base(a) == filepath.Base(b)
 }

@@ -80,4 +80,6 @@ go_usage --record --map locked --threads 1 --record "$TMP/x.bin"
 go_usage --record --map locked,sync --threads 1 --ops 10 --record "$TMP/x.bin"
 printf 'swap 1 2\n' > "$TMP/swap.txt"
 go_usage --mix --map sync --keys 10 --replay "$TMP/swap.txt"
+go_usage --record --map locked --threads 1 --ops 10 -o "$TMP/r.out" --record "$TMP/./r.out"
+go_usage --output --map locked --keys 10 --replay "$TMP/s.bin" -o "$TMP/s.bin"
 finish

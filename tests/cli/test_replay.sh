@@ -113,4 +113,15 @@ expect_usage record run -w "$TMP/w.conf" --ops 10
 [ "$(sig "$TMP/rep.json")" = "$(sig "$TMP/rec.json")" ] || fail "string keys: replay differs"
 json_check "$TMP/rep.json" '.config.key_type == "string:4-9"'
 
+# 7. Two results in one file would lose one: -o, --csv and --record over
+# each other, or -o over the stream being replayed, are refused.
+cp "$TMP/one.bin" "$TMP/keep.bin"
+expect_usage --record run --map plain --threads 1 --ops 10 -o "$TMP/r.out" --record "$TMP/r.out"
+expect_usage --csv run --map plain --threads 1 --ops 10 -o "$TMP/r.out" --csv "$TMP/./r.out"
+expect_usage --output run --map plain --keys 1000 --replay "$TMP/keep.bin" -o "$TMP/keep.bin"
+cmp -s "$TMP/keep.bin" "$TMP/one.bin" || fail "a refused -o changed the replayed stream"
+# --record over --replay's own file rewrites the same stream
+"$MAPBENCH" run --map null --procs 1 --keys 1000 --replay "$TMP/keep.bin" --record "$TMP/keep.bin" \
+	$q > /dev/null || fail "record over the replayed file"
+cmp -s "$TMP/keep.bin" "$TMP/one.bin" || fail "the stream rewritten over itself differs"
 finish
