@@ -82,4 +82,11 @@ printf 'swap 1 2\n' > "$TMP/swap.txt"
 go_usage --mix --map sync --keys 10 --replay "$TMP/swap.txt"
 go_usage --record --map locked --threads 1 --ops 10 -o "$TMP/r.out" --record "$TMP/./r.out"
 go_usage --output --map locked --keys 10 --replay "$TMP/s.bin" -o "$TMP/s.bin"
+# goroutines that cannot fit are refused before they are spawned (10M of
+# them take ~23 GiB; the guard says so on a machine with less available)
+avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+if [ -n "$avail_kb" ] && [ "$avail_kb" -lt 24000000 ]; then
+	go_usage --threads --map locked --threads 10M --ops 10M
+	expect_grep "GiB available" "$TMP/err"
+fi
 finish
