@@ -51,6 +51,11 @@
  * Go's heap is advised MADV_HUGEPAGE, a large array is a huge-page-aligned
  * mapping with the same advice (mb_alloc_pages), so a random lookup in a
  * table of tens of MB does not pay a TLB miss that Go's does not.
+ * The price is Go's too: a new array is mapped, not touched, so the
+ * evacuation steps (and inserts) that first write each of its 2 MB pages
+ * take the huge-page fault, as Go 1.19's mutator does (its heap memory is
+ * advised huge when used and fresh spans are not zeroed).  Faulting the
+ * array in ahead, off the op path, would hold it before Go's map does.
  *
  * Two key types, one map
  * ----------------------
