@@ -3,6 +3,7 @@
  * names the option, and exit status 2, before anything runs. */
 #include "commands.h"
 #include "run_output.h"
+#include "run_stream.h"
 #include "workload.h"
 
 #include "maps/registry.h"
@@ -256,14 +257,17 @@ static void check_memory(const struct mb_sweep *sw)
 }
 
 /* The computed defaults, then the rules between options, then what only
- * the machine can tell: memory and events (the outputs are opened right
- * after, by mb_run_output_open, before anything runs). */
-static void resolve(struct mb_sweep *sw)
+ * the machine can tell: memory and events; --replay's stream is loaded and
+ * --record's file opened (the outputs are opened right after, by
+ * mb_run_output_open, before anything runs). */
+static void resolve(struct mb_sweep *sw, struct mb_run_stream *streams)
 {
 	struct mb_opt_error err;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (mb_options_resolve(sw, cpus > 0 ? (unsigned)cpus : 1, MB_SWEEP_MAX_RUNS, &err))
 		mb_cmd_usage_error(err.what, "%s", err.message);
+	/* a stream may take half of what is available: the map needs the rest */
+	mb_run_stream_open(streams, sw, mem_available() / 2);
 	check_memory(sw);
 	resolve_events(sw);
 }
@@ -374,7 +378,8 @@ int mb_cmd_run(int argc, char **argv)
 		return MB_EXIT_FAILURE;
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &a.sw);
-	resolve(&a.sw);
+	struct mb_run_stream streams;
+	resolve(&a.sw, &streams);
 	struct mb_run_output out = {
 		.output = a.sw.output,
 		.csv = a.sw.csv,
@@ -406,6 +411,8 @@ int mb_cmd_run(int argc, char **argv)
 	if (out.table)
 		mb_table_footer(out.table, &res.host);
 	if (mb_run_output_finish(&out, &res) && status == MB_EXIT_OK)
+		status = MB_EXIT_FAILURE;
+	if (mb_run_stream_finish(&streams, &a.sw) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	for (size_t i = 0; i < n; i++)
 		mb_run_result_free(&runs[i].res);
