@@ -3,7 +3,11 @@
 # mapbench itself REPS times (median reported), side by side in one session.
 # Writes every result document and a summary.json into OUTDIR.
 #
-#   bench/run-bench.sh ./mapbench bench-results [REPS]
+#   bench/run-bench.sh ./mapbench bench-results [REPS [SECTIONS]]
+#
+# SECTIONS: all (the default), or designs for only the rows of the designs
+# Go ships today (swiss, hashtrie, sharded: sections 5 to 7), whose
+# summary.json then has only those members.
 #
 # When mapbench-go was built (Go installed), mapbench's maps are compared with
 # Go's own on the same op streams (see bench/go/README).
@@ -12,6 +16,8 @@ set -euo pipefail
 mb=${1:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
 out=${2:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
 reps=${3:-5}
+sections=${4:-all}
+case $sections in all|designs) ;; *) echo "run-bench: SECTIONS is all or designs" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 command -v jq >/dev/null || { echo "run-bench: jq is required (apt-get install jq)" >&2; exit 1; }
 mkdir -p "$out"
@@ -32,6 +38,110 @@ field() {
 }
 
 echo "bench: $reps repetitions each; results in $out" >&2
+
+# 5. plain (Go 1.19) against swiss (Go 1.24): one task, 1M of 2M keys,
+#    90:10 and read-only, int and string:16 keys; ns/op and the map's live
+#    bytes per entry at the end (every category over final_len; a string
+#    key's bytes live in the key set, not the map).  Both maps in one
+#    invocation per repetition, so they alternate.
+designs() {
+	off=(--latency off --pause-threshold off -e none)
+	for i in $(seq 1 "$reps"); do
+		for kt in int string:16; do
+			for mix in 90:10 read; do
+				"$mb" run --map plain,swiss --threads 1 --procs 1 --keys 2M --prefill 1M \
+					--mix "$mix" --key-type "$kt" --ops 2M "${off[@]}" --format json \
+					-o "$out/oldnew-${kt/:/}-${mix/:/-}-$i.json" >/dev/null
+			done
+		done
+	done
+	jq -s '[.[] | (.config.mix | "\(.load_pct):\(.store_pct)") as $mix | .config.key_type as $kt | .runs[] |
+		{key_type: $kt, mix: $mix, map, ns_per_op,
+		 bytes_per_entry: ((.alloc.live_bytes | add) / .final_len)}]
+		| group_by([.key_type, .mix, .map])
+		| map({key_type: .[0].key_type, mix: .[0].mix, map: .[0].map,
+		       ns_per_op: ([.[].ns_per_op] | sort | .[length / 2 | floor]),
+		       bytes_per_entry: ([.[].bytes_per_entry] | sort | .[length / 2 | floor])})' \
+		"$out"/oldnew-*.json > "$out/oldnew-table.json"
+
+	# 6. The concurrent designs: sync (Go 1.19) and hashtrie (Go 1.24's
+	#    sync.Map) against sharded:32 and locked, 2 and 1k tasks on 2
+	#    procs, default key space (1M keys, half prefilled), 2M ops; the
+	#    four maps alternate within each invocation.
+	for i in $(seq 1 "$reps"); do
+		for mix in 99:1 90:10 50:50; do
+			"$mb" run --map sync,hashtrie,sharded:32,locked --threads 2,1k --procs 2 --mix "$mix" \
+				--ops 2M "${off[@]}" --format json -o "$out/conc-${mix/:/-}-$i.json" >/dev/null
+		done
+	done
+	jq -s '[.[] | (.config.mix | "\(.load_pct):\(.store_pct)") as $mix | .runs[] |
+		{mix: $mix, map, threads, ns_per_op}]
+		| group_by([.mix, .threads, .map])
+		| map({mix: .[0].mix, threads: .[0].threads, map: .[0].map,
+		       ns_per_op: ([.[].ns_per_op] | sort | .[length / 2 | floor])})' \
+		"$out"/conc-*.json > "$out/conc-table.json"
+
+	# 7. Growth: the worst single insert while inserting 8M distinct keys
+	#    into an empty map (sequential keys, every op timed), plain against
+	#    swiss, alternating; with the longest pause of each cause, so a
+	#    worst insert can be told from its cause (evacuate, split) or from
+	#    none (slow-op: the thread was descheduled, or faulted outside a
+	#    growth step).  On a loaded machine the worst is often a
+	#    descheduling: the count of each cause's events of 1 ms or more
+	#    says more than the maximum.
+	for i in $(seq 1 "$reps"); do
+		for m in plain swiss; do
+			"$mb" run --map "$m" --threads 1 --procs 1 --keys 8M --prefill 0 --dist sequential \
+				--mix write --ops 8M --latency all --pause-threshold 100us -e none \
+				--format json -o "$out/growth-$m-$i.json" >/dev/null
+		done
+	done
+	jq -s '[.[] | .runs[0] | {map, max_ns: .latency_ns.max, p9999_ns: .latency_ns.p9999,
+		evacuate_max_ns: .pauses.by_kind.evacuate.max_ns, grow_max_ns: .pauses.by_kind.grow.max_ns,
+		split_max_ns: .pauses.by_kind.split.max_ns, slow_op_max_ns: .pauses.by_kind["slow-op"].max_ns,
+		evacuate_over_1ms: ([.pauses.events[] | select(.kind == "evacuate" and .dur_ns >= 1000000)] | length),
+		split_over_1ms: ([.pauses.events[] | select(.kind == "split" and .dur_ns >= 1000000)] | length),
+		slow_op_over_1ms: ([.pauses.events[] | select(.kind == "slow-op" and .dur_ns >= 1000000)] | length)}]
+		| group_by(.map)
+		| map(. as $r | {map: .[0].map} + (["max_ns", "p9999_ns", "evacuate_max_ns", "grow_max_ns",
+			"split_max_ns", "slow_op_max_ns",
+			"evacuate_over_1ms", "split_over_1ms", "slow_op_over_1ms"] | map({(.): ([$r[][.]] | sort | .[length / 2 | floor])}) | add)
+			+ {target_ns: (if .[0].map == "plain" then 1000000 else 100000 end)}
+			| . + {meets: (.max_ns <= .target_ns)})' \
+		"$out"/growth-*.json > "$out/growth-table.json"
+}
+
+designs_tables() {
+	echo
+	echo "plain (Go 1.19) vs swiss (Go 1.24), 1 task, 1M of 2M keys, 2M ops; medians of $reps:"
+	jq -r '.[] | [.key_type, .mix, .map, .ns_per_op, .bytes_per_entry] | @tsv' "$out/oldnew-table.json" |
+		awk -F'\t' 'BEGIN { printf "%-10s %-6s %-6s %9s %10s\n", "keys", "mix", "map", "ns/op", "B/entry" }
+		{ printf "%-10s %-6s %-6s %9.1f %10.1f\n", $1, $2, $3, $4, $5 }'
+	echo
+	echo "concurrent designs, procs 2, 1M keys half prefilled, 2M ops; ns/op, medians of $reps:"
+	jq -r 'group_by([.mix, .threads]) | .[] | [.[0].mix, .[0].threads,
+		(map({(.map): .ns_per_op}) | add | .sync, .hashtrie, .["sharded:32"], .locked)] | @tsv' \
+		"$out/conc-table.json" |
+		awk -F'\t' 'BEGIN { printf "%-6s %7s %9s %9s %11s %9s\n", "mix", "tasks", "sync", "hashtrie", "sharded:32", "locked" }
+		{ printf "%-6s %7s %9.1f %9.1f %11.1f %9.1f\n", $1, $2, $3, $4, $5, $6 }'
+	echo
+	echo "worst single insert, 8M distinct keys into an empty map; medians of $reps (ms):"
+	jq -r '.[] | [.map, .max_ns, .p9999_ns, .evacuate_max_ns, .split_max_ns, .slow_op_max_ns, .target_ns,
+		(if .meets then "ok" else "MISSED" end), .evacuate_over_1ms, .split_over_1ms, .slow_op_over_1ms] | @tsv' \
+		"$out/growth-table.json" |
+		awk -F'\t' 'BEGIN { printf "%-6s %9s %9s %9s %9s %9s %8s %-6s  %s\n", "map", "worst", "p99.99", "evacuate", "split", "slow-op", "target", "", ">= 1 ms: evacuate split slow-op" }
+		{ printf "%-6s %9.3f %9.3f %9.3f %9.3f %9.3f %8.3f %-6s  %d %d %d\n", $1, $2/1e6, $3/1e6, $4/1e6, $5/1e6, $6/1e6, $7/1e6, $8, $9, $10, $11 }'
+}
+
+if [ "$sections" = designs ]; then
+	designs
+	jq -n --argjson reps "$reps" --slurpfile oldnew "$out/oldnew-table.json" \
+		--slurpfile conc "$out/conc-table.json" --slurpfile growth "$out/growth-table.json" \
+		'{schema: "mapbench-bench/1", repetitions: $reps, plain_vs_swiss: $oldnew[0],
+		  concurrent_designs: $conc[0], growth_worst_insert: $growth[0]}' > "$out/summary.json"
+	designs_tables
+	exit 0
+fi
 
 # 1. A million tasks: spawn time and bytes per task, and throughput against
 #    two tasks on the same map and procs (interleaved per repetition).
@@ -142,14 +252,17 @@ jq -s '[.[] | .config.mix as $m | .runs[] |
 	       dirty_rebuilds: ([.[].dirty_rebuilds] | sort | .[length / 2 | floor]),
 	       rebuild_max_ns: ([.[].rebuild_max_ns] | sort | .[length / 2 | floor])})' \
 	"$out"/sync-*.json > "$out/sync-table.json"
+designs
 
 jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_bytes" \
 	--argjson ratio "$ratio" --argjson harness "$harness_ns" \
 	--argjson plain "$plain_ns" --argjson go "$go_ns" --argjson cost "$cost_json" \
-	--argjson side "$side_json" '{
+	--argjson side "$side_json" --slurpfile oldnew "$out/oldnew-table.json" \
+	--slurpfile conc "$out/conc-table.json" --slurpfile growth "$out/growth-table.json" '{
 	schema: "mapbench-bench/1", repetitions: $reps,
 	cost_of_measuring: $cost,
 	go_side_by_side: $side,
+	plain_vs_swiss: $oldnew[0], concurrent_designs: $conc[0], growth_worst_insert: $growth[0],
 	checks: ([
 	 {name: "spawn_1M_tasks_s", median: $spawn, target: "< 0.5", pass: ($spawn < 0.5)},
 	 {name: "task_bytes", median: $bytes, target: "< 256", pass: ($bytes < 256)},
@@ -159,7 +272,9 @@ jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_b
 	  go_ns_per_op: $go,
 	  ratio_to_go: (if $go == null then null else $plain / $go end),
 	  target: "<= 1.3 x Go 1.19", pass: (if $go == null then null else ($plain / $go) <= 1.3 end)}
-	] + (if $cost == null then [] else [$cost[] |
+	] + [$growth[0][] | {name: "\(.map)_worst_insert_8M_ns", median: .max_ns,
+	  target: "<= \(.target_ns)", pass: .meets}]
+	  + (if $cost == null then [] else [$cost[] |
 	 {name: "\(.map)_features_off_over_uninstrumented", median: .off_over_noinst,
 	  target: "<= 1.02", pass: (.off_over_noinst <= 1.02)}] end))}' > "$out/summary.json"
 jq -r '.checks[] | "\(.name)\t\(.median)\t\(.target)\t\(if .pass == null then "n/a (no Go 1.19)" elif .pass then "ok" else "MISSED" end)"' \
@@ -186,3 +301,4 @@ jq -r '.[] | [.mix, .map, .threads, (.ns_per_op * 10 | round / 10), (.promotions
 	(.dirty_rebuilds // "-"), (if .rebuild_max_ns then (.rebuild_max_ns / 1e6 * 10 | round / 10 | tostring) + "ms" else "-" end)] | @tsv' \
 	"$out/sync-table.json" | awk -F'\t' 'BEGIN { printf "%-6s %-9s %8s %10s %11s %9s %12s\n", "mix", "map", "threads", "ns/op", "promotions", "rebuilds", "max rebuild" }
 	{ printf "%-6s %-9s %8s %10s %11s %9s %12s\n", $1, $2, $3, $4, $5, $6, $7 }'
+designs_tables

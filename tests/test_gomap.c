@@ -119,6 +119,36 @@ static int64_t grow_count_for(uint8_t B)
 
 static void growth_rules(enum mb_key_type type);
 
+/* --grow=stw: the rehash event after each grow moves every entry the map had
+ * when the grow started, the count Go's rule gives (grow_count_for). */
+static void stw_rehash_moved(void)
+{
+	struct mb_gomap *m = new_map(17, MB_MAP_GROW_STW, 0);
+	struct mb_pause_log pauses;
+	CHECK(mb_pause_log_init(&pauses, 0, 0, 0, 1000) == 0, "log");
+	mb_pause_attach(&pauses);
+	for (int64_t k = 0; k < 10000; k++)
+		mb_gomap_store(m, k, k);
+	mb_pause_attach(NULL);
+	int rehashes = 0;
+	for (size_t i = 0; i < pauses.n; i++) {
+		const struct mb_pause_event *e = &pauses.events[i];
+		if (e->kind == MB_PAUSE_EVACUATE)
+			CHECK(0, "stw: an incremental evacuation step");
+		if (e->kind != MB_PAUSE_REHASH)
+			continue;
+		CHECK(e->moved == grow_count_for((uint8_t)rehashes) && e->map_len == e->moved,
+		      "rehash %d moved %lld at len %lld, want %lld", rehashes, (long long)e->moved,
+		      (long long)e->map_len, (long long)grow_count_for((uint8_t)rehashes));
+		rehashes++;
+	}
+	/* 10000 keys: grows from B = 0 to 10 (the last at 13 << 9 = 6656) */
+	CHECK(rehashes == 11 && pauses.by_kind[MB_PAUSE_GROW].count == 11, "rehashes %d",
+	      rehashes);
+	mb_pause_log_free(&pauses);
+	mb_gomap_destroy(m);
+}
+
 static void growth_thresholds(void)
 {
 	growth_rules(MB_KEY_INT);
@@ -208,17 +238,42 @@ static void growth_rules(enum mb_key_type type)
 		      (unsigned long long)alloc.bytes[MB_ALLOC_BUCKETS], (unsigned long long)want);
 	}
 	CHECK(alloc.bytes[MB_ALLOC_OVERFLOW] % bucket == 0, "overflow buckets are whole buckets");
+	/* hashGrow moves nothing (moved 0); the evacuation steps after it move
+	 * every entry the map had when it started exactly once, before the
+	 * next grow may start (never while growing): so the moved of the
+	 * evacuate events between grow k and grow k+1 add up to the count
+	 * grow k started at, grow_count_for(k).  Each step evacuates at most
+	 * two old buckets and their chains; a step that finds its bucket done
+	 * already moves 0. */
 	int grow_events = 0;
+	int64_t evac_moved = 0;
 	for (size_t i = 0; i < pauses.n; i++) {
-		if (pauses.events[i].kind != MB_PAUSE_GROW)
+		const struct mb_pause_event *e = &pauses.events[i];
+		if (e->kind == MB_PAUSE_EVACUATE) {
+			CHECK(e->moved >= 0, "evacuate event %zu: moved %lld", i, (long long)e->moved);
+			evac_moved += e->moved;
+			continue;
+		}
+		if (e->kind != MB_PAUSE_GROW)
 			continue;
 		/* the event carries the count the grow started at */
-		CHECK(pauses.events[i].map_len == grow_count_for((uint8_t)grow_events),
+		CHECK(e->map_len == grow_count_for((uint8_t)grow_events),
 		      "grow event %d at len %lld, Go's rule says %lld", grow_events,
-		      (long long)pauses.events[i].map_len,
-		      (long long)grow_count_for((uint8_t)grow_events));
+		      (long long)e->map_len, (long long)grow_count_for((uint8_t)grow_events));
+		CHECK(e->moved == 0, "grow event %d moved %lld, hashGrow moves nothing", grow_events,
+		      (long long)e->moved);
+		if (grow_events > 0)
+			CHECK(evac_moved == grow_count_for((uint8_t)(grow_events - 1)),
+			      "grow %d: evacuation moved %lld, want %lld", grow_events - 1,
+			      (long long)evac_moved,
+			      (long long)grow_count_for((uint8_t)(grow_events - 1)));
+		evac_moved = 0;
 		grow_events++;
 	}
+	/* the last grow (B 15 to 16) finished long before the 300000th insert:
+	 * 2^15 old buckets, at least one evacuated per insert */
+	CHECK(evac_moved == grow_count_for(15), "last grow: evacuation moved %lld, want %lld",
+	      (long long)evac_moved, (long long)grow_count_for(15));
 	CHECK(grow_events == 16 && pauses.dropped == 0, "grow events: %d", grow_events);
 	CHECK(pauses.by_kind[MB_PAUSE_EVACUATE].count > 0, "evacuation steps were events");
 	mb_pause_log_free(&pauses);
@@ -717,6 +772,7 @@ int main(void)
 	mb_keyset_free(&ks);
 	value_blobs();
 	growth_thresholds();
+	stw_rehash_moved();
 	same_size_grow(MB_KEY_INT);
 	same_size_grow(MB_KEY_STRING);
 	iteration();

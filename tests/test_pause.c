@@ -65,6 +65,22 @@ int main(void)
 	      (long long)b.events[b.n - 1].op_index);
 	CHECK(all.events[all.n - 1].op_index == -1, "reclaim: no op");
 
+	/* moved: what a growth step reports, -1 on every other event */
+	CHECK(b.events[b.n - 1].moved == -1 && all.events[all.n - 1].moved == -1,
+	      "no count given: moved -1");
+	struct mb_pause_log mv;
+	CHECK(mb_pause_log_init(&mv, 0, 0, 0, 4) == 0, "init mv");
+	mb_pause_record_moved(&mv, MB_PAUSE_SPLIT, 2100, 70, 896, 896);
+	CHECK(mv.n == 1 && mv.events[0].moved == 896 && mv.events[0].kind == MB_PAUSE_SPLIT,
+	      "record_moved keeps the count");
+	mb_pause_attach(&mv);
+	mb_pause_end_moved(MB_PAUSE_EVACUATE, mb_pause_now() - 1000, 100, 13);
+	mb_pause_end_moved(MB_PAUSE_GROW, 0, 100, 99); /* begun without a log: nothing */
+	mb_pause_attach(NULL);
+	CHECK(mv.n == 2 && mv.events[1].moved == 13 && mv.events[1].kind == MB_PAUSE_EVACUATE &&
+	      mv.events[1].map_len == 100, "end_moved records the count");
+	mb_pause_log_free(&mv);
+
 	CHECK(mb_pause_bucket(0) == 0 && mb_pause_bucket(1) == 0 && mb_pause_bucket(2) == 1 &&
 	      mb_pause_bucket(1023) == 9 && mb_pause_bucket(1024) == 10, "log2 buckets");
 	CHECK(mb_pause_kind_name(MB_PAUSE_DIRTY_COPY)[0] == 'd', "names");

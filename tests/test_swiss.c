@@ -567,10 +567,27 @@ static void test_misuse_and_pauses(void)
 	      "pause events: %llu grow, %llu split",
 	      (unsigned long long)log.by_kind[MB_PAUSE_GROW].count,
 	      (unsigned long long)log.by_kind[MB_PAUSE_SPLIT].count);
-	for (size_t i = 0; i < log.n; i++)
-		if (log.events[i].kind == MB_PAUSE_SPLIT)
-			CHECK(log.events[i].map_len == 896, "split at len %lld",
-			      (long long)log.events[i].map_len);
+	/* The slots each step moved, from Go's rules: growToTable moves the
+	 * full small group (8 = SwissMapGroupSlots, the 9th key finds it
+	 * full); a table of capacity c (16 to 512) holds c * 7/8 before its
+	 * growthLeft is 0 (maxAvgGroupLoad, no tombstones here) and the next
+	 * insert moves them all into 2c; the 1024-slot table splits with
+	 * 1024 * 7/8 = 896. */
+	int64_t want_grow = 8;
+	int ngrow = 0;
+	for (size_t i = 0; i < log.n; i++) {
+		const struct mb_pause_event *e = &log.events[i];
+		if (e->kind == MB_PAUSE_SPLIT)
+			CHECK(e->map_len == 896 && e->moved == 896, "split at len %lld moved %lld",
+			      (long long)e->map_len, (long long)e->moved);
+		if (e->kind != MB_PAUSE_GROW)
+			continue;
+		CHECK(e->moved == want_grow, "grow %d moved %lld, want %lld", ngrow,
+		      (long long)e->moved, (long long)want_grow);
+		want_grow = ngrow == 0 ? 16 * 7 / 8 : want_grow * 2;
+		ngrow++;
+	}
+	CHECK(ngrow == 7 && want_grow == 1024 * 7 / 8, "grow events %d", ngrow);
 	CHECK(strcmp(mb_pause_kind_name(MB_PAUSE_SPLIT), "split") == 0, "kind name");
 	/* the map still works after the probes were refused */
 	int64_t v;

@@ -51,6 +51,11 @@
  * Go's heap is advised MADV_HUGEPAGE, a large array is a huge-page-aligned
  * mapping with the same advice (mb_alloc_pages), so a random lookup in a
  * table of tens of MB does not pay a TLB miss that Go's does not.
+ * The price is Go's too: a new array is mapped, not touched, so the
+ * evacuation steps (and inserts) that first write each of its 2 MB pages
+ * take the huge-page fault, as Go 1.19's mutator does (its heap memory is
+ * advised huge when used and fresh spans are not zeroed).  Faulting the
+ * array in ahead, off the op path, would hold it before Go's map does.
  *
  * Two key types, one map
  * ----------------------
@@ -219,6 +224,8 @@ struct mb_gomap {
 	void *on_grow_arg;
 	/* statistics */
 	uint64_t grows, same_size_grows, evacuated;
+	/* entries copied by evacuation, for the pause events' moved */
+	uint64_t moved;
 	uint64_t bucket_bytes;
 	uint64_t huge_bytes;        /* of bucket_bytes, in arrays advised huge */
 };
@@ -643,6 +650,7 @@ static ALWAYS_INLINE int evacuate_k(struct mb_gomap *h, uint64_t oldbucket, bool
 		struct evac_dst xy[2] = {{bucket_at(h->buckets, oldbucket, S), 0}, {NULL, 0}};
 		if (!same)
 			xy[1].b = bucket_at(h->buckets, oldbucket + newbit, S);
+		uint64_t moved = 0;
 		for (; b; b = OVERFLOW(b, S)) {
 			for (unsigned i = 0; i < BUCKET_CNT; i++) {
 				uint8_t top = b->tophash[i];
@@ -650,6 +658,7 @@ static ALWAYS_INLINE int evacuate_k(struct mb_gomap *h, uint64_t oldbucket, bool
 					b->tophash[i] = MB_GOMAP_EVACUATED_EMPTY;
 					continue;
 				}
+				moved++;
 				unsigned use_y = 0;
 				if (!same && (hash_slot(h, b, i, S) & newbit))
 					use_y = 1;
@@ -674,6 +683,7 @@ static ALWAYS_INLINE int evacuate_k(struct mb_gomap *h, uint64_t oldbucket, bool
 		/* Go clears the old keys and values here to help its GC; C has no
 		 * GC to help, and iterators may still read the old slots. */
 		h->evacuated++;
+		h->moved += moved;
 	}
 	if (oldbucket == h->nevacuate)
 		return advance_evacuation_mark(h, newbit);
@@ -699,23 +709,23 @@ static int evacuate(struct mb_gomap *h, uint64_t oldbucket)
  * to make progress. */
 static int grow_work(struct mb_gomap *h, uint64_t bucket)
 {
-	uint64_t t0 = mb_pause_begin();
+	uint64_t t0 = mb_pause_begin(), before = h->moved;
 	uint64_t oldmask = bucket_mask(h->oldbuckets->B);
 	int rc = evacuate(h, bucket & oldmask);
 	if (rc == 0 && growing(h))
 		rc = evacuate(h, h->nevacuate);
-	mb_pause_end(MB_PAUSE_EVACUATE, t0, h->count);
+	mb_pause_end_moved(MB_PAUSE_EVACUATE, t0, h->count, (int64_t)(h->moved - before));
 	return rc;
 }
 
 /* --grow=stw: finish the whole grow inside the write that started it. */
 static int grow_all(struct mb_gomap *h)
 {
-	uint64_t t0 = mb_pause_begin();
+	uint64_t t0 = mb_pause_begin(), before = h->moved;
 	int rc = 0;
 	while (rc == 0 && growing(h))
 		rc = evacuate(h, h->nevacuate);
-	mb_pause_end(MB_PAUSE_REHASH, t0, h->count);
+	mb_pause_end_moved(MB_PAUSE_REHASH, t0, h->count, (int64_t)(h->moved - before));
 	return rc;
 }
 
@@ -989,7 +999,8 @@ not_found:
 			    mb_gomap_too_many_overflow(h->noverflow, h->B))) {
 		uint64_t t0 = mb_pause_begin();
 		rc = hash_grow(h);
-		mb_pause_end(MB_PAUSE_GROW, t0, h->count);
+		/* hashGrow only allocates: evacuation moves the entries */
+		mb_pause_end_moved(MB_PAUSE_GROW, t0, h->count, 0);
 		if (rc)
 			return rc;
 		if (h->grow == MB_MAP_GROW_STW && (rc = grow_all(h)) != 0)

@@ -596,7 +596,7 @@ static int grow_to_table(struct mb_swiss *m)
 	m->grow_moved += t->used;
 	drops_put(m, &dr, g, MB_ALLOC_BUCKETS);
 	drops_release(&dr);
-	mb_pause_end(MB_PAUSE_GROW, t0, (int64_t)m->used);
+	mb_pause_end_moved(MB_PAUSE_GROW, t0, (int64_t)m->used, (int64_t)t->used);
 	return 0;
 }
 
@@ -704,12 +704,17 @@ static NOINLINE int rehash(struct mb_swiss *m, struct table *t)
 		return MB_MAP_FATAL_WRITES; /* replaced under us: a racing writer */
 	uint64_t t0 = mb_pause_begin();
 	int rc;
+	/* the event's moved: what this step added to the running totals */
 	if (2u * t->capacity <= MAX_CAP) {
+		uint64_t before = m->grow_moved;
 		rc = grow_table(m, t);
-		mb_pause_end(MB_PAUSE_GROW, t0, (int64_t)m->used);
+		mb_pause_end_moved(MB_PAUSE_GROW, t0, (int64_t)m->used,
+				   (int64_t)(m->grow_moved - before));
 	} else {
+		uint64_t before = m->split_moved;
 		rc = split_table(m, t);
-		mb_pause_end(MB_PAUSE_SPLIT, t0, (int64_t)m->used);
+		mb_pause_end_moved(MB_PAUSE_SPLIT, t0, (int64_t)m->used,
+				   (int64_t)(m->split_moved - before));
 	}
 	return rc;
 }

@@ -85,30 +85,43 @@ static void record(struct mb_pause_log *log, struct mb_pause_event e)
 	log->events[log->n++] = e;
 }
 
-void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
-		     uint64_t dur_ns, int64_t map_len)
+void mb_pause_record_moved(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
+			   uint64_t dur_ns, int64_t map_len, int64_t moved)
 {
 	record(log, (struct mb_pause_event){
 		.at_ns = t0, .dur_ns = dur_ns, .map_len = map_len, .kind = (uint8_t)kind,
+		.moved = moved,
 	});
+}
+
+void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
+		     uint64_t dur_ns, int64_t map_len)
+{
+	mb_pause_record_moved(log, kind, t0, dur_ns, map_len, -1);
 }
 
 void mb_pause_record_reclaim(struct mb_pause_log *log, uint64_t t0, uint64_t dur_ns,
 			     uint64_t grace_ns, uint32_t objects, uint64_t bytes)
 {
 	record(log, (struct mb_pause_event){
-		.at_ns = t0, .dur_ns = dur_ns, .map_len = -1, .kind = MB_PAUSE_RECLAIM,
+		.at_ns = t0, .dur_ns = dur_ns, .map_len = -1, .kind = MB_PAUSE_RECLAIM, .moved = -1,
 		.objects = objects, .bytes = bytes, .grace_ns = grace_ns,
 	});
 }
 
 #undef mb_pause_end
-void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len)
+#undef mb_pause_end_moved
+void mb_pause_end_moved(enum mb_pause_kind kind, uint64_t t0, int64_t map_len, int64_t moved)
 {
 	struct mb_pause_log *log = current;
 	if (!log || !t0)
 		return;
-	mb_pause_record(log, kind, t0, mb_pause_now() - t0, map_len);
+	mb_pause_record_moved(log, kind, t0, mb_pause_now() - t0, map_len, moved);
+}
+
+void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len)
+{
+	mb_pause_end_moved(kind, t0, map_len, -1);
 }
 
 int mb_pause_merge(struct mb_pause_log *dst, const struct mb_pause_log *src)

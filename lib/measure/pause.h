@@ -55,6 +55,10 @@ struct mb_pause_event {
 	int64_t op_index;
 	uint32_t worker;  /* or MB_PAUSE_NO_WORKER */
 	uint8_t kind;
+	/* grow, evacuate, rehash and split of mapbench's maps: the entries the
+	 * step copied into a new array or table (0 for a plain grow, which
+	 * only allocates); -1 for every other event */
+	int64_t moved;
 	/* reclaim only: the batch's grace period (queued to freeing), and
 	 * what it freed */
 	uint32_t objects;
@@ -116,15 +120,23 @@ static inline uint64_t mb_pause_begin(void)
 #endif
 }
 
-/* End of a section begun with mb_pause_begin (t0 may be 0: nothing). */
+/* End of a section begun with mb_pause_begin (t0 may be 0: nothing); the
+ * event's moved is -1. */
 void mb_pause_end(enum mb_pause_kind kind, uint64_t t0, int64_t map_len);
+/* The same for a growth step that moved `moved` entries. */
+void mb_pause_end_moved(enum mb_pause_kind kind, uint64_t t0, int64_t map_len, int64_t moved);
 #ifdef MB_NO_INSTRUMENT
 #define mb_pause_end(kind, t0, map_len) ((void)(kind), (void)(t0), (void)(map_len))
+#define mb_pause_end_moved(kind, t0, map_len, moved) \
+	((void)(kind), (void)(t0), (void)(map_len), (void)(moved))
 #endif
 
-/* Records an event measured elsewhere (start t0, duration dur). */
+/* Records an event measured elsewhere (start t0, duration dur; moved -1). */
 void mb_pause_record(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
 		     uint64_t dur_ns, int64_t map_len);
+/* The same with the entries the step moved. */
+void mb_pause_record_moved(struct mb_pause_log *log, enum mb_pause_kind kind, uint64_t t0,
+			   uint64_t dur_ns, int64_t map_len, int64_t moved);
 
 /* Records a reclamation batch: freed from t0 for dur_ns after a grace
  * period of grace_ns, objects and bytes freed. */

@@ -96,6 +96,8 @@ static json_t *pauses_json(const struct mb_pause_log *p, uint64_t window_ns, boo
 		if (o)
 			json_object_set_new(o, "op_index", e->op_index < 0 ? json_null()
 						: json_integer((json_int_t)e->op_index));
+		if (o && e->moved >= 0)
+			json_object_set_new(o, "moved", json_integer((json_int_t)e->moved));
 		if (o && e->kind == MB_PAUSE_RECLAIM) {
 			json_object_set_new(o, "grace_ns", json_integer((json_int_t)e->grace_ns));
 			json_object_set_new(o, "objects", json_integer((json_int_t)e->objects));

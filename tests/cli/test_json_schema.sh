@@ -30,6 +30,20 @@ while IFS='	' read -r path type; do
 	fi
 done < "$TMP/actual"
 
+# moved: on every growth step of mapbench's maps, on no other event; a plain
+# grow moves nothing (hashGrow only allocates)
+json_check "$TMP/r.json" '[.runs[].pauses.events[] | select(.kind | IN("grow", "evacuate", "rehash", "split")) | .moved] | length > 0 and all(type == "number" and . >= 0)'
+json_check "$TMP/r.json" '[.runs[].pauses.events[] | select(.kind | IN("grow", "evacuate", "rehash", "split") | not) | has("moved")] | any | not'
+json_check "$TMP/r.json" '[.runs[] | select(.map == "plain") | .pauses.events[] | select(.kind == "grow") | .moved] | length > 0 and all(. == 0)'
+# swiss, 897 distinct keys from empty: the split moves the 1024-slot table's
+# 1024 * 7/8 = 896 entries (Go's maximum load); the grows before it 8 (the
+# small group), then 14, 28 ... 448 (7/8 of 16 ... 512 slots)
+"$MAPBENCH" run --map swiss --threads 1 --procs 1 --keys 897 --prefill 0 --dist sequential \
+	--mix write --ops 897 --pause-threshold 0ns -e none -q -o "$TMP/s.json" >/dev/null 2>&1 ||
+	fail "swiss run: exit $?"
+json_check "$TMP/s.json" '[.runs[0].pauses.events[] | select(.kind == "split") | .moved] == [896]'
+json_check "$TMP/s.json" '[.runs[0].pauses.events[] | select(.kind == "grow") | .moved] == [8, 14, 28, 56, 112, 224, 448]'
+
 # every documented field is in the result
 cut -f1 "$TMP/actual" | sort -u > "$TMP/actual_paths"
 cut -f1 "$TMP/documented" > "$TMP/documented_paths"
