@@ -159,17 +159,40 @@ static void other_unlock(struct mb_lock *l, enum mb_lock_side side)
 	}
 }
 
+/* A task runs its op again after a wake-up, and the op now wants another
+ * lock than the one its record still owes (a design with many locks:
+ * the hash trie's walk reached another node).  The record can wait for one
+ * lock at a time, so the owed acquire is finished (and released) first, as
+ * a goroutine would take the old lock, see it is the wrong one, and let go.
+ * Returns 0, or MB_LOCK_PARKED (parked again on the old lock: nothing held,
+ * the op runs again from the start). */
+static inline int settle_other(const struct mb_lock *l)
+{
+	struct mb_waiter *w = mb_lock_resumed();
+	if (__builtin_expect(w == NULL, 1) || !w->lock || w->lock == (const void *)&l->u)
+		return 0;
+	return mb_lock_settle(w);
+}
+
 int mb_lock_read(struct mb_lock *l)
 {
-	if (l->policy == MB_LOCK_GO)
+	if (l->policy == MB_LOCK_GO) {
+		int rc = settle_other(l);
+		if (rc)
+			return rc;
 		return l->rw ? mb_gorwmutex_rlock(&l->u.gorw) : mb_gomutex_lock(&l->u.go);
+	}
 	return other_lock(l, l->rw ? MB_LOCK_READ : MB_LOCK_WRITE);
 }
 
 int mb_lock_write(struct mb_lock *l)
 {
-	if (l->policy == MB_LOCK_GO)
+	if (l->policy == MB_LOCK_GO) {
+		int rc = settle_other(l);
+		if (rc)
+			return rc;
 		return l->rw ? mb_gorwmutex_lock(&l->u.gorw) : mb_gomutex_lock(&l->u.go);
+	}
 	return other_lock(l, MB_LOCK_WRITE);
 }
 
@@ -223,4 +246,11 @@ int mb_lock_settle(struct mb_waiter *w)
 	}
 	mb_lock_set_resuming(saved);
 	return rc;
+}
+
+struct mb_waiter *mb_lock_parked_record(const struct mb_lock *l)
+{
+	if (l->policy != MB_LOCK_GO)
+		return NULL;
+	return mb_lock_park_record(l->rw ? l->u.gorw.w.sched : l->u.go.sched);
 }

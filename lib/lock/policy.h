@@ -67,11 +67,18 @@ void mb_lock_destroy(struct mb_lock *l);
 
 /* Take the read or the write side: 0 when held, MB_LOCK_PARKED when the
  * calling task parked (then nothing is held; run the operation again once
- * readied).  A mutex has one side: read is write. */
+ * readied).  A mutex has one side: read is write.  A task whose op runs
+ * again and asks for another lock than the one its record still owes first
+ * settles that one (takes and releases it; it may park there). */
 int mb_lock_read(struct mb_lock *l);
 int mb_lock_write(struct mb_lock *l);
 void mb_lock_read_unlock(struct mb_lock *l);
 void mb_lock_write_unlock(struct mb_lock *l);
+
+/* After mb_lock_read or mb_lock_write returned MB_LOCK_PARKED: the calling
+ * task's wait record, where a design whose op parks half-way notes where
+ * to go on (cont_owner, cont in sema.h).  NULL when not parked. */
+struct mb_waiter *mb_lock_parked_record(const struct mb_lock *l);
 
 /* A readied task's operation ended without coming back for the lock its
  * record w waits for (sync's op found its key lock-free the second time):

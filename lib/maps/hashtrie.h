@@ -55,7 +55,8 @@ struct mb_hashtrie_stats {
 	uint64_t collisions;   /* inserts that lengthened an overflow chain */
 	uint64_t prunes;       /* emptied indirect nodes unlinked */
 	uint64_t restarts;     /* a locked slot or node changed: walk again */
-	uint64_t lock_waits;   /* node locks not free at the first try */
+	uint64_t parked_prunes; /* a task parked on a parent's lock while pruning */
+	uint64_t pooled_nodes; /* pruned nodes kept for reuse (see hashtrie.c) */
 	uint64_t retired_pending_bytes;
 	uint64_t retired_pending_objects;
 	uint64_t freed_objects;
