@@ -809,6 +809,14 @@ void mb_hashtrie_get_stats(struct mb_hashtrie *m, struct mb_hashtrie_stats *st)
 	st->reclaim_free_max_ns = atomic_load(&c->free_ns_max);
 }
 
+int mb_hashtrie_test_lock_root(struct mb_hashtrie *m, bool lock)
+{
+	if (lock)
+		return node_lock(m->root);
+	node_unlock(m->root);
+	return 0;
+}
+
 /* ---- create / destroy ------------------------------------------------------ */
 
 struct mb_hashtrie *mb_hashtrie_create_hashed(const struct mb_map_config *cfg,
