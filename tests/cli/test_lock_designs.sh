@@ -1,6 +1,7 @@
 # The designs with many locks take --lock as locked does: sharded:N (a
 # lock per shard) and hashtrie (a lock per trie node) run once per lock,
-# record it, and label it; tasks park on their locks with go.
+# record it, and label it; tasks park on their locks with go.  And how long
+# a duration run overran its deadline.
 . "$MB_SRCDIR/tests/cli/lib.sh"
 
 for map in sharded:4 hashtrie; do
@@ -24,6 +25,14 @@ col=$(head -1 "$TMP/l.csv" | tr ',' '\n' | grep -n '^lock$' | cut -d: -f1)
 [ -n "$col" ] || fail "no lock column"
 [ "$(tail -n +2 "$TMP/l.csv" | cut -d, -f"$col" | tr '\n' ' ')" = " spin spin " ] ||
 	fail "lock column: $(tail -n +2 "$TMP/l.csv" | cut -d, -f"$col" | tr '\n' ' ')"
+# A duration run: parked tasks finish after the deadline; overrun_s says by
+# how much, and elapsed_s counts it (elapsed = duration + overrun); a run of
+# --ops has no deadline to overrun.
+expect_exit 0 "$MAPBENCH" run --map locked --threads 100k --procs 2 --duration 200ms \
+	--keys 10k -e none --format json -q
+json_check "$TMP/out" '.runs[0].overrun_s >= 0 and ((.runs[0].elapsed_s - .runs[0].overrun_s - 0.2) | fabs) < 1e-6'
+expect_exit 0 "$MAPBENCH" run --map locked --threads 2 --ops 1k -e none --format json -q
+json_check "$TMP/out" '.runs[0].overrun_s == null'
 # Bad input names the option.
 expect_usage --lock run --map hashtrie --lock futex
 expect_usage --lock run --map sharded:4 --lock go,
