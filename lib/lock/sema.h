@@ -82,7 +82,7 @@ struct mb_waiter {
 	 * shard), hashtrie's prune (the node it holds).  NULL: the op runs
 	 * again from the start.  The owner clears it when it resumes there. */
 	const void *cont_owner;
-	uint64_t cont[4];
+	uint64_t cont[2];
 };
 
 struct mb_sema {

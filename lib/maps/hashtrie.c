@@ -472,11 +472,11 @@ static int prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, u
 		struct indirect *p = i->parent;
 		if (node_lock(p)) {
 			struct mb_waiter *w = mb_lock_parked_record(&p->lock);
+			/* the hash comes again from the op's key, the shift
+			 * from i's depth: the record stays small */
 			w->cont_owner = m;
 			w->cont[0] = (uint64_t)(uintptr_t)i;
-			w->cont[1] = h;
-			w->cont[2] = shift;
-			w->cont[3] = (uint64_t)val;
+			w->cont[1] = (uint64_t)val;
 			count(&m->parked_prunes, 1);
 			return MB_MAP_PARKED;
 		}
@@ -494,14 +494,17 @@ static int prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, u
 }
 
 /* A delete whose task parked in prune_locked, run again: goes on pruning
- * where it stopped.  Returns 1 (and the deleted value) or MB_MAP_PARKED. */
-static int prune_resume(struct mb_hashtrie *m, struct mb_waiter *w, int64_t *val)
+ * where it stopped (h: its key's hash).  Returns 1 (and the deleted value)
+ * or MB_MAP_PARKED. */
+static int prune_resume(struct mb_hashtrie *m, struct mb_waiter *w, uint64_t h, int64_t *val)
 {
 	struct indirect *i = (struct indirect *)(uintptr_t)w->cont[0];
-	uint64_t h = w->cont[1];
-	unsigned shift = (unsigned)w->cont[2];
-	*val = (int64_t)w->cont[3];
+	*val = (int64_t)w->cont[1];
 	w->cont_owner = NULL;
+	/* the shift that picks a slot in i: 60 at the root, 4 less a level */
+	unsigned shift = 64 - LOG2;
+	for (const struct indirect *p = i->parent; p; p = p->parent)
+		shift -= LOG2;
 	mb_reclaim_read_lock();
 	int rc = prune_locked(m, i, h, shift, *val);
 	mb_reclaim_read_unlock();
@@ -632,10 +635,10 @@ loaded:
 static int delete_common(struct mb_hashtrie *m, struct mb_key key, bool want_old, int64_t old,
 			 int64_t *val)
 {
+	uint64_t h = hash_key(m, key);
 	struct mb_waiter *w = mb_lock_resumed();
 	if (w && w->cont_owner == m)
-		return prune_resume(m, w, val);
-	uint64_t h = hash_key(m, key);
+		return prune_resume(m, w, h, val);
 	struct spot s;
 	int rc = 0;
 	mb_reclaim_read_lock();
