@@ -3,6 +3,7 @@
  * names the option, and exit status 2, before anything runs. */
 #include "commands.h"
 #include "run_output.h"
+#include "run_stream.h"
 #include "workload.h"
 
 #include "maps/registry.h"
@@ -17,6 +18,7 @@
 #include "run/sweep.h"
 #include "util/atomic_file.h"
 #include "util/parse.h"
+#include "util/samefile.h"
 
 #include <argp.h>
 #include <pthread.h>
@@ -255,15 +257,34 @@ static void check_memory(const struct mb_sweep *sw)
 	}
 }
 
+/* -o, --csv and --record each write a whole file after the run: two of them
+ * on one file would leave only the last, and -o or --csv over --replay's
+ * file would replace the user's trace; refused before anything runs.
+ * (--record over --replay rewrites the same stream: allowed.) */
+static void check_distinct_files(const struct mb_sweep *sw)
+{
+	const char *opt[] = {"--replay", "--output", "--csv", "--record"};
+	const char *path[] = {sw->replay, sw->output, sw->csv, sw->record};
+	for (int j = 1; j < 4; j++)
+		for (int i = 0; i < j; i++)
+			if (!(i == 0 && j == 3) && mb_samefile(path[i], path[j]))
+				mb_cmd_usage_error(opt[j], "'%s' is also %s's file: give each its own",
+						   path[j], opt[i]);
+}
+
 /* The computed defaults, then the rules between options, then what only
- * the machine can tell: memory and events (the outputs are opened right
- * after, by mb_run_output_open, before anything runs). */
-static void resolve(struct mb_sweep *sw)
+ * the machine can tell: memory and events; --replay's stream is loaded and
+ * --record's file opened (the outputs are opened right after, by
+ * mb_run_output_open, before anything runs). */
+static void resolve(struct mb_sweep *sw, struct mb_run_stream *streams)
 {
 	struct mb_opt_error err;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (mb_options_resolve(sw, cpus > 0 ? (unsigned)cpus : 1, MB_SWEEP_MAX_RUNS, &err))
 		mb_cmd_usage_error(err.what, "%s", err.message);
+	check_distinct_files(sw);
+	/* a stream may take half of what is available: the map needs the rest */
+	mb_run_stream_open(streams, sw, mem_available() / 2);
 	check_memory(sw);
 	resolve_events(sw);
 }
@@ -374,7 +395,8 @@ int mb_cmd_run(int argc, char **argv)
 		return MB_EXIT_FAILURE;
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &a.sw);
-	resolve(&a.sw);
+	struct mb_run_stream streams;
+	resolve(&a.sw, &streams);
 	struct mb_run_output out = {
 		.output = a.sw.output,
 		.csv = a.sw.csv,
@@ -406,6 +428,8 @@ int mb_cmd_run(int argc, char **argv)
 	if (out.table)
 		mb_table_footer(out.table, &res.host);
 	if (mb_run_output_finish(&out, &res) && status == MB_EXIT_OK)
+		status = MB_EXIT_FAILURE;
+	if (mb_run_stream_finish(&streams, &a.sw) && status == MB_EXIT_OK)
 		status = MB_EXIT_FAILURE;
 	for (size_t i = 0; i < n; i++)
 		mb_run_result_free(&runs[i].res);

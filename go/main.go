@@ -4,10 +4,12 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 )
 
@@ -101,8 +103,25 @@ func main() {
 			}
 		}
 	}
+	if sw.recording != nil && writeRecording(&sw) != nil {
+		status = 1
+	}
 	if n := interrupted.Load(); n != 0 {
 		os.Exit(128 + int(n))
 	}
 	os.Exit(status)
+}
+
+// writeRecording writes --record's stream atomically: text when the name
+// ends in .txt, else binary; what ran, also after an interrupt.
+func writeRecording(sw *sweep) error {
+	var buf bytes.Buffer
+	err := sw.recording.encode(&buf, strings.HasSuffix(sw.record, ".txt"))
+	if err == nil {
+		err = writeAtomic(sw.record, buf.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mapbench-go: --record: cannot write '%s': %v\n", sw.record, err)
+	}
+	return err
 }

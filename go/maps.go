@@ -15,9 +15,9 @@ import (
 )
 
 // design is one map instance: do runs one op other than range on key k
-// with value v (cas: old v^1, new v; cad: old v), rangeAll iterates.
+// with value v (cas: old, then v; cad: old v), rangeAll iterates.
 type design[K comparable] interface {
-	do(kind uint8, k K, v int64) int
+	do(kind uint8, k K, v, old int64) int
 	rangeAll() uint64
 	length() int
 	// gomap is the Go map the design keeps its entries in (for reading
@@ -56,7 +56,7 @@ func mapPointer(m unsafe.Pointer) unsafe.Pointer {
 // inline: int64 values in the map.
 type inline[K comparable] struct{ m map[K]int64 }
 
-func (p *inline[K]) do(kind uint8, k K, v int64) int {
+func (p *inline[K]) do(kind uint8, k K, v, old int64) int {
 	m := p.m
 	switch kind {
 	case opLoad:
@@ -86,7 +86,7 @@ func (p *inline[K]) do(kind uint8, k K, v int64) int {
 		m[k] = v
 		return b2i(ok)
 	case opCAS:
-		if cur, ok := m[k]; ok && cur == v^1 {
+		if cur, ok := m[k]; ok && cur == old {
 			m[k] = v
 			return 1
 		}
@@ -118,7 +118,7 @@ type boxed[K comparable] struct {
 	size int
 }
 
-func (p *boxed[K]) do(kind uint8, k K, v int64) int {
+func (p *boxed[K]) do(kind uint8, k K, v, old int64) int {
 	m := p.m
 	switch kind {
 	case opLoad:
@@ -148,7 +148,7 @@ func (p *boxed[K]) do(kind uint8, k K, v int64) int {
 		m[k] = newBlob(p.size, v)
 		return b2i(ok)
 	case opCAS:
-		if cur, ok := m[k]; ok && blobValue(cur) == v^1 {
+		if cur, ok := m[k]; ok && blobValue(cur) == old {
 			m[k] = newBlob(p.size, v)
 			return 1
 		}
@@ -179,9 +179,9 @@ type locked[K comparable] struct {
 	core design[K]
 }
 
-func (p *locked[K]) do(kind uint8, k K, v int64) int {
+func (p *locked[K]) do(kind uint8, k K, v, old int64) int {
 	p.mu.Lock()
-	rc := p.core.do(kind, k, v)
+	rc := p.core.do(kind, k, v, old)
 	p.mu.Unlock()
 	return rc
 }
@@ -202,15 +202,15 @@ type rwlocked[K comparable] struct {
 	core design[K]
 }
 
-func (p *rwlocked[K]) do(kind uint8, k K, v int64) int {
+func (p *rwlocked[K]) do(kind uint8, k K, v, old int64) int {
 	if kind == opLoad {
 		p.mu.RLock()
-		rc := p.core.do(kind, k, v)
+		rc := p.core.do(kind, k, v, old)
 		p.mu.RUnlock()
 		return rc
 	}
 	p.mu.Lock()
-	rc := p.core.do(kind, k, v)
+	rc := p.core.do(kind, k, v, old)
 	p.mu.Unlock()
 	return rc
 }
@@ -245,7 +245,7 @@ func (p *syncDesign[K]) read(x any) int64 {
 	return blobValue(x.([]byte))
 }
 
-func (p *syncDesign[K]) do(kind uint8, k K, v int64) int {
+func (p *syncDesign[K]) do(kind uint8, k K, v, old int64) int {
 	switch kind {
 	case opLoad:
 		x, ok := p.m.Load(k)

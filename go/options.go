@@ -3,9 +3,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -44,6 +46,10 @@ type sweep struct {
 	output          string
 	format          string
 	gctrace         bool
+	record, replay  string    // --record FILE, --replay FILE
+	stream          *opstream // the loaded --replay stream
+	recording       *opstream // where the run's ops go with --record
+	given           map[string]bool
 }
 
 // usageError prints "mapbench-go: WHAT: message" and exits 2.
@@ -453,6 +459,8 @@ var options = []option{
 		}
 	}},
 	{"output", 'o', true, func(sw *sweep, a string) { sw.output = a }},
+	{"record", 0, true, func(sw *sweep, a string) { sw.record = a }},
+	{"replay", 0, true, func(sw *sweep, a string) { sw.replay = a }},
 	{"pause-threshold", 0, true, func(sw *sweep, a string) {
 		sw.pausesOff = a == "off"
 		if !sw.pausesOff {
@@ -519,6 +527,7 @@ func findOption(long string, short byte) *option {
 // between options.
 func parseArgs(args []string) sweep {
 	sw := defaults()
+	sw.given = map[string]bool{}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		var o *option
@@ -559,11 +568,14 @@ func parseArgs(args []string) sweep {
 			usageError("--"+o.long, "takes no value")
 		}
 		o.set(&sw, arg)
+		sw.given[o.long] = true
 	}
 	if opsGiven && durationGiven {
 		usageError("--ops", "cannot be combined with --duration: give one length")
 	}
-	if !opsGiven && !durationGiven {
+	streamOptions(&sw)
+	checkGoroutineMemory(&sw)
+	if !opsGiven && !durationGiven && sw.replay == "" {
 		sw.durationNs = 1000000000
 	}
 	if len(sw.maps)*len(sw.threads)*sw.count > maxRuns {
@@ -593,11 +605,148 @@ func parseArgs(args []string) sweep {
 			usageError("--procs", "plain with writes on %d procs ends a Go program with \"fatal error: concurrent map writes\", which cannot be recovered to write a result; use locked, rwlocked or sync, or --procs 1", sw.procs)
 		}
 	}
+	// -o over --record's file or over the stream being replayed would
+	// lose a result or the user's trace (mapbench run refuses the same).
+	if sameFile(sw.output, sw.record) {
+		usageError("--record", "'%s' is also --output's file: give each its own", sw.record)
+	}
+	if sameFile(sw.replay, sw.output) {
+		usageError("--output", "'%s' is also --replay's file: give each its own", sw.output)
+	}
 	if sw.output != "" {
 		if err := checkWritable(sw.output); err != nil {
 			usageError("--output", "cannot write '%s': %v", sw.output, err)
 		}
 	}
 	sw.distText = sw.dist.String()
+	if sw.replay != "" {
+		sw.distText = "" // the stream's keys follow no distribution: null
+	}
 	return sw
+}
+
+// memAvailable is /proc/meminfo's MemAvailable in bytes, or 0.
+func memAvailable() uint64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kib uint64
+		if n, _ := fmt.Sscanf(line, "MemAvailable: %d kB", &kib); n == 1 {
+			return kib * 1024
+		}
+	}
+	return 0
+}
+
+// streamOptions applies --replay and --record as mapbench run does: a
+// replay refuses what its stream sets (tasks, ops, mix, dist, a length, a
+// warm-up) and becomes the sweep's workload; a recording needs one run of
+// a known length and a path that can be written.
+func streamOptions(sw *sweep) {
+	if sw.replay != "" {
+		for _, name := range []string{"threads", "mix", "dist", "ops", "duration", "warmup"} {
+			if sw.given[name] {
+				usageError("--replay", "cannot be combined with --%s: the stream sets the tasks, their ops and their number", name)
+			}
+		}
+		s, err := readStream(sw.replay, sw.keys, memAvailable()/2)
+		var se *streamError
+		switch {
+		case errors.As(err, &se) && se.line != 0:
+			usageError("--replay", "%s:%d: %s", sw.replay, se.line, se.msg)
+		case errors.As(err, &se):
+			usageError("--replay", "%s: byte %d: %s", sw.replay, se.offset, se.msg)
+		case err == errStreamTooBig:
+			usageError("--replay", "%s: the stream needs more than the %d MiB of memory it may take", sw.replay, memAvailable()/2>>20)
+		case err != nil:
+			usageError("--replay", "cannot read '%s': %v", sw.replay, unwrapPath(err))
+		}
+		if s.keyTypeNamed {
+			if sw.given["key-type"] && s.keyType != sw.keyType {
+				usageError("--key-type", "%s, but the stream in '%s' has %s keys", sw.keyType, sw.replay, s.keyType)
+			}
+			sw.keyType = s.keyType
+		}
+		sw.stream = s
+		sw.threads = []uint64{uint64(len(s.tasks))}
+		sw.ops = s.count()
+		sw.durationNs = 0
+		sw.mix = s.mix()
+	}
+	if sw.record == "" {
+		return
+	}
+	if !opsGiven && sw.replay == "" {
+		usageError("--record", "needs --ops (or --replay): the stream is held in memory until the run ends")
+	}
+	if n := len(sw.maps) * len(sw.threads) * sw.count; n > 1 {
+		usageError("--record", "writes the stream of one run; this command line makes %d (one map, thread count and --count 1)", n)
+	}
+	if err := checkWritable(sw.record); err != nil {
+		usageError("--record", "cannot write '%s': %v", sw.record, err)
+	}
+	sw.recording = &opstream{keyType: sw.keyType, keyTypeNamed: true,
+		tasks: make([][]op, sw.threads[0])}
+}
+
+// unwrapPath drops the "stat PATH: " of an *os.PathError: the message
+// names the file already.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// sameFile: a and b name one regular file, or the same path of one not
+// created yet (lib/util/samefile.c's rule; devices are written in place).
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	sa, ea := os.Stat(a)
+	sb, eb := os.Stat(b)
+	if ea == nil && eb == nil {
+		return os.SameFile(sa, sb) && sa.Mode().IsRegular()
+	}
+	if (ea == nil) != (eb == nil) {
+		return false
+	}
+	da, e1 := filepath.EvalSymlinks(filepath.Dir(a))
+	db, e2 := filepath.EvalSymlinks(filepath.Dir(b))
+	if e1 != nil || e2 != nil {
+		return a == b
+	}
+	da, _ = filepath.Abs(da)
+	db, _ = filepath.Abs(db)
+	return da == db && filepath.Base(a) == filepath.Base(b)
+}
+
+// goroutineBytes: what one goroutine waiting on the start gate costs, its
+// 2 KiB stack and its g: 10M of them held 23.2 GiB (max RSS) here.
+const goroutineBytes = 2560
+
+// checkGoroutineMemory refuses, as mapbench run's memory guard does, a run
+// whose goroutines alone need more than the memory available, instead of
+// being killed by the OOM killer halfway (10M goroutines take ~24 GiB).
+func checkGoroutineMemory(sw *sweep) {
+	avail := memAvailable()
+	if avail == 0 {
+		return
+	}
+	for _, t := range sw.threads {
+		need := t * goroutineBytes
+		if need <= avail {
+			continue
+		}
+		what := "--threads"
+		if sw.replay != "" {
+			what = "--replay"
+		}
+		usageError(what, "%d goroutines need about %.1f GiB, more than the %.1f GiB available",
+			t, float64(need)/(1<<30), float64(avail)/(1<<30))
+	}
 }

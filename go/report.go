@@ -75,6 +75,14 @@ func liveJSON(v int64) ordered {
 	return o
 }
 
+// nullIfEmpty: JSON null for "", else the string.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func configJSON(sw *sweep) ordered {
 	mix := ordered{}
 	for k := 0; k < nKinds; k++ {
@@ -112,7 +120,8 @@ func configJSON(sw *sweep) ordered {
 		{"window_ns", sw.windowNs},
 		{"events", []string{}},
 		{"workload", nil},
-		{"dist", sw.distText},
+		{"dist", nullIfEmpty(sw.distText)},
+		{"replay", nullIfEmpty(sw.replay)},
 		{"warmup_ops", nullIfZero(sw.warmupOps)},
 		{"warmup_ns", nullIfZero(sw.warmupNs)},
 		{"value_size_bytes", sw.valueSize},

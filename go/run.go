@@ -282,7 +282,8 @@ func (r *run[K]) task(i uint64, warmOps uint64, budget uint64) {
 			if kind == opRange {
 				d.rangeAll()
 			} else {
-				d.do(kind, keyAt[K](r.keys, key), key*2+int64((x>>32)&1))
+				v := key*2 + int64((x>>32)&1)
+				d.do(kind, keyAt[K](r.keys, key), v, v^1)
 			}
 		}
 		r.warmWG.Done()
@@ -306,13 +307,34 @@ func (r *run[K]) task(i uint64, warmOps uint64, budget uint64) {
 		pr = newProbe(d)
 	}
 	var cycles [5]uint64
+	var stream, rec []op
+	if cfg.stream != nil {
+		stream = cfg.stream.tasks[i]
+		budget = uint64(len(stream))
+	}
+	recording := cfg.recording != nil
+	if recording {
+		rec = make([]op, 0, budget)
+	}
 	for ; budget > 0; budget-- {
 		if r.stop.Load() != 0 {
 			break
 		}
-		x := rngNext(&rng)
-		kind := kindOf(&r.table, x)
-		key := r.nextKey(&rng, x, i, done, kind)
+		var kind uint8
+		var key, v, old int64
+		if stream != nil { // a replay: the recorded op, its values
+			o := &stream[done]
+			kind, key, v, old = o.kind, o.key, o.val, o.old
+		} else { // drawn as mapbench draws it: value 2k or 2k+1, cas expects the other
+			x := rngNext(&rng)
+			kind = kindOf(&r.table, x)
+			key = r.nextKey(&rng, x, i, done, kind)
+			v = key*2 + int64((x>>32)&1)
+			old = v ^ 1
+		}
+		if recording {
+			rec = append(rec, op{kind: kind, key: key, val: v, old: old})
+		}
 		index := done
 		done++
 		digest = digest*0x100000001b3 + (uint64(key) ^ uint64(kind)<<56)
@@ -333,7 +355,7 @@ func (r *run[K]) task(i uint64, warmOps uint64, budget uint64) {
 		if kind == opRange {
 			rangeEntries += d.rangeAll()
 		} else {
-			rc = d.do(kind, keyAt[K](r.keys, key), key*2+int64((x>>32)&1))
+			rc = d.do(kind, keyAt[K](r.keys, key), v, old)
 		}
 		ops[kind]++
 		if rc == 1 {
@@ -363,6 +385,9 @@ func (r *run[K]) task(i uint64, warmOps uint64, budget uint64) {
 	s.rangeEntries += rangeEntries
 	s.mu.Unlock()
 	r.results[i] = taskResult{done: done, digest: digest}
+	if recording {
+		cfg.recording.tasks[i] = rec // each task its own slot
+	}
 	r.doneWG.Done()
 }
 
@@ -469,7 +494,7 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 
 	t0 := nanotime()
 	for k := uint64(0); k < cfg.prefill; k++ {
-		r.d.do(opStore, keyAt[K](keys, int64(k)), int64(k)*2)
+		r.d.do(opStore, keyAt[K](keys, int64(k)), int64(k)*2, 0)
 	}
 	res.prefillS = float64(nanotime()-t0) / 1e9
 

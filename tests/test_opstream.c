@@ -16,7 +16,7 @@ static int read_bytes(const char *buf, size_t len, uint64_t keys, struct mb_opst
 	FILE *f = fmemopen((void *)buf, len, "r");
 	if (!f)
 		return -errno;
-	int rc = mb_opstream_read(f, keys, s, err);
+	int rc = mb_opstream_read(f, keys, 0, s, err);
 	fclose(f);
 	return rc;
 }
@@ -208,10 +208,131 @@ static void malformed(void)
 	free(longline);
 }
 
+/* A comment line may hold any number of words; a blank-led one too. */
+static void comments(void)
+{
+	struct mb_opstream s;
+	struct mb_opstream_error err;
+	int rc = read_text("# a comment with more than six words in it\n  # and another one here too\nload 1\n",
+			   10, &s, &err);
+	CHECK(rc == 0 && mb_opstream_count(&s) == 1, "comments: rc %d '%s'", rc, err.msg);
+	mb_opstream_free(&s);
+}
+
+/* A binary header's key lengths must fit its key type. */
+static void binary_key_lengths(void)
+{
+	struct mb_opstream s;
+	struct mb_keyspec str = {.type = MB_KEY_STRING, .min_len = 8, .max_len = 16};
+	CHECK(mb_opstream_init(&s, 1, &str) == 0, "init");
+	struct mb_op op = {.key = 1, .kind = MB_OP_LOAD};
+	CHECK(mb_opstream_append(&s, 0, &op) == 0, "append");
+	size_t len = 0;
+	char *buf = write_bytes(&s, MB_OPSTREAM_BINARY, &len);
+	mb_opstream_free(&s);
+	CHECK(buf && len > 24, "written");
+	if (!buf)
+		return;
+	struct mb_opstream r;
+	struct mb_opstream_error err;
+	CHECK(read_bytes(buf, len, 10, &r, &err) == 0 && r.key_type_named &&
+	      r.key_type.min_len == 8 && r.key_type.max_len == 16, "string:8-16 read back");
+	mb_opstream_free(&r);
+	/* min 0, max over MB_KEY_LEN_MAX, min over max: each refused at byte 16 */
+	static const uint32_t bad[][2] = {{0, 16}, {8, MB_KEY_LEN_MAX + 1}, {17, 16}};
+	for (size_t i = 0; i < 3; i++) {
+		memcpy(buf + 16, &bad[i][0], 4); /* little-endian host: see the header */
+		memcpy(buf + 20, &bad[i][1], 4);
+		int rc = read_bytes(buf, len, 10, &r, &err);
+		CHECK(rc == -EINVAL && err.offset == 16 && strstr(err.msg, "key lengths"),
+		      "bad lengths %zu: rc %d at %llu '%s'", i, rc, (unsigned long long)err.offset,
+		      err.msg);
+	}
+	/* int keys name no lengths */
+	buf[12] = 0;
+	int rc = read_bytes(buf, len, 10, &r, &err);
+	CHECK(rc == -EINVAL && strstr(err.msg, "int keys: 0-0"), "int with lengths: '%s'", err.msg);
+	free(buf);
+}
+
+/* A stream may take at most max_bytes: a read past it is -E2BIG with a
+ * message, nothing kept; under it, the same stream reads. */
+static void memory_bound(void)
+{
+	char text[64 * 12 + 1] = "";
+	for (int i = 0; i < 64; i++)
+		strcat(text, "load 1\n");
+	struct mb_opstream s;
+	struct mb_opstream_error err;
+	FILE *f = fmemopen(text, strlen(text), "r");
+	int rc = mb_opstream_read(f, 10, 1024, &s, &err);
+	fclose(f);
+	/* one task record and 64 ops of 32 bytes grow to 64 slots: 2048+ bytes */
+	CHECK(rc == -E2BIG && strstr(err.msg, "memory") && s.tasks == NULL, "bounded: rc %d", rc);
+	f = fmemopen(text, strlen(text), "r");
+	rc = mb_opstream_read(f, 10, 1 << 20, &s, &err);
+	fclose(f);
+	CHECK(rc == 0 && mb_opstream_count(&s) == 64 && mb_opstream_bytes(&s) <= 1 << 20 &&
+	      mb_opstream_bytes(&s) >= 64 * sizeof(struct mb_op), "under the bound: rc %d", rc);
+	mb_opstream_free(&s);
+	/* a binary header claiming more tasks than the bound: refused before allocating */
+	struct mb_opstream big;
+	CHECK(mb_opstream_init(&big, 1000, NULL) == 0, "init");
+	struct mb_op op = {.key = 1, .kind = MB_OP_LOAD};
+	mb_opstream_append(&big, 999, &op);
+	size_t len = 0;
+	char *buf = write_bytes(&big, MB_OPSTREAM_BINARY, &len);
+	mb_opstream_free(&big);
+	rc = buf ? read_bytes(buf, len, 10, &s, &err) : -ENOMEM;
+	CHECK(rc == 0, "1000 tasks read");
+	mb_opstream_free(&s);
+	f = buf ? fmemopen(buf, len, "r") : NULL;
+	rc = f ? mb_opstream_read(f, 10, 1000, &s, &err) : -ENOMEM;
+	if (f)
+		fclose(f);
+	CHECK(rc == -E2BIG, "1000 task records over 1000 bytes: rc %d", rc);
+	free(buf);
+}
+
+/* The composition as whole percents: rounding keeps the sum 100 and every
+ * kind present at least 1. */
+static void mix(void)
+{
+	struct mb_opstream s;
+	CHECK(mb_opstream_init(&s, 2, NULL) == 0, "init");
+	/* 995 loads, 4 stores, 1 cas: 99.5, 0.4, 0.1 percent */
+	for (int i = 0; i < 1000; i++) {
+		struct mb_op op = {.key = i, .kind = i < 995 ? MB_OP_LOAD : i < 999 ? MB_OP_STORE : MB_OP_CAS};
+		mb_opstream_append(&s, (uint64_t)(i & 1), &op);
+	}
+	unsigned m[MB_OP_NKINDS];
+	mb_opstream_mix(&s, m, MB_OP_NKINDS);
+	unsigned sum = 0;
+	for (int k = 0; k < MB_OP_NKINDS; k++)
+		sum += m[k];
+	CHECK(sum == 100 && m[MB_OP_LOAD] == 98 && m[MB_OP_STORE] == 1 && m[MB_OP_CAS] == 1 &&
+	      m[MB_OP_DELETE] == 0, "mix %u/%u/%u sum %u", m[MB_OP_LOAD], m[MB_OP_STORE],
+	      m[MB_OP_CAS], sum);
+	mb_opstream_free(&s);
+	/* thirds: 33.3 each, one of them gets the 100th point */
+	CHECK(mb_opstream_init(&s, 1, NULL) == 0, "init");
+	for (int i = 0; i < 3; i++) {
+		struct mb_op op = {.key = i, .kind = (uint8_t)i};
+		mb_opstream_append(&s, 0, &op);
+	}
+	mb_opstream_mix(&s, m, MB_OP_NKINDS);
+	CHECK(m[0] + m[1] + m[2] == 100 && m[0] >= 33 && m[1] >= 33 && m[2] >= 33, "thirds");
+	mb_opstream_free(&s);
+}
+
 int main(void)
 {
 	round_trips();
 	hand_written();
 	malformed();
+	comments();
+	binary_key_lengths();
+	memory_bound();
+	mix();
 	CHECK_DONE();
 }

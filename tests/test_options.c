@@ -153,7 +153,8 @@ static void echo(void)
 	CHECK(json_is_false(json_object_get(c, "procs_explicit")) &&
 		      json_integer_value(json_object_get(c, "procs")) == 4, "procs");
 	CHECK(json_is_null(json_object_get(c, "workload")), "no workload");
-	CHECK(json_object_size(c) == 25, "25 members: the 24 from before the table and locks: %zu", json_object_size(c));
+	CHECK(json_is_null(json_object_get(c, "replay")), "no replay: null");
+	CHECK(json_object_size(c) == 26, "26 members: the 24 from before the table, locks and replay: %zu", json_object_size(c));
 	/* every member is a sweep key, bookkeeping, or a compared condition;
 	 * compare's old list is exactly the first two */
 	static const char *const sweep[] = {"maps", "threads", "procs", "procs_explicit",

@@ -657,6 +657,70 @@ static void parking_designs(void)
 	free(r);
 }
 
+/* --record / --replay through the runner: a recording holds every op of
+ * the timed phase per task, with the values the run used; replaying it
+ * (on one worker or three, parking or not) runs the same ops: same digest,
+ * and with one worker the same hits.  A replay that does not match the
+ * config (threads, ops, a warm-up) is refused. */
+static void record_replay(void)
+{
+	struct mb_run_config cfg = base_config(&mb_locked_ops);
+	cfg.threads = 7;
+	cfg.procs = 1;
+	cfg.ops = 20000;
+	unsigned mix[MB_OP_NKINDS] = {40, 20, 10, 10, 5, 5, 5, 5, 0};
+	memcpy(cfg.mix, mix, sizeof mix);
+	struct mb_opstream rec;
+	CHECK(mb_opstream_init(&rec, cfg.threads, NULL) == 0, "init");
+	cfg.record = &rec;
+	int rc;
+	struct mb_run_result *a = run(&cfg, &rc, NULL);
+	CHECK(rc == 0 && a->outcome == MB_RUN_OK && mb_opstream_count(&rec) == cfg.ops,
+	      "recorded %llu ops", (unsigned long long)mb_opstream_count(&rec));
+	/* task 0's first op is the run's first draw: a value of 2k or 2k+1 */
+	const struct mb_op *o = &rec.tasks[0].ops[0];
+	CHECK(o->val == o->key * 2 || o->val == o->key * 2 + 1, "values as the runner draws them");
+	struct mb_run_config rp = cfg;
+	rp.record = NULL;
+	rp.replay = &rec;
+	struct mb_run_result *b = run(&rp, &rc, NULL);
+	CHECK(rc == 0 && b->op_digest == a->op_digest && b->ops == a->ops, "replay: same digest");
+	CHECK(memcmp(a->hits_by_kind, b->hits_by_kind, sizeof a->hits_by_kind) == 0 &&
+	      a->final_len == b->final_len, "one worker: same hits and length");
+	mb_run_result_free(b);
+	free(b);
+	/* three workers, Go's lock, tasks that park */
+	rp.procs = 3;
+	b = run(&rp, &rc, NULL);
+	CHECK(rc == 0 && b->op_digest == a->op_digest && b->ops == a->ops, "3 workers: same digest");
+	mb_run_result_free(b);
+	free(b);
+	/* the plain design's fast path (no parking) */
+	rp.map = &mb_gomap_ops;
+	rp.procs = 1;
+	b = run(&rp, &rc, NULL);
+	CHECK(rc == 0 && b->op_digest == a->op_digest, "plain: same digest");
+	mb_run_result_free(b);
+	free(b);
+	/* a config the stream does not fit */
+	struct mb_run_config bad = rp;
+	bad.threads = 8;
+	CHECK(mb_run_execute(&bad, (b = malloc(sizeof *b)), NULL) == -EINVAL, "threads differ");
+	mb_run_result_free(b);
+	bad = rp;
+	bad.ops = 1;
+	CHECK(mb_run_execute(&bad, b, NULL) == -EINVAL, "ops differ");
+	mb_run_result_free(b);
+	bad = rp;
+	bad.warmup_ops = 10;
+	CHECK(mb_run_execute(&bad, b, NULL) == -EINVAL, "no warm-up with a replay");
+	mb_run_result_free(b);
+	free(b);
+	mb_run_result_free(a);
+	free(a);
+	mb_opstream_free(&rec);
+}
+
 /* A run that would hang on a lost wake-up fails with a message instead. */
 static pthread_mutex_t dog_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t dog_cv = PTHREAD_COND_INITIALIZER;
@@ -737,6 +801,7 @@ int main(void)
 	watched("1M tasks x 10 ops on 2 workers", 900, million_tasks);
 	live_bytes();
 	reclaim_events();
+	record_replay();
 	op_budgets();
 	mixes();
 	duration();

@@ -21,6 +21,7 @@ int mb_opstream_init(struct mb_opstream *s, uint64_t ntasks, const struct mb_key
 	if (!s->tasks)
 		return -ENOMEM;
 	s->ntasks = ntasks;
+	s->bytes = ntasks * sizeof *s->tasks;
 	if (key_type)
 		s->key_type = *key_type;
 	return 0;
@@ -36,16 +37,25 @@ void mb_opstream_free(struct mb_opstream *s)
 
 /* Makes room for task t (growing the task array when a text stream names
  * a higher task than seen so far). */
+/* Whether the stream may hold extra more bytes (its max_bytes). */
+static bool room_for(const struct mb_opstream *s, uint64_t extra)
+{
+	return !s->max_bytes || mb_opstream_bytes(s) + extra <= s->max_bytes;
+}
+
 static int ensure_task(struct mb_opstream *s, uint64_t t)
 {
 	if (t < s->ntasks)
 		return 0;
 	if (t >= MB_OPSTREAM_MAX_TASKS)
 		return -EINVAL;
+	if (!room_for(s, (t + 1 - s->ntasks) * sizeof *s->tasks))
+		return -E2BIG;
 	struct mb_opstream_task *nt = realloc(s->tasks, (t + 1) * sizeof *nt);
 	if (!nt)
 		return -ENOMEM;
 	memset(nt + s->ntasks, 0, (t + 1 - s->ntasks) * sizeof *nt);
+	s->bytes += (t + 1 - s->ntasks) * sizeof *nt;
 	s->tasks = nt;
 	s->ntasks = t + 1;
 	return 0;
@@ -58,10 +68,13 @@ int mb_opstream_append(struct mb_opstream *s, uint64_t task, const struct mb_op 
 	struct mb_opstream_task *t = &s->tasks[task];
 	if (t->n == t->cap) {
 		uint64_t cap = t->cap ? t->cap * 2 : 16;
+		if (!room_for(s, (cap - t->cap) * sizeof *t->ops))
+			return -E2BIG;
 		struct mb_op *ops = realloc(t->ops, cap * sizeof *ops);
 		if (!ops)
 			return -ENOMEM;
 		t->ops = ops;
+		s->bytes += (cap - t->cap) * sizeof *ops;
 		t->cap = cap;
 	}
 	t->ops[t->n++] = *op;
@@ -78,10 +91,7 @@ uint64_t mb_opstream_count(const struct mb_opstream *s)
 
 uint64_t mb_opstream_bytes(const struct mb_opstream *s)
 {
-	uint64_t b = s->ntasks * sizeof *s->tasks;
-	for (uint64_t t = 0; t < s->ntasks; t++)
-		b += s->tasks[t].cap * sizeof(struct mb_op);
-	return b;
+	return s->bytes;
 }
 
 /* How many values an op kind names: store-like 1 (the value), cas 2 (old,
@@ -221,7 +231,8 @@ static int get_sleb(struct breader *r, int64_t *v)
 	return rc;
 }
 
-static int read_binary(FILE *f, uint64_t keys, struct mb_opstream *s, struct mb_opstream_error *err)
+static int read_binary(FILE *f, uint64_t keys, uint64_t max_bytes, struct mb_opstream *s,
+		       struct mb_opstream_error *err)
 {
 	struct breader r = {f, 8, err}; /* the magic is read */
 	uint64_t version, type, pad, lo, hi, ntasks;
@@ -236,6 +247,9 @@ static int read_binary(FILE *f, uint64_t keys, struct mb_opstream *s, struct mb_
 		return rc;
 	if (type > MB_KEY_STRING || pad)
 		return failf(err, 0, 12, "bad key type %" PRIu64, type);
+	if (type == MB_KEY_INT ? lo || hi : lo < 1 || lo > hi || hi > MB_KEY_LEN_MAX)
+		return failf(err, 0, 16, "bad key lengths %" PRIu64 "-%" PRIu64
+			     " (int keys: 0-0; string keys: 1 to %d)", lo, hi, MB_KEY_LEN_MAX);
 	uint64_t at = r.off;
 	if ((rc = get_u(&r, 8, &ntasks)))
 		return rc;
@@ -244,8 +258,12 @@ static int read_binary(FILE *f, uint64_t keys, struct mb_opstream *s, struct mb_
 			     MB_OPSTREAM_MAX_TASKS);
 	struct mb_keyspec kt = {.type = (enum mb_key_type)type, .min_len = (uint32_t)lo,
 				.max_len = (uint32_t)hi};
+	if (max_bytes && ntasks * sizeof(struct mb_opstream_task) > max_bytes)
+		return -E2BIG;
 	if ((rc = mb_opstream_init(s, ntasks, &kt)))
 		return rc;
+	s->key_type_named = true;
+	s->max_bytes = max_bytes;
 	for (uint64_t t = 0; t < ntasks; t++) {
 		uint64_t n;
 		if ((rc = get_u(&r, 8, &n)))
@@ -328,12 +346,15 @@ static int parse_line(char *line, uint64_t lineno, uint64_t keys, struct mb_opst
 {
 	char *tok[6];
 	int n = 0;
+	line += strspn(line, " \t\r");
+	if (*line == '#') /* a comment, whatever it says */
+		return 0;
 	for (char *p = strtok(line, " \t\r"); p; p = strtok(NULL, " \t\r")) {
 		if (n == 6)
 			return failf(err, lineno, 0, "too many fields");
 		tok[n++] = p;
 	}
-	if (n == 0 || tok[0][0] == '#')
+	if (n == 0)
 		return 0;
 	uint64_t task = 0;
 	int i = 0;
@@ -387,13 +408,15 @@ static int parse_line(char *line, uint64_t lineno, uint64_t keys, struct mb_opst
 	return mb_opstream_append(s, task, &op);
 }
 
-static int read_text(FILE *f, const char *head, size_t nhead, uint64_t keys, struct mb_opstream *s,
+static int read_text(FILE *f, const char *head, size_t nhead, uint64_t keys, uint64_t max_bytes,
+		     struct mb_opstream *s,
 		     struct mb_opstream_error *err)
 {
 	struct mb_keyspec int_keys = {.type = MB_KEY_INT};
 	int rc = mb_opstream_init(s, 1, &int_keys);
 	if (rc)
 		return rc;
+	s->max_bytes = max_bytes;
 	char *line = malloc(LINE_MAX_LEN + 2);
 	if (!line)
 		return -ENOMEM;
@@ -440,7 +463,7 @@ int mb_opstream_write(FILE *f, const struct mb_opstream *s, enum mb_opstream_for
 	return rc;
 }
 
-int mb_opstream_read(FILE *f, uint64_t keys, struct mb_opstream *s,
+int mb_opstream_read(FILE *f, uint64_t keys, uint64_t max_bytes, struct mb_opstream *s,
 		     struct mb_opstream_error *err)
 {
 	memset(s, 0, sizeof *s);
@@ -451,9 +474,60 @@ int mb_opstream_read(FILE *f, uint64_t keys, struct mb_opstream *s,
 	if (n < sizeof head && ferror(f))
 		return -EIO;
 	int rc = n == sizeof head && memcmp(head, MB_OPSTREAM_MAGIC, 8) == 0
-		? read_binary(f, keys, s, err)
-		: read_text(f, head, n, keys, s, err);
+		? read_binary(f, keys, max_bytes, s, err)
+		: read_text(f, head, n, keys, max_bytes, s, err);
+	if (rc == -E2BIG)
+		failf(err, 0, 0, "the stream needs more than the %" PRIu64 " MiB of memory it may take",
+		      max_bytes >> 20);
 	if (rc)
 		mb_opstream_free(s);
 	return rc;
+}
+
+void mb_opstream_mix(const struct mb_opstream *s, unsigned *mix, size_t nkinds)
+{
+	uint64_t count[MB_OP_NKINDS] = {0}, total = 0;
+	for (uint64_t t = 0; t < s->ntasks; t++)
+		for (uint64_t i = 0; i < s->tasks[t].n; i++)
+			count[s->tasks[t].ops[i].kind]++;
+	for (size_t k = 0; k < MB_OP_NKINDS; k++)
+		total += count[k];
+	for (size_t k = 0; k < nkinds; k++)
+		mix[k] = 0;
+	if (!total || nkinds < MB_OP_NKINDS)
+		return;
+	/* whole percents rounded down, at least 1 for a kind present; then
+	 * the points left go to the largest remainders, or the points over
+	 * 100 come off the largest shares */
+	unsigned sum = 0;
+	for (size_t k = 0; k < MB_OP_NKINDS; k++) {
+		if (!count[k])
+			continue;
+		uint64_t p = count[k] * 100 / total;
+		mix[k] = p ? (unsigned)p : 1;
+		sum += mix[k];
+	}
+	while (sum < 100) {
+		size_t best = 0;
+		uint64_t best_rem = 0;
+		for (size_t k = 0; k < MB_OP_NKINDS; k++) {
+			/* what the kind's share exceeds its points by, in 1/total */
+			uint64_t want = count[k] * 100, have = (uint64_t)mix[k] * total;
+			uint64_t rem = want > have ? want - have : 0;
+			if (count[k] && rem >= best_rem) {
+				best = k;
+				best_rem = rem;
+			}
+		}
+		mix[best]++;
+		sum++;
+	}
+	while (sum > 100) {
+		size_t best = 0;
+		for (size_t k = 1; k < MB_OP_NKINDS; k++)
+			if (mix[k] > mix[best])
+				best = k;
+		mix[best]--;
+		sum--;
+	}
 }

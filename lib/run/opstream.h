@@ -29,6 +29,8 @@
 
 #include "run/keys.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -51,8 +53,11 @@ struct mb_opstream_task {
 
 struct mb_opstream {
 	struct mb_keyspec key_type; /* what the key indexes name (binary header) */
+	bool key_type_named;        /* read from a header (a text stream names none) */
 	uint64_t ntasks;
 	struct mb_opstream_task *tasks;
+	uint64_t bytes;     /* held: the task array and every op array */
+	uint64_t max_bytes; /* appends past this fail with -E2BIG; 0: no bound */
 };
 
 enum mb_opstream_format {
@@ -73,7 +78,8 @@ struct mb_opstream_error {
 int mb_opstream_init(struct mb_opstream *s, uint64_t ntasks, const struct mb_keyspec *key_type);
 
 /* Appends op to task's stream.  Returns 0, -EINVAL (no such task, bad
- * kind, negative key) or -ENOMEM. */
+ * kind, negative key), -E2BIG (the stream would pass its max_bytes) or
+ * -ENOMEM. */
 int mb_opstream_append(struct mb_opstream *s, uint64_t task, const struct mb_op *op);
 
 /* Frees what the stream holds; safe on a zeroed stream. */
@@ -90,10 +96,17 @@ int mb_opstream_write(FILE *f, const struct mb_opstream *s, enum mb_opstream_for
 
 /* Reads a whole stream from f, binary or text by its first bytes, into *s
  * (initialised here; free it with mb_opstream_free).  Key indexes must be
- * below keys (0: any).  Returns 0, or -EINVAL with *err saying where and
- * why (bad op, missing operand, key out of range, truncated, wrong
- * version, no op at all), -EIO, -ENOMEM.  Nothing partial is returned. */
-int mb_opstream_read(FILE *f, uint64_t keys, struct mb_opstream *s,
+ * below keys (0: any); the stream may take at most max_bytes of memory (0:
+ * no bound).  Returns 0, or -EINVAL with *err saying where and why (bad
+ * op, missing operand, key out of range, truncated, wrong version, no op
+ * at all), -E2BIG (over max_bytes; *err says so), -EIO, -ENOMEM.  Nothing
+ * partial is returned. */
+int mb_opstream_read(FILE *f, uint64_t keys, uint64_t max_bytes, struct mb_opstream *s,
 		     struct mb_opstream_error *err);
+
+/* The stream's composition as a mix: percent per op kind (mix[kind], nkinds
+ * entries, at least MB_OP_NKINDS), whole numbers summing to 100, every kind
+ * the stream has at least 1.  All zero for an empty stream. */
+void mb_opstream_mix(const struct mb_opstream *s, unsigned *mix, size_t nkinds);
 
 #endif

@@ -391,7 +391,7 @@ static const struct mb_option table[MB_OPTID_N] = {
 		.help = "the lock of the designs that take one (locked, rwlocked, sync, sharded, hashtrie; mapbench list locks): go (Go's sync.Mutex/RWMutex, tasks park), pthread, spin; a list sweeps"},
 	[MB_OPTID_THREADS] = {
 		.name = "threads", .short_key = 't', .arg = "LIST", .kind = MB_OPTK_CUSTOM,
-		.def = "1,1k,1M", .json = "threads", .flags = MB_OPTF_SWEEP,
+		.def = "1,1k,1M", .json = "threads", .flags = MB_OPTF_REPLAYED | MB_OPTF_SWEEP,
 		.parse = parse_threads, .echo = echo_threads,
 		.help = "concurrent logical tasks per run, 1 to 10M, e.g. 1,1k,1M"},
 	[MB_OPTID_PROCS] = {
@@ -402,11 +402,11 @@ static const struct mb_option table[MB_OPTID_N] = {
 		.help = "worker OS threads that run the tasks, 1 to 1024 (1 for maps not safe for concurrent use unless given)"},
 	[MB_OPTID_MIX] = {
 		.name = "mix", .arg = "MIX", .kind = MB_OPTK_CUSTOM, .def = "90:10", .json = "mix",
-		.parse = parse_mix, .echo = echo_mix,
+		.parse = parse_mix, .echo = echo_mix, .flags = MB_OPTF_REPLAYED,
 		.help = "op mix in percent: R:W[:D] (load:store:delete), read, write, mixed, or op=P,... with ops load, store, delete, load_or_store, load_and_delete, swap, cas, cad, range"},
 	[MB_OPTID_DIST] = {
 		.name = "dist", .arg = "DIST", .kind = MB_OPTK_CUSTOM, .def = "uniform", .json = "dist",
-		.parse = parse_dist, .echo = echo_dist,
+		.parse = parse_dist, .echo = echo_dist, .flags = MB_OPTF_REPLAYED | MB_OPTF_NULL_REPLAY,
 		.help = "key distribution: uniform, zipf:S, sequential, hotspot:F:P, latest"},
 	[MB_OPTID_KEYS] = {
 		.name = "keys", .arg = "N", .kind = MB_OPTK_COUNT, FIELD(keys), .min = 1,
@@ -427,12 +427,12 @@ static const struct mb_option table[MB_OPTID_N] = {
 	[MB_OPTID_OPS] = {
 		.name = "ops", .short_key = 'n', .arg = "N", .kind = MB_OPTK_COUNT, FIELD(ops),
 		.min = 1, .max = UINT64_C(1) << 62, .json = "ops",
-		.flags = MB_OPTF_LENGTH | MB_OPTF_NULL_ZERO,
+		.flags = MB_OPTF_REPLAYED | MB_OPTF_LENGTH | MB_OPTF_NULL_ZERO,
 		.help = "operations per run, split over the tasks (excludes --duration)"},
 	[MB_OPTID_DURATION] = {
 		.name = "duration", .short_key = 'd', .arg = "TIME", .kind = MB_OPTK_DURATION,
 		FIELD(duration_ns), .min = 1, .def = "1s", .def_computed = true,
-		.json = "duration_ns", .flags = MB_OPTF_LENGTH | MB_OPTF_NULL_ZERO,
+		.json = "duration_ns", .flags = MB_OPTF_REPLAYED | MB_OPTF_LENGTH | MB_OPTF_NULL_ZERO,
 		.help = "length of each run, e.g. 500ms, 2s, 1m (excludes --ops)"},
 	[MB_OPTID_COUNT] = {
 		.name = "count", .arg = "N", .kind = MB_OPTK_COUNT, FIELD(count), .min = 1,
@@ -441,7 +441,7 @@ static const struct mb_option table[MB_OPTID_N] = {
 	[MB_OPTID_WARMUP] = {
 		.name = "warmup", .arg = "TIME|OPS", .kind = MB_OPTK_CUSTOM, .def = "none",
 		.def_computed = true, .json = "warmup_ops", .json2 = "warmup_ns",
-		.parse = parse_warmup, .echo = echo_warmup,
+		.parse = parse_warmup, .echo = echo_warmup, .flags = MB_OPTF_REPLAYED,
 		.help = "run this long (e.g. 500ms) or this many ops (e.g. 1M) before each timed phase, unmeasured"},
 	[MB_OPTID_SEED] = {
 		.name = "seed", .arg = "N", .kind = MB_OPTK_COUNT, FIELD(seed), .min = 0,
@@ -464,6 +464,14 @@ static const struct mb_option table[MB_OPTID_N] = {
 		.name = "output", .short_key = 'o', .arg = "FILE", .kind = MB_OPTK_STRING,
 		FIELD(output), .flags = MB_OPTF_NOFILE,
 		.help = "write the JSON result to FILE (atomically)"},
+	[MB_OPTID_RECORD] = {
+		.name = "record", .arg = "FILE", .kind = MB_OPTK_STRING, FIELD(record),
+		.flags = MB_OPTF_NOFILE,
+		.help = "write the ops the run executes, per task in order, to FILE (atomically): text when FILE ends in .txt, else binary (mapbench-opstream(5)); one run with --ops or --replay"},
+	[MB_OPTID_REPLAY] = {
+		.name = "replay", .arg = "FILE", .kind = MB_OPTK_STRING, FIELD(replay),
+		.json = "replay", .flags = MB_OPTF_NOFILE | MB_OPTF_NULL_UNSET,
+		.help = "run the op stream in FILE (binary or text, mapbench-opstream(5)) instead of drawing ops: it sets the tasks, ops and mix"},
 	[MB_OPTID_PAUSE_THRESHOLD] = {
 		.name = "pause-threshold", .arg = "TIME", .kind = MB_OPTK_CUSTOM, .def = "10us",
 		.json = "pause_threshold_ns", .parse = parse_pause_threshold,
@@ -642,12 +650,29 @@ int mb_options_resolve(struct mb_sweep *sw, unsigned cpus, size_t max_runs,
 		       struct mb_opt_error *err)
 {
 	bool ops = mb_options_given(sw, MB_OPTID_OPS), dur = mb_options_given(sw, MB_OPTID_DURATION);
+	bool replay = mb_options_given(sw, MB_OPTID_REPLAY);
 	if (ops && dur)
 		return fail(err, -EINVAL, "--ops", "cannot be combined with --duration: give one length");
-	if (!ops && !dur)
+	for (size_t i = 0; i < MB_OPTID_N && replay; i++)
+		if ((table[i].flags & MB_OPTF_REPLAYED) && mb_options_given(sw, (enum mb_opt_id)i))
+			return fail(err, -EINVAL, "--replay",
+				    "cannot be combined with --%s: the stream sets the tasks, their ops and their number",
+				    table[i].name);
+	if (mb_options_given(sw, MB_OPTID_RECORD) && !ops && !replay)
+		return fail(err, -EINVAL, "--record",
+			    "needs --ops (or --replay): the stream is held in memory until the run ends");
+	if (!ops && !dur && !replay)
 		sw->duration_ns = UINT64_C(1000000000);
+	if (replay) { /* one thread count: the stream's (mb_sweep_set_replay) */
+		sw->threads[0] = 1;
+		sw->nthreads = 1;
+	}
 	if (!mb_options_given(sw, MB_OPTID_PROCS))
 		sw->procs = cpus < 1 ? 1 : cpus > MB_SWEEP_MAX_PROCS ? MB_SWEEP_MAX_PROCS : cpus;
+	if (mb_options_given(sw, MB_OPTID_RECORD) && mb_sweep_count(sw) > 1)
+		return fail(err, -EINVAL, "--record",
+			    "writes the stream of one run; this command line makes %zu (one map, lock, thread count and --count 1)",
+			    mb_sweep_count(sw));
 	if (mb_sweep_count(sw) > max_runs)
 		return fail(err, -EINVAL, "--map",
 			    "%zu maps x %zu thread counts x %u repetitions is %zu runs; at most %zu per invocation",
@@ -735,7 +760,9 @@ json_t *mb_options_config_json(const struct mb_sweep *sw)
 		const struct mb_option *o = &table[i];
 		if (!o->json)
 			continue;
-		if (o->echo)
+		if ((o->flags & MB_OPTF_NULL_REPLAY) && mb_options_given(sw, MB_OPTID_REPLAY))
+			json_object_set_new(config, o->json, json_null());
+		else if (o->echo)
 			o->echo(sw, config);
 		else
 			json_object_set_new(config, o->json, kind_echo(sw, o, i));

@@ -58,6 +58,8 @@ enum mb_opt_id {
 	MB_OPTID_GROW,
 	MB_OPTID_LATENCY,
 	MB_OPTID_OUTPUT,
+	MB_OPTID_RECORD,
+	MB_OPTID_REPLAY,
 	MB_OPTID_PAUSE_THRESHOLD,
 	MB_OPTID_MAX_EVENTS,
 	MB_OPTID_WINDOW,
@@ -87,6 +89,8 @@ enum {
 	MB_OPTF_NULL_UNSET = 1u << 3,  /* echoed as null while not given */
 	MB_OPTF_NULL_ZERO = 1u << 4,   /* echoed as null while zero */
 	MB_OPTF_LENGTH = 1u << 5,  /* one of the exclusive run-length options */
+	MB_OPTF_REPLAYED = 1u << 6, /* a --replay stream sets it: refused with --replay */
+	MB_OPTF_NULL_REPLAY = 1u << 7, /* echoed as null in a replay (it has no meaning) */
 };
 
 /* Why a value was refused: what the message is about ("--keys") and what
@@ -148,7 +152,9 @@ int mb_options_defaults(struct mb_sweep *sw);
 
 /* The rules between options once all are read, and the computed defaults
  * (--procs: online CPUs given as cpus; --prefill: keys/2; a length of 1s
- * when none was given).  Returns 0 or -EINVAL with err filled.  max_runs
+ * when none was given and nothing is replayed).  With --replay, the options
+ * the stream sets (MB_OPTF_REPLAYED) are refused; the caller loads the
+ * stream and sets threads, ops and mix from it (mb_sweep_set_replay).  Returns 0 or -EINVAL with err filled.  max_runs
  * bounds the sweep's size. */
 int mb_options_resolve(struct mb_sweep *sw, unsigned cpus, size_t max_runs,
 		       struct mb_opt_error *err);

@@ -144,35 +144,63 @@ static bool count_entry(struct mb_key key, int64_t val, void *arg)
 	return true;
 }
 
-/* One op of kind k on the key of index key (its string with string keys);
- * the value picks key*2 or key*2+1 (see runner.h). */
+/* One op of kind k on the key of index key (its string with string keys):
+ * val is what it writes (cad: the value it expects), old what cas expects. */
 static inline int do_op(struct mb_map *map, const struct mb_keyset *ks, unsigned k,
-			int64_t index, uint64_t r, uint64_t *range_entries)
+			int64_t index, int64_t val, int64_t old, uint64_t *range_entries)
 {
-	int64_t v = index * 2 + (int64_t)((r >> 32) & 1), other = v ^ 1, out;
+	int64_t out;
 	struct mb_key key = mb_keyset_key(ks, (uint64_t)index);
 	/* Loads and stores first, outside the jump table: most mixes are
 	 * made of them, and a compare predicts better than a table jump. */
 	if (k == MB_OP_LOAD)
 		return mb_map_load(map, key, &out);
 	if (k == MB_OP_STORE)
-		return mb_map_store(map, key, v);
+		return mb_map_store(map, key, val);
 	switch (k) {
 	case MB_OP_DELETE:
 		return mb_map_delete(map, key);
 	case MB_OP_LOAD_OR_STORE:
-		return mb_map_load_or_store(map, key, v, &out);
+		return mb_map_load_or_store(map, key, val, &out);
 	case MB_OP_LOAD_AND_DELETE:
 		return mb_map_load_and_delete(map, key, &out);
 	case MB_OP_SWAP:
-		return mb_map_swap(map, key, v, &out);
+		return mb_map_swap(map, key, val, &out);
 	case MB_OP_CAS:
-		return mb_map_compare_and_swap(map, key, other, v);
+		return mb_map_compare_and_swap(map, key, old, val);
 	case MB_OP_CAD:
-		return mb_map_compare_and_delete(map, key, v);
+		return mb_map_compare_and_delete(map, key, val);
 	default:
 		return mb_map_range(map, count_entry, range_entries);
 	}
+}
+
+/* The values of a drawn op: key*2 or key*2+1 by one random bit (runner.h);
+ * cas expects the other one. */
+static inline void draw_values(struct mb_task_op *op, uint64_t r)
+{
+	op->val = op->key * 2 + (int64_t)((r >> 32) & 1);
+	op->old = op->val ^ 1;
+}
+
+/* Task gi's next op from the replayed stream (its budget says there is
+ * one). */
+static inline void replay_op(const struct mb_opstream *s, uint64_t gi, const struct task *t,
+			     struct mb_task_op *op)
+{
+	const struct mb_op *o = &s->tasks[gi].ops[s->tasks[gi].n - t->budget];
+	op->kind = o->kind;
+	op->key = o->key;
+	op->val = o->val;
+	op->old = o->old;
+}
+
+/* Appends an op of task gi to the recording; a failed allocation stops the
+ * run like a map error would. */
+static inline int record_op(struct mb_opstream *s, uint64_t gi, const struct mb_task_op *op)
+{
+	struct mb_op o = {.key = op->key, .val = op->val, .old = op->old, .kind = (uint8_t)op->kind};
+	return mb_opstream_append(s, gi, &o);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -378,7 +406,9 @@ static void set_budgets(struct worker *w, bool timed)
 	for (uint64_t j = 0; j < w->ntasks; j++) {
 		struct task *t = &w->tasks[j];
 		uint64_t i = windex + j * procs;
-		if (timed)
+		if (timed && cfg->replay)
+			t->budget = cfg->replay->tasks[i].n;
+		else if (timed)
 			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
 		else
 			t->budget = cfg->warmup_ops ? wbudget / w->ntasks + (j < wbudget % w->ntasks)
@@ -438,33 +468,39 @@ static inline uint64_t digest_op(uint64_t digest, int64_t key, unsigned kind)
 	return digest * UINT64_C(0x100000001b3) + ((uint64_t)key ^ ((uint64_t)kind << 56));
 }
 
-/* Draws task i's next op: kind, key, and (timed phase) its place in the
- * digest and whether it is timed. */
-static inline void draw_op(struct worker *w, struct phase *ph, struct task *t, uint64_t i,
-			   struct mb_task_op *op)
+/* Draws task i's next op (or takes it from the replayed stream): kind,
+ * key, values, and (timed phase) its place in the digest and the
+ * recording and whether it is timed.  Returns 0, or -ENOMEM when the
+ * recording cannot grow. */
+static inline __attribute__((always_inline)) int draw_op(struct worker *w, struct phase *ph,
+							 struct task *t, uint64_t i,
+							 struct mb_task_op *op, const bool streams)
 {
 	const struct mb_run_config *cfg = w->run->cfg;
-	uint64_t r = mb_rng_next(&t->rng);
-	uint32_t r32 = (uint32_t)r;
-	unsigned kind = ph->kind_of[((uint64_t)r32 * 100) >> 32];
-	int64_t key = next_key(&ph->keygen, t, r, (uint64_t)(w - w->run->workers) + i * cfg->procs,
-			       kind);
-	op->r = r;
-	op->kind = kind;
-	op->key = key;
+	const uint64_t gi = (uint64_t)(w - w->run->workers) + i * cfg->procs;
+	if (streams && cfg->replay) {
+		replay_op(cfg->replay, gi, t, op);
+	} else {
+		uint64_t r = mb_rng_next(&t->rng);
+		uint32_t r32 = (uint32_t)r;
+		op->kind = ph->kind_of[((uint64_t)r32 * 100) >> 32];
+		op->key = next_key(&ph->keygen, t, r, gi, op->kind);
+		draw_values(op, r);
+	}
 	op->timed = false;
 	op->index = -1;
 	t->budget--;
 	if (!ph->timed)
-		return;
+		return 0;
 	op->index = (int64_t)t->done++;
-	t->digest = digest_op(t->digest, key, kind);
+	t->digest = digest_op(t->digest, op->key, op->kind);
 	if (--ph->sample_left == 0 && cfg->latency_every) {
 		ph->sample_left = ph->sample_period;
 		op->timed = true;
 		op->events_before = w->log.recorded;
 		op->t0 = mb_timer_ticks();
 	}
+	return streams && cfg->record ? record_op(cfg->record, gi, op) : 0;
 }
 
 enum turn_end { TURN_REQUEUE, TURN_PARKED, TURN_RETIRE };
@@ -489,7 +525,9 @@ static enum turn_end settle(struct worker *w, struct task *t)
 }
 
 /* One turn of task i: its next op, or the op it parked in, run again. */
-static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
+static inline __attribute__((always_inline)) enum turn_end turn(struct worker *w,
+								 struct phase *ph, uint32_t i,
+								 const bool streams)
 {
 	struct run *run = w->run;
 	struct task *t = &w->tasks[i];
@@ -504,14 +542,18 @@ static inline enum turn_end turn(struct worker *w, struct phase *ph, uint32_t i)
 	} else {
 		if (ph->stopping || t->budget == 0)
 			return TURN_RETIRE;
-		draw_op(w, ph, t, i, &fresh);
+		if (__builtin_expect(draw_op(w, ph, t, i, &fresh, streams) < 0, 0)) {
+			stop_for(w, -ENOMEM);
+			ph->stopping = true;
+			return TURN_RETIRE;
+		}
 	}
 	if (run->parks) { /* what the hook copies if the op parks */
 		w->q.cur = i;
 		w->q.cur_op = op;
 	}
 	w->log.op_index = op->index; /* the events the op causes carry it */
-	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->r,
+	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->val, op->old,
 		       ph->timed ? &w->range_entries : &ph->range_entries);
 	if (run->parks) {
 		mb_lock_set_resuming(NULL);
@@ -549,11 +591,15 @@ static void phase_check(struct worker *w, struct phase *ph)
  * in order, one op each per sweep, no run queue, the per-op state in locals,
  * so that the harness costs per op what it did before tasks could park.
  * The same ops as turn() in the same order (the digest says so). */
-static void sweep_timed(struct worker *w, struct phase *ph)
+static inline __attribute__((always_inline)) void sweep_timed_as(struct worker *w,
+								  struct phase *ph,
+								  const bool streams)
 {
 	struct run *run = w->run;
 	const struct mb_run_config *cfg = run->cfg;
 	struct mb_map *map = run->map;
+	const struct mb_opstream *replay = streams ? cfg->replay : NULL;
+	struct mb_opstream *record = streams ? cfg->record : NULL;
 	const uint64_t windex = (uint64_t)(w - run->workers);
 	uint8_t kind_of[100]; /* a local copy: the map call would force reloads */
 	memcpy(kind_of, ph->kind_of, sizeof kind_of);
@@ -567,19 +613,31 @@ static void sweep_timed(struct worker *w, struct phase *ph)
 			if (t->budget == 0)
 				continue;
 			active = true;
+			struct mb_task_op op;
+			const uint64_t gi = windex + i * cfg->procs;
+			if (streams && replay) {
+				replay_op(replay, gi, t, &op);
+			} else {
+				uint64_t r = mb_rng_next(&t->rng);
+				op.kind = kind_of[((uint64_t)(uint32_t)r * 100) >> 32];
+				op.key = next_key(&ph->keygen, t, r, gi, op.kind);
+				draw_values(&op, r);
+			}
 			t->budget--;
-			struct mb_task_op op = {.r = mb_rng_next(&t->rng)};
-			op.kind = kind_of[((uint64_t)(uint32_t)op.r * 100) >> 32];
-			op.key = next_key(&ph->keygen, t, op.r, windex + i * cfg->procs, op.kind);
 			w->log.op_index = (int64_t)t->done++; /* events the op causes carry it */
 			t->digest = digest_op(t->digest, op.key, op.kind);
+			if (streams && record && record_op(record, gi, &op) < 0) {
+				stop_for(w, -ENOMEM);
+				goto done;
+			}
 			op.timed = --sample_left == 0 && cfg->latency_every;
 			if (op.timed) {
 				sample_left = sample_period;
 				op.events_before = w->log.recorded;
 				op.t0 = mb_timer_ticks();
 			}
-			int rc = do_op(map, &run->keyset, op.kind, op.key, op.r, &w->range_entries);
+			int rc = do_op(map, &run->keyset, op.kind, op.key, op.val, op.old,
+				       &w->range_entries);
 			if (op.timed)
 				op_done(w, ph, &op, rc); /* counts it in ph: undone below */
 			by_kind[op.kind] += !op.timed;
@@ -608,16 +666,24 @@ done:
 	}
 }
 
+/* The timed sweep, compiled twice: without op streams (every run but
+ * --record/--replay ones) it has no branch for them on the op path. */
+static void sweep_timed(struct worker *w, struct phase *ph)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	if (cfg->replay || cfg->record)
+		sweep_timed_as(w, ph, true);
+	else
+		sweep_timed_as(w, ph, false);
+}
+
 /* Runs turns until every task of the worker is done with the phase: out of
  * ops (budget, deadline, stop) and parked in no op.  The run
  * queue holds the runnable tasks; a parked one leaves it and comes back at
  * the front when readied. */
-static void run_phase(struct worker *w, struct phase *ph)
+static inline __attribute__((always_inline)) void run_queue(struct worker *w, struct phase *ph,
+							      const bool streams)
 {
-	if (!w->run->parks && ph->timed) {
-		sweep_timed(w, ph);
-		return;
-	}
 	struct mb_tsq *q = &w->q;
 	mb_tsq_fill(q, (uint32_t)w->ntasks);
 	ph->live = w->ntasks;
@@ -629,7 +695,7 @@ static void run_phase(struct worker *w, struct phase *ph)
 			continue;
 		}
 		uint32_t i = mb_tsq_pop(q);
-		enum turn_end end = turn(w, ph, i);
+		enum turn_end end = turn(w, ph, i, streams);
 		if (end == TURN_REQUEUE)
 			mb_tsq_push_back(q, i);
 		else if (end == TURN_RETIRE)
@@ -639,6 +705,19 @@ static void run_phase(struct worker *w, struct phase *ph)
 		if (--ph->check_left == 0)
 			phase_check(w, ph);
 	}
+}
+
+/* A phase: the timed sweep when no task can park, else the run queue,
+ * each compiled with and without op streams (sweep_timed says why). */
+static void run_phase(struct worker *w, struct phase *ph)
+{
+	const struct mb_run_config *cfg = w->run->cfg;
+	if (!w->run->parks && ph->timed)
+		sweep_timed(w, ph);
+	else if (cfg->replay || cfg->record)
+		run_queue(w, ph, true);
+	else
+		run_queue(w, ph, false);
 }
 
 /* Set-up: map registration, counters, and the start gate. */
@@ -730,6 +809,12 @@ static int validate(const struct mb_run_config *cfg)
 	if (sum != 100)
 		return -EINVAL;
 	if ((cfg->ops == 0) == (cfg->duration_ns == 0))
+		return -EINVAL;
+	if (cfg->replay && (cfg->replay->ntasks != cfg->threads ||
+			    mb_opstream_count(cfg->replay) != cfg->ops || cfg->warmup_ops ||
+			    cfg->warmup_ns))
+		return -EINVAL;
+	if (cfg->record && cfg->record->ntasks != cfg->threads)
 		return -EINVAL;
 	return 0;
 }
@@ -977,9 +1062,12 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	bool parks = (cfg->map->flags & MB_MAP_F_LOCK) && cfg->lock == MB_LOCK_GO;
 	uint64_t per_task = sizeof(struct task) + sizeof(uint32_t) +
 			    (parks ? sizeof(struct mb_sudog) : 0);
+	/* a replayed stream is already loaded; a recording holds every op */
+	uint64_t streams = (cfg->replay ? mb_opstream_bytes(cfg->replay) : 0) +
+			   (cfg->record ? cfg->ops * sizeof(struct mb_op) : 0);
 	return cfg->threads * per_task + cfg->procs * per_worker +
 	       entries * (cfg->map->bytes_per_entry + blob + (str ? 32 : 0)) +
-	       mb_keyset_bytes(&cfg->key_type, cfg->keys);
+	       mb_keyset_bytes(&cfg->key_type, cfg->keys) + streams;
 }
 
 void mb_run_result_free(struct mb_run_result *res)

@@ -27,6 +27,14 @@
  * name an expected old value, succeed about half the time on a present key
  * instead of almost never.
  *
+ * Recorded streams (opstream.h): with cfg->replay, task i runs the ops of
+ * the stream's task i in order, each once, with the values they name,
+ * instead of drawing ops (the stream replaces threads, ops, mix and dist;
+ * no warm-up).  With cfg->record, every op of the timed phase is appended,
+ * with its values, to task i's list in *cfg->record (each worker appends to
+ * its own tasks' lists only), so that a replay of it runs the same ops and
+ * gives the same op_digest.
+ *
  * Threads: mb_run_execute is called from one thread and creates the workers
  * itself, with SIGINT, SIGTERM and SIGHUP blocked so that a handler runs in the
  * calling thread.  *interrupt is an atomic so that a signal handler (a
@@ -40,6 +48,7 @@
 #include "maps/map.h"
 #include "run/keydist.h"
 #include "run/keys.h"
+#include "run/opstream.h"
 #include "run/timeseries.h"
 #include "measure/alloc.h"
 #include "measure/counters.h"
@@ -107,6 +116,12 @@ struct mb_run_config {
 	atomic_uint_fast64_t *progress_ops;
 	atomic_uint_fast64_t *progress_start_ns;
 	size_t max_events;        /* pause events kept (per worker, and in all) */
+	/* A stream to run instead of drawing ops (threads must be its task
+	 * count, ops its op count, no warm-up), or NULL; read-only. */
+	const struct mb_opstream *replay;
+	/* Where the timed phase's ops are appended (initialised with threads
+	 * tasks and the run's key type by the caller), or NULL. */
+	struct mb_opstream *record;
 };
 
 enum mb_run_outcome {

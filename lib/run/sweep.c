@@ -1,6 +1,9 @@
 #include "run/sweep.h"
 #include "run/options.h"
 
+#include <errno.h>
+#include <string.h>
+
 static unsigned reps(const struct mb_sweep *sw)
 {
 	return sw->count ? sw->count : 1;
@@ -55,6 +58,8 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 		.window_ns = sw->window_ns,
 		.dist = sw->dist,
 		.max_events = sw->max_events,
+		.replay = sw->stream,
+		.record = sw->recording,
 	};
 	for (int k = 0; k < MB_OP_NKINDS; k++)
 		cfg->mix[k] = sw->mix[k];
@@ -62,4 +67,22 @@ void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_conf
 	cfg->lock = sw->nlocks ? sw->locks[lock] : MB_LOCK_GO;
 	if (!mb_options_given(sw, MB_OPTID_PROCS) && !(map->flags & MB_MAP_F_CONCURRENT))
 		cfg->procs = 1;
+}
+
+int mb_sweep_set_replay(struct mb_sweep *sw, const struct mb_opstream *s)
+{
+	if (s->key_type_named) {
+		const struct mb_keyspec *a = &s->key_type, *b = &sw->key_type;
+		bool same = a->type == b->type && a->min_len == b->min_len && a->max_len == b->max_len;
+		if (!same && mb_options_given(sw, MB_OPTID_KEY_TYPE))
+			return -EINVAL;
+		sw->key_type = *a;
+	}
+	sw->threads[0] = s->ntasks;
+	sw->nthreads = 1;
+	sw->ops = mb_opstream_count(s);
+	sw->duration_ns = 0;
+	mb_opstream_mix(s, sw->mix, MB_OP_NKINDS);
+	sw->stream = s;
+	return 0;
 }

@@ -50,6 +50,12 @@ struct mb_sweep {
 	/* Options of the invocation rather than of its runs. */
 	const char *output;       /* -o FILE, or NULL (owned) */
 	const char *csv;          /* --csv FILE, or NULL (owned) */
+	const char *record;       /* --record FILE, or NULL (owned) */
+	const char *replay;       /* --replay FILE, or NULL (owned) */
+	/* The loaded --replay stream and the --record one, each run's
+	 * cfg->replay and cfg->record (owned by the caller), or NULL. */
+	const struct mb_opstream *stream;
+	struct mb_opstream *recording;
 	const char *events;       /* -e as given, or NULL for the default (owned) */
 	bool gctrace, quiet;
 	unsigned format;          /* --format: 0 table, 1 json */
@@ -72,5 +78,13 @@ size_t mb_sweep_count(const struct mb_sweep *sw);
  * Go's map needs a lock to be shared, and the default must not be a race. */
 void mb_sweep_run_config(const struct mb_sweep *sw, size_t i, struct mb_run_config *cfg,
 			 unsigned *rep);
+
+/* Makes the replayed stream s the sweep's workload: its task count the
+ * one thread count, its op count the length, its composition the mix (in
+ * whole percent, every kind it has at least 1: what the histograms and
+ * the tables go by; the exact counts are the runs' ops_by_kind), and its
+ * key type when it names one.  Returns 0, or -EINVAL when the stream's key
+ * type differs from a --key-type given. */
+int mb_sweep_set_replay(struct mb_sweep *sw, const struct mb_opstream *s);
 
 #endif

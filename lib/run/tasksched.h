@@ -31,8 +31,9 @@
 
 /* The op a parked task runs again, and how it is timed. */
 struct mb_task_op {
-	uint64_t r;          /* the op's random bits */
 	int64_t key;         /* key index */
+	int64_t val;         /* the value it writes (cad: the expected one) */
+	int64_t old;         /* cas: the expected old value */
 	uint32_t kind;       /* enum mb_op_kind */
 	int64_t index;       /* its index in its task's stream; -1 in a warm-up */
 	bool timed;          /* its latency is sampled */

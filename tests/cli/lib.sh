@@ -49,6 +49,17 @@ json_check() {
 	jq -e "$2" "$1" >/dev/null 2>&1 || fail "jq '$2' is not true for $1"
 }
 
+# wait_for_header FILE: waits (up to 20 s) until a run started in the
+# background has printed the table's header to FILE, which it does once its
+# signal handlers are in place, then half a second more for the run to start.
+wait_for_header() {
+	for _ in $(seq 1 400); do
+		grep -q "^map " "$1" 2>/dev/null && break
+		sleep 0.05
+	done
+	sleep 0.5
+}
+
 finish() {
 	[ "$failures" -eq 0 ] && exit 0
 	echo "$failures check(s) failed" >&2

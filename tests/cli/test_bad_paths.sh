@@ -176,12 +176,7 @@ expect_usage --threads run $small --threads 1G
 "$MAPBENCH" run --map null --threads 1 --keys 10 --prefill 0 -e none -q \
 	--duration 18446744073709551615ns -o "$TMP/long.json" >"$TMP/long.out" 2>&1 &
 pid=$!
-# the table's header is out once the signal handlers are in place
-for _ in $(seq 1 200); do
-	grep -q "^map " "$TMP/long.out" 2>/dev/null && break
-	sleep 0.05
-done
-sleep 0.5
+wait_for_header "$TMP/long.out"
 if kill -0 "$pid" 2>/dev/null; then
 	kill -INT "$pid"
 	wait "$pid"

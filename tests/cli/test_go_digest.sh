@@ -50,4 +50,18 @@ for m in plain locked rwlocked sync; do
 		[ -n "$c" ] && [ "$c" = "$g" ] || fail "$m $extra: C $c vs Go $g"
 	done
 done
+
+# Recorded streams: for the same options both sides record the same bytes
+# (binary and text), and each replays the other's to the same digest.
+rec="--map locked --threads 7 --procs 2 --mix $mix $common"
+for f in s.bin s.txt; do
+	"$MAPBENCH" run $rec --record "$TMP/c-$f" -e none -q > /dev/null || fail "mapbench --record $f"
+	"$MAPBENCH_GO" $rec --record "$TMP/g-$f" > /dev/null || fail "mapbench-go --record $f"
+	cmp -s "$TMP/c-$f" "$TMP/g-$f" || fail "$f: the recordings differ"
+done
+want=$("$MAPBENCH" run $rec -e none -q --format json | jq -r '.runs[0].op_digest')
+rp="--keys 1000 --prefill 500 --latency off"
+c=$("$MAPBENCH" run --map locked --procs 2 $rp --replay "$TMP/g-s.bin" -e none -q --format json | jq -r '.runs[0].op_digest')
+g=$("$MAPBENCH_GO" --map locked --procs 2 $rp --replay "$TMP/c-s.txt" --format json | jq -r '.runs[0].op_digest')
+[ "$c" = "$want" ] && [ "$g" = "$want" ] || fail "replays: C $c, Go $g, recorded $want"
 finish

@@ -3,7 +3,8 @@
 # inserts: doublings only) and the promotions and dirty-map rebuilds of
 # sync depend only on the op sequence, so their op_index lists must be
 # identical (Go 1.19's rules: grow when count > 6.5 * 2^B; promote when
-# misses reach len(dirty); rebuild at the next new key).
+# misses reach len(dirty); rebuild at the next new key).  Both drawn from
+# a seed on each side, and replayed from a stream mapbench recorded.
 . "$MB_SRCDIR/tests/cli/lib.sh"
 . "$MB_SRCDIR/tests/cli/go_lib.sh"
 
@@ -46,4 +47,18 @@ grep -q '^promote ' "$TMP/g.idx" && grep -q '^dirty-copy ' "$TMP/g.idx" ||
 	fail "sync: no promote or no dirty-copy: $(head -3 "$TMP/g.idx")"
 same "sync with load_or_store" "promote dirty-copy" --map sync $off --keys 500 --prefill 0 \
 	--mix load=60,load_or_store=30,load_and_delete=10 --ops 100k
+
+# Recorded streams replayed on both sides (mapbench-opstream(5)): a stream
+# of 1M distinct inserts, and one that promotes often, recorded once by
+# mapbench (binary and text), run back by mapbench and by mapbench-go.
+rep="--procs 1 --latency off --pause-threshold 0ns"
+"$MAPBENCH" run --map null --threads 1 --procs 1 --keys 1M --prefill 0 --mix write --dist sequential \
+	--ops 1M --record "$TMP/grow.bin" -e none -q > /dev/null || fail "record the inserts"
+same "plain grows, replayed" grow --map plain $rep --keys 1M --prefill 0 --replay "$TMP/grow.bin"
+[ "$(wc -l < "$TMP/g.idx")" -eq 18 ] || fail "replayed: want 18 grows, got $(wc -l < "$TMP/g.idx")"
+"$MAPBENCH" run --map null --threads 1 --procs 1 --keys 2k --prefill 1k --mix load=70,store=20,delete=10 \
+	--ops 100k --record "$TMP/promote.txt" -e none -q > /dev/null || fail "record the promotions"
+same "sync promotions, replayed" "promote dirty-copy" --map sync $rep --keys 2k --prefill 1k \
+	--replay "$TMP/promote.txt"
+grep -q '^promote ' "$TMP/g.idx" || fail "replayed sync: no promote"
 finish

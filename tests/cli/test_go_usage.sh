@@ -63,4 +63,30 @@ wait "$pid"
 rc=$?
 [ "$rc" -eq 130 ] || fail "interrupted run exit $rc, want 130"
 json_check "$TMP/i.json" '.interrupted == true and .runs[0].outcome == "interrupted" and .runs[0].ops > 0'
+# --record / --replay: the same rules and positions as mapbench run
+printf 'load 1\nfrob 2\n' > "$TMP/bad.txt"
+go_usage --replay --map locked --keys 10 --replay "$TMP/bad.txt"
+expect_grep "bad.txt:2: unknown op" "$TMP/err"
+printf 'load 10\n' > "$TMP/range.txt"
+go_usage --replay --map locked --keys 10 --replay "$TMP/range.txt"
+expect_grep "range.txt:1: key 10 out of range" "$TMP/err"
+"$MAPBENCH" run --map null --threads 2 --ops 100 --keys 10 --record "$TMP/s.bin" -q -e none >/dev/null
+head -c 30 "$TMP/s.bin" > "$TMP/t.bin"
+go_usage --replay --map locked --keys 10 --replay "$TMP/t.bin"
+expect_grep "byte 30: truncated" "$TMP/err"
+go_usage --replay --map locked --keys 10 --replay "$TMP/s.bin" --threads 2
+go_usage --replay --map locked --keys 10 --replay "$TMP"
+go_usage --record --map locked --threads 1 --record "$TMP/x.bin"
+go_usage --record --map locked,sync --threads 1 --ops 10 --record "$TMP/x.bin"
+printf 'swap 1 2\n' > "$TMP/swap.txt"
+go_usage --mix --map sync --keys 10 --replay "$TMP/swap.txt"
+go_usage --record --map locked --threads 1 --ops 10 -o "$TMP/r.out" --record "$TMP/./r.out"
+go_usage --output --map locked --keys 10 --replay "$TMP/s.bin" -o "$TMP/s.bin"
+# goroutines that cannot fit are refused before they are spawned (10M of
+# them take ~23 GiB; the guard says so on a machine with less available)
+avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+if [ -n "$avail_kb" ] && [ "$avail_kb" -lt 24000000 ]; then
+	go_usage --threads --map locked --threads 10M --ops 10M
+	expect_grep "GiB available" "$TMP/err"
+fi
 finish

@@ -57,11 +57,7 @@ fi
 "$prog" run --map sync --threads 8 --procs 2 --duration 1m --keys 1000 -q -e none \
 	-o "$TMP/int.json" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 1 400); do
-	grep -q "^map " "$TMP/out" 2>/dev/null && break
-	sleep 0.05
-done
-sleep 0.5
+wait_for_header "$TMP/out"
 kill -INT "$pid"
 wait "$pid"
 rc=$?

@@ -46,10 +46,7 @@ mkdir "$TMP/gone"
 "$MAPBENCH" run --map null --threads 1 --duration 2s -o "$TMP/gone/r.json" \
 	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 1 200); do
-	grep -q "^map " "$TMP/err" 2>/dev/null && break
-	sleep 0.05
-done
+wait_for_header "$TMP/err"
 rm -rf "$TMP/gone"
 wait "$pid"
 rc=$?

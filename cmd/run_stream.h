@@ -1,0 +1,35 @@
+/* mapbench run's op streams: --replay FILE is read whole before anything
+ * runs and becomes the sweep's workload (mb_sweep_set_replay); --record
+ * FILE is opened before the run, collects the ops the run executes, and
+ * is written atomically after it, also when the run was interrupted or
+ * ended fatal (what it executed is what the file holds).
+ *
+ * Used by mb_cmd_run from the main thread.  A replay file that cannot be
+ * read, or holds a bad stream, is a usage error (one line naming --replay
+ * and FILE:LINE or the byte offset; exit 2); so is a --record path that
+ * cannot be written.
+ */
+#ifndef MB_CMD_RUN_STREAM_H
+#define MB_CMD_RUN_STREAM_H
+
+#include "run/opstream.h"
+#include "run/sweep.h"
+#include "util/atomic_file.h"
+
+struct mb_run_stream {
+	struct mb_opstream replay;  /* loaded by mb_run_stream_open */
+	struct mb_opstream record;  /* filled by the run */
+	struct mb_atomic_file *record_file;
+};
+
+/* Loads --replay into st->replay and makes it sw's workload, and sets up
+ * --record's stream and file, pointing sw at both.  avail is the memory a
+ * stream may take (0: no bound).  Exits 2 on bad input. */
+void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t avail);
+
+/* Writes the recorded stream to --record's file (if any) and frees both
+ * streams.  Returns 0, or 1 after a one-line message when it could not
+ * be written. */
+int mb_run_stream_finish(struct mb_run_stream *st, const struct mb_sweep *sw);
+
+#endif
