@@ -44,6 +44,14 @@ func (o ordered) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// overrun: seconds past the duration, null for a run of --ops.
+func overrun(s float64) any {
+	if s < 0 {
+		return nil
+	}
+	return s
+}
+
 func nullIfZero(v uint64) any {
 	if v == 0 {
 		return nil
@@ -378,6 +386,7 @@ func runJSON(r *runResult) ordered {
 		{"procs", cfg.procs},
 		{"ops", r.ops},
 		{"elapsed_s", num(r.elapsed)},
+		{"overrun_s", overrun(r.overrun)},
 		{"ops_per_s", num(opsPerS)},
 		{"ns_per_op", num(nsPerOp)},
 		{"ops_by_kind", kinds},

@@ -94,6 +94,7 @@ type runResult struct {
 	byKind, hits [nKinds]uint64
 	rangeEntries uint64
 	elapsed      float64
+	overrun      float64 // past the duration (-1: none): ops in flight then finish
 	prefillS     float64
 	spawnS       float64
 	taskBytes    uint64
@@ -585,6 +586,13 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 	runtime.ReadMemStats(&after)
 
 	res.elapsed = float64(end-r.origin) / 1e9
+	res.overrun = -1
+	if cfg.durationNs != 0 {
+		res.overrun = 0
+		if end-r.origin > cfg.durationNs {
+			res.overrun = float64(end-r.origin-cfg.durationNs) / 1e9
+		}
+	}
 	res.allocBytes = after.TotalAlloc - before.TotalAlloc
 	res.allocs = after.Mallocs - before.Mallocs
 	res.peakRSS = uint64(ru1.Maxrss) * 1024

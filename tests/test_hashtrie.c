@@ -4,8 +4,12 @@
  * the top, expansion down to the first differing digit, equal hashes
  * chained, emptied nodes pruned up to the root); a Range whose callback
  * mutates the map sees each key at most once; reclamation accounts for
- * every retired entry and node; string keys and value blobs. */
+ * every retired entry and node; string keys and value blobs; with Go's
+ * lock and a fake scheduler, a delete whose prune parks on the parent's
+ * lock goes on where it stopped, and a task woken for a node that was
+ * pruned meanwhile settles that lock before it takes another. */
 #include "check.h"
+#include "fakesched.h"
 
 #include "maps/hashtrie.h"
 #include "maps/reclaim.h"
@@ -446,6 +450,78 @@ static void random_shape(void)
 	mb_hashtrie_destroy(m);
 }
 
+/* ---- parking on node locks (Go's lock, a fake scheduler) ---- */
+
+/* Keys 0..15 share the first digit and differ in the second: with two of
+ * them the root's slot 0 holds an indirect node (depth 1) with both. */
+static uint64_t hash_second_digit(struct mb_key k, uint64_t seed)
+{
+	(void)seed;
+	return (uint64_t)k.i << 56;
+}
+
+struct op_call {
+	struct mb_hashtrie *m;
+	char kind; /* 'd' delete, 's' store */
+	int64_t key, val;
+	int rc;
+};
+
+static int run_op(void *arg)
+{
+	struct op_call *c = arg;
+	c->rc = c->kind == 'd' ? mb_hashtrie_delete(c->m, mb_key_int(c->key))
+			       : mb_hashtrie_store(c->m, mb_key_int(c->key), c->val);
+	return c->rc == MB_MAP_PARKED ? MB_LOCK_PARKED : 0;
+}
+
+static int as_task(struct fake_sched *fs, int id, struct mb_hashtrie *m, char kind, int64_t key,
+		   int64_t val)
+{
+	struct op_call c = {m, kind, key, val, 0};
+	fake_call(fs, id, run_op, &c);
+	return c.rc;
+}
+
+static void parked_prune(void)
+{
+	struct fake_sched fs;
+	fake_init(&fs);
+	struct mb_map_config cfg = {.hash_seed_set = true, .lock = MB_LOCK_GO, .sched = &fs.hook};
+	struct mb_hashtrie *m = mb_hashtrie_create_hashed(&cfg, hash_second_digit);
+	CHECK(as_task(&fs, 0, m, 's', 1, 10) == 0 && as_task(&fs, 0, m, 's', 2, 20) == 0,
+	      "two stores");
+	CHECK(stats(m).nodes == 2, "root and one node below it: %llu",
+	      (unsigned long long)stats(m).nodes);
+	CHECK(mb_hashtrie_test_lock_root(m, true) == 0, "the test holds the root");
+	/* Deleting key 1 leaves key 2 in the node: no prune, no root lock. */
+	CHECK(as_task(&fs, 1, m, 'd', 1, 0) == 1, "delete 1 done");
+	/* Deleting key 2 empties the node: its prune needs the root: parks
+	 * with the key already gone and the node still locked. */
+	CHECK(as_task(&fs, 1, m, 'd', 2, 0) == MB_MAP_PARKED, "delete 2 parks in prune");
+	CHECK(fs.t[1].parked && stats(m).parked_prunes == 1, "parked in prune");
+	int64_t v;
+	CHECK(mb_hashtrie_load(m, mb_key_int(2), &v) == 0, "key 2 is gone while pruning waits");
+	/* A store of key 2 walks to the node (still linked) and parks on it. */
+	CHECK(as_task(&fs, 2, m, 's', 2, 22) == MB_MAP_PARKED, "store 2 parks on the node");
+	mb_hashtrie_test_lock_root(m, false);
+	CHECK(fs.norder == 1 && fs.order[0] == 1, "the root's release readies the pruner");
+	/* Run again, the delete goes on pruning (it does not delete again). */
+	CHECK(as_task(&fs, 1, m, 'd', 2, 0) == 1, "delete 2 finished: 1");
+	CHECK(!fs.t[1].w.lock && !fs.t[1].w.cont_owner, "nothing owed, nothing to go on with");
+	struct mb_hashtrie_stats st = stats(m);
+	CHECK(st.prunes == 1 && st.nodes == 1, "pruned once: %llu prunes, %llu nodes",
+	      (unsigned long long)st.prunes, (unsigned long long)st.nodes);
+	CHECK(fs.norder == 2 && fs.order[1] == 2, "the pruned node's release readies the store");
+	/* The store walks again, reaches the root's slot, and settles the dead
+	 * node's lock before taking the root's. */
+	CHECK(as_task(&fs, 2, m, 's', 2, 22) == 0, "store 2 done");
+	CHECK(!fs.t[2].w.lock, "the dead node's lock settled");
+	CHECK(mb_hashtrie_load(m, mb_key_int(2), &v) == 1 && v == 22 && mb_hashtrie_len(m) == 1,
+	      "key 2 stored in the root");
+	mb_hashtrie_destroy(m);
+}
+
 int main(void)
 {
 	mb_reclaim_thread_online();
@@ -460,6 +536,7 @@ int main(void)
 	range_with_mutations(hash_identity, "identity");
 	strings_and_blobs();
 	random_shape();
+	parked_prune();
 	mb_reclaim_thread_offline();
 	CHECK_DONE();
 }

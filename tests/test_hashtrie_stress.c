@@ -10,12 +10,17 @@
  *    digits): overflow chains, expansions and prunes race with each other;
  *  - a Range held across many mutations (deletes that prune, inserts that
  *    expand, swaps) keeps walking what it reached and sees each key at most
- *    once (under ASan a premature free is a use-after-free).
- * With int64 boxes and with 256-byte value blobs. */
+ *    once (under ASan a premature free is a use-after-free);
+ *  - the runner's tasks, 2000 on 2 workers over 64 keys, parking on node
+ *    locks (Go's lock: parked prunes included) or blocking / spinning
+ *    (pthread, spin): every op done, every park woken.
+ * With int64 boxes and with 256-byte value blobs; the threads' node locks
+ * are Go's mutex blocking its threads, and glibc's and the spin lock. */
 #include "check.h"
 
 #include "maps/hashtrie.h"
 #include "maps/reclaim.h"
+#include "run/runner.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -125,9 +130,10 @@ static void *stress(void *arg)
 	return NULL;
 }
 
-static void stress_all(size_t vsize, mb_hashtrie_hash_fn fn, const char *what)
+static void stress_all(size_t vsize, mb_hashtrie_hash_fn fn, const char *what,
+		       enum mb_lock_policy lock)
 {
-	struct mb_map_config cfg = {.value_size = vsize};
+	struct mb_map_config cfg = {.value_size = vsize, .lock = lock};
 	m = mb_hashtrie_create_hashed(&cfg, fn);
 	atomic_store(&problems, 0);
 	static struct worker w[THREADS];
@@ -239,12 +245,47 @@ static void range_across_mutations(size_t vsize, mb_hashtrie_hash_fn fn, const c
 	mb_reclaim_thread_offline();
 }
 
+/* ---- the runner's tasks on node locks ---- */
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+enum { RUN_OPS = 60000 }; /* sanitizers are 5-20x slower */
+#else
+enum { RUN_OPS = 400000 };
+#endif
+
+static void parking_run(void)
+{
+	for (int pol = 0; pol < MB_LOCK_NPOLICIES; pol++) {
+		struct mb_run_config cfg = {
+			.map = &mb_hashtrie_ops, .threads = 2000, .procs = 2,
+			.mix = {20, 30, 20, 10, 10, 5, 0, 5, 0}, .keys = 64, .prefill = 32,
+			.ops = RUN_OPS, .seed = 7, .latency_every = 8,
+			.lock = (enum mb_lock_policy)pol,
+		};
+		struct mb_run_result r;
+		int rc = mb_run_execute(&cfg, &r, NULL);
+		const char *name = mb_lock_policy_name(cfg.lock);
+		CHECK(rc == 0 && r.outcome == MB_RUN_OK && r.ops == cfg.ops, "%s: rc %d, %llu ops",
+		      name, rc, (unsigned long long)r.ops);
+		CHECK(r.lock.applies && r.lock.policy == cfg.lock, "%s: lock stats apply", name);
+		CHECK(r.lock.parks == r.lock.wakeups, "%s: %llu parks, %llu wake-ups", name,
+		      (unsigned long long)r.lock.parks, (unsigned long long)r.lock.wakeups);
+		CHECK(pol == MB_LOCK_GO || r.lock.parks == 0, "%s: only go parks", name);
+		CHECK(r.final_len >= 0 && r.final_len <= 64, "%s: len %lld", name,
+		      (long long)r.final_len);
+		mb_run_result_free(&r);
+	}
+}
+
 int main(void)
 {
-	stress_all(0, NULL, "xxh3");
-	stress_all(256, NULL, "xxh3, blobs");
-	stress_all(0, weak_hash, "weak hash");
-	stress_all(256, weak_hash, "weak hash, blobs");
+	stress_all(0, NULL, "xxh3", MB_LOCK_GO);
+	stress_all(256, NULL, "xxh3, blobs", MB_LOCK_GO);
+	stress_all(0, weak_hash, "weak hash", MB_LOCK_GO);
+	stress_all(256, weak_hash, "weak hash, blobs", MB_LOCK_GO);
+	stress_all(0, weak_hash, "weak hash, pthread", MB_LOCK_PTHREAD);
+	stress_all(0, weak_hash, "weak hash, spin", MB_LOCK_SPIN);
+	parking_run();
 	range_across_mutations(0, NULL, "range, xxh3");
 	range_across_mutations(256, weak_hash, "range, weak hash, blobs");
 	CHECK_DONE();

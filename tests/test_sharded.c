@@ -2,12 +2,17 @@
  * from 1 to 65536, 0 for the default 32) through mb_registry_parse and
  * create; shard choice reproducible from --hash-seed and changed by it;
  * keys spread evenly; per-shard len min/max agree with the shard of every
- * key; every op against a reference for N = 1, 2 and 65536; and four
- * threads at once (built again with ThreadSanitizer). */
+ * key; every op against a reference for N = 1, 2 and 65536; four threads
+ * at once with every lock policy (built again with ThreadSanitizer); with
+ * Go's lock and a fake scheduler, a range that parks at a shard goes on
+ * there, each key visited once; and the runner's tasks parking on shard
+ * locks, many tasks on few workers, with every policy. */
 #include "check.h"
+#include "fakesched.h"
 
 #include "maps/registry.h"
 #include "maps/sharded.h"
+#include "run/runner.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -232,9 +237,10 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void threads(void)
+static void threads(enum mb_lock_policy lock)
 {
-	shared = make(4, 9, true);
+	struct mb_map_config cfg = {.param = 4, .hash_seed = 9, .hash_seed_set = true, .lock = lock};
+	shared = mb_sharded_ops.create(&cfg);
 	pthread_t t[4];
 	int ids[4];
 	for (int i = 0; i < 4; i++) {
@@ -249,9 +255,127 @@ static void threads(void)
 			int64_t v = -1;
 			bad += mb_map_load(shared, mb_key_int(k), &v) != 1 || v != k;
 		}
-	CHECK(bad == 0 && mb_map_len(shared) == 4000, "%d keys wrong, len %lld", bad,
-	      (long long)mb_map_len(shared));
+	CHECK(bad == 0 && mb_map_len(shared) == 4000, "%s: %d keys wrong, len %lld",
+	      mb_lock_policy_name(lock), bad, (long long)mb_map_len(shared));
 	mb_map_destroy(shared);
+}
+
+/* ---- a range that parks (Go's lock, a fake scheduler) ---- */
+
+enum { RKEYS = 400 };
+
+struct range_test {
+	struct mb_map *m;
+	struct fake_sched fs;
+	int hits[RKEYS];      /* task 1's range: visits per key */
+	int before_park;      /* keys task 1 had visited when it parked */
+	bool started;
+	int first_rc;
+};
+
+static bool task_visit(struct mb_key k, int64_t v, void *arg)
+{
+	(void)v;
+	struct range_test *t = arg;
+	t->hits[k.i]++;
+	return true;
+}
+
+static int task_range(void *arg)
+{
+	struct range_test *t = arg;
+	int rc = mb_map_range(t->m, task_visit, t);
+	return rc == MB_MAP_PARKED ? MB_LOCK_PARKED : rc;
+}
+
+/* The test thread's own range: on its first key of shard 2 (its lock
+ * held), task 1 ranges and must park at shard 2 after shards 0 and 1. */
+static bool outer_visit(struct mb_key k, int64_t v, void *arg)
+{
+	(void)v;
+	struct range_test *t = arg;
+	if (t->started || mb_sharded_shard_of(t->m, k) != 2)
+		return true;
+	t->started = true;
+	t->first_rc = fake_call(&t->fs, 1, task_range, t);
+	for (int i = 0; i < RKEYS; i++)
+		t->before_park += t->hits[i];
+	return true;
+}
+
+static bool nothing(struct mb_key k, int64_t v, void *arg)
+{
+	(void)k, (void)v, (void)arg;
+	return true;
+}
+
+static void parked_range(void)
+{
+	static struct range_test t;
+	memset(&t, 0, sizeof t);
+	fake_init(&t.fs);
+	struct mb_map_config cfg = {.param = 4, .hash_seed = 5, .hash_seed_set = true,
+				    .lock = MB_LOCK_GO, .sched = &t.fs.hook};
+	t.m = mb_sharded_ops.create(&cfg);
+	int in_first_two = 0;
+	for (int64_t k = 0; k < RKEYS; k++) {
+		mb_map_store(t.m, mb_key_int(k), k);
+		in_first_two += mb_sharded_shard_of(t.m, mb_key_int(k)) < 2;
+	}
+	mb_map_range(t.m, outer_visit, &t);
+	CHECK(t.started && t.first_rc == MB_LOCK_PARKED, "task 1 parked at shard 2: %d", t.first_rc);
+	CHECK(t.before_park == in_first_two, "shards 0 and 1 visited before the park: %d of %d",
+	      t.before_park, in_first_two);
+	CHECK(t.fs.norder == 1 && t.fs.order[0] == 1, "the outer range's release readied task 1");
+	CHECK(fake_call(&t.fs, 1, task_range, &t) == 0, "task 1's range finished");
+	int once = 0;
+	for (int i = 0; i < RKEYS; i++)
+		once += t.hits[i] == 1;
+	CHECK(once == RKEYS, "every key visited once: %d of %d", once, RKEYS);
+	CHECK(!t.fs.t[1].w.lock && !t.fs.t[1].w.cont_owner, "nothing owed after the range");
+	/* A fresh range as task 1 starts at shard 0 again. */
+	memset(t.hits, 0, sizeof t.hits);
+	CHECK(fake_call(&t.fs, 1, task_range, &t) == 0 && t.hits[0] == 1, "a new range");
+	CHECK(mb_map_range(t.m, nothing, NULL) == 0, "the test thread ranges too");
+	mb_map_destroy(t.m);
+}
+
+/* ---- the runner's tasks on shard locks ---- */
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+enum { RUN_OPS = 40000 }; /* sanitizers are 5-20x slower */
+#else
+enum { RUN_OPS = 300000 };
+#endif
+
+/* 2000 tasks on 2 workers over 4 shards and 64 keys, every op kind (range
+ * too): every op done, every park woken, only go parks, a lock object in
+ * the result. */
+static void parking_run(void)
+{
+	for (int pol = 0; pol < MB_LOCK_NPOLICIES; pol++) {
+		struct mb_run_config cfg = {
+			.map = &mb_sharded_ops, .map_param = 4, .threads = 2000, .procs = 2,
+			.mix = {30, 20, 20, 10, 5, 5, 4, 5, 1}, .keys = 64, .prefill = 32,
+			.ops = RUN_OPS, .seed = 3, .latency_every = 8,
+			.lock = (enum mb_lock_policy)pol,
+		};
+		struct mb_run_result r;
+		int rc = mb_run_execute(&cfg, &r, NULL);
+		const char *name = mb_lock_policy_name(cfg.lock);
+		CHECK(rc == 0 && r.outcome == MB_RUN_OK && r.ops == cfg.ops, "%s: rc %d, %llu ops",
+		      name, rc, (unsigned long long)r.ops);
+		CHECK(r.lock.applies && r.lock.policy == cfg.lock, "%s: lock stats apply", name);
+		CHECK(r.lock.acquisitions[MB_LOCK_WRITE] >= cfg.ops - r.ops_by_kind[MB_OP_RANGE],
+		      "%s: %llu acquisitions", name,
+		      (unsigned long long)r.lock.acquisitions[MB_LOCK_WRITE]);
+		CHECK(r.lock.parks == r.lock.wakeups, "%s: %llu parks, %llu wake-ups", name,
+		      (unsigned long long)r.lock.parks, (unsigned long long)r.lock.wakeups);
+		CHECK(pol == MB_LOCK_GO || r.lock.parks == 0, "%s: only go parks", name);
+		CHECK(r.final_len >= 0 && r.final_len <= 64, "%s: len %lld", name,
+		      (long long)r.final_len);
+		mb_run_result_free(&r);
+	}
 }
 
 int main(void)
@@ -262,6 +386,9 @@ int main(void)
 	against_reference(1);
 	against_reference(2);
 	against_reference(65536);
-	threads();
+	for (int pol = 0; pol < MB_LOCK_NPOLICIES; pol++)
+		threads((enum mb_lock_policy)pol);
+	parked_range();
+	parking_run();
 	CHECK_DONE();
 }

@@ -71,12 +71,11 @@ static inline int mb_gomutex_lock(struct mb_gomutex *m)
 		mb_lockstat_acquired(MB_LOCK_WRITE, false, 0);
 		return 0;
 	}
-	uint64_t t0 = mb_timer_monotonic_ns();
+	uint64_t t0 = mb_lockstat_wait_start(MB_LOCK_WRITE);
 	struct mb_waiter *r = mb_lock_resuming(m);
 	int rc = mb_gomutex_lock_slow(m, r, m, MB_WAIT_MUTEX, t0);
 	if (rc == 0)
-		mb_lockstat_acquired(MB_LOCK_WRITE, true,
-				     mb_timer_monotonic_ns() - (r ? r->entry_ns : t0));
+		mb_lockstat_acquired(MB_LOCK_WRITE, true, mb_lockstat_waited(r ? r->entry_ns : t0));
 	return rc;
 }
 

@@ -43,15 +43,13 @@ static int resume_on(struct mb_sema *s, struct mb_waiter *r)
 int mb_gorwmutex_rlock_slow(struct mb_gorwmutex *rw, struct mb_waiter *r)
 {
 	int rc;
-	uint64_t t0 = mb_timer_monotonic_ns();
+	uint64_t t0 = mb_lockstat_wait_start(MB_LOCK_READ);
 	if (r)
 		rc = resume_on(&rw->reader_sem, r);
 	else
 		rc = wait_on(rw, &rw->reader_sem, MB_WAIT_RW_READER, t0);
-	if (rc == 0) {
-		uint64_t entry = r ? r->entry_ns : t0;
-		mb_lockstat_acquired(MB_LOCK_READ, true, mb_timer_monotonic_ns() - entry);
-	}
+	if (rc == 0)
+		mb_lockstat_acquired(MB_LOCK_READ, true, mb_lockstat_waited(r ? r->entry_ns : t0));
 	return rc;
 }
 
@@ -79,7 +77,7 @@ int mb_gorwmutex_lock(struct mb_gorwmutex *rw)
 			return rc;
 	} else if (!mb_gomutex_trylock(&rw->w)) {
 		contended = true;
-		t0 = mb_timer_monotonic_ns();
+		t0 = mb_lockstat_wait_start(MB_LOCK_WRITE);
 		if ((rc = mb_gomutex_lock_slow(&rw->w, NULL, rw, MB_WAIT_RW_MUTEX, t0)))
 			return rc;
 	}
@@ -87,15 +85,14 @@ int mb_gorwmutex_lock(struct mb_gorwmutex *rw)
 	int readers = atomic_fetch_sub(&rw->reader_count, MB_RW_MAX_READERS);
 	if (readers != 0 && atomic_fetch_add(&rw->reader_wait, readers) + readers != 0) {
 		if (!contended)
-			t0 = mb_timer_monotonic_ns();
+			t0 = mb_lockstat_wait_start(MB_LOCK_WRITE);
 		contended = true;
 		if ((rc = wait_on(rw, &rw->writer_sem, MB_WAIT_RW_WRITER, t0)))
 			return rc;
 	}
 acquired:;
-	uint64_t entry = r ? r->entry_ns : t0;
 	mb_lockstat_acquired(MB_LOCK_WRITE, contended,
-			     contended ? mb_timer_monotonic_ns() - entry : 0);
+			     contended ? mb_lockstat_waited(r ? r->entry_ns : t0) : 0);
 	return 0;
 }
 

@@ -72,6 +72,23 @@ static inline void mb_lockstat_acquired(enum mb_lock_side side, bool contended, 
 	}
 }
 
+/* The clock when this thread keeps a wait histogram for side, else 0: a
+ * contended acquire reads the clock at its start and its end only to time
+ * the wait, and Go's Mutex reads none there (only when it sleeps, for the
+ * starvation rule), so without the histogram (--latency off) neither does
+ * this.  The wait then records as 0 (not kept anyway). */
+static inline uint64_t mb_lockstat_wait_start(enum mb_lock_side side)
+{
+	struct mb_lock_stats *s = mb_lockstat_tls;
+	return s && s->wait[side] ? mb_timer_monotonic_ns() : 0;
+}
+
+/* The wait since t0 (from mb_lockstat_wait_start), or 0 when untimed. */
+static inline uint64_t mb_lockstat_waited(uint64_t t0)
+{
+	return t0 ? mb_timer_monotonic_ns() - t0 : 0;
+}
+
 /* A release of side: ends a hold-time sample if one runs. */
 static inline void mb_lockstat_released(enum mb_lock_side side)
 {

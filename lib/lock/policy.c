@@ -159,38 +159,34 @@ static void other_unlock(struct mb_lock *l, enum mb_lock_side side)
 	}
 }
 
-int mb_lock_read(struct mb_lock *l)
+int mb_lock_other_acquire(struct mb_lock *l, enum mb_lock_side side)
 {
-	if (l->policy == MB_LOCK_GO)
-		return l->rw ? mb_gorwmutex_rlock(&l->u.gorw) : mb_gomutex_lock(&l->u.go);
-	return other_lock(l, l->rw ? MB_LOCK_READ : MB_LOCK_WRITE);
+	return other_lock(l, side);
 }
 
-int mb_lock_write(struct mb_lock *l)
+void mb_lock_other_release(struct mb_lock *l, enum mb_lock_side side)
 {
-	if (l->policy == MB_LOCK_GO)
-		return l->rw ? mb_gorwmutex_lock(&l->u.gorw) : mb_gomutex_lock(&l->u.go);
-	return other_lock(l, MB_LOCK_WRITE);
+	other_unlock(l, side);
 }
 
-void mb_lock_read_unlock(struct mb_lock *l)
+/* A task runs its op again after a wake-up, and the op now wants another
+ * lock than the one its record still owes (a design with many locks:
+ * the hash trie's walk reached another node).  The record can wait for one
+ * lock at a time, so the owed acquire is finished (and released) first, as
+ * a goroutine would take the old lock, see it is the wrong one, and let go.
+ * Then the lock itself; returns 0 or MB_LOCK_PARKED (parked again on the
+ * old lock, or on this one: nothing held). */
+int mb_lock_go_settling(struct mb_lock *l, enum mb_lock_side side)
 {
-	if (l->policy != MB_LOCK_GO)
-		other_unlock(l, l->rw ? MB_LOCK_READ : MB_LOCK_WRITE);
-	else if (l->rw)
-		mb_gorwmutex_runlock(&l->u.gorw);
-	else
-		mb_gomutex_unlock(&l->u.go);
-}
-
-void mb_lock_write_unlock(struct mb_lock *l)
-{
-	if (l->policy != MB_LOCK_GO)
-		other_unlock(l, MB_LOCK_WRITE);
-	else if (l->rw)
-		mb_gorwmutex_unlock(&l->u.gorw);
-	else
-		mb_gomutex_unlock(&l->u.go);
+	struct mb_waiter *w = mb_lock_resumed();
+	if (w->lock && w->lock != (const void *)&l->u) {
+		int rc = mb_lock_settle(w);
+		if (rc)
+			return rc;
+	}
+	if (!l->rw)
+		return mb_gomutex_lock(&l->u.go);
+	return side == MB_LOCK_READ ? mb_gorwmutex_rlock(&l->u.gorw) : mb_gorwmutex_lock(&l->u.gorw);
 }
 
 int mb_lock_settle(struct mb_waiter *w)
@@ -223,4 +219,11 @@ int mb_lock_settle(struct mb_waiter *w)
 	}
 	mb_lock_set_resuming(saved);
 	return rc;
+}
+
+struct mb_waiter *mb_lock_parked_record(const struct mb_lock *l)
+{
+	if (l->policy != MB_LOCK_GO)
+		return NULL;
+	return mb_lock_park_record(l->rw ? l->u.gorw.w.sched : l->u.go.sched);
 }

@@ -67,11 +67,24 @@ void mb_lock_destroy(struct mb_lock *l);
 
 /* Take the read or the write side: 0 when held, MB_LOCK_PARKED when the
  * calling task parked (then nothing is held; run the operation again once
- * readied).  A mutex has one side: read is write. */
-int mb_lock_read(struct mb_lock *l);
-int mb_lock_write(struct mb_lock *l);
-void mb_lock_read_unlock(struct mb_lock *l);
-void mb_lock_write_unlock(struct mb_lock *l);
+ * readied).  A mutex has one side: read is write.  A task whose op runs
+ * again and asks for another lock than the one its record still owes first
+ * settles that one (takes and releases it; it may park there). */
+static inline int mb_lock_read(struct mb_lock *l);
+static inline int mb_lock_write(struct mb_lock *l);
+static inline void mb_lock_read_unlock(struct mb_lock *l);
+static inline void mb_lock_write_unlock(struct mb_lock *l);
+
+/* The out-of-line parts: pthread and spin, and a go lock taken while the
+ * calling task's record still owes another lock. */
+int mb_lock_other_acquire(struct mb_lock *l, enum mb_lock_side side);
+void mb_lock_other_release(struct mb_lock *l, enum mb_lock_side side);
+int mb_lock_go_settling(struct mb_lock *l, enum mb_lock_side side);
+
+/* After mb_lock_read or mb_lock_write returned MB_LOCK_PARKED: the calling
+ * task's wait record, where a design whose op parks half-way notes where
+ * to go on (cont_owner, cont in sema.h).  NULL when not parked. */
+struct mb_waiter *mb_lock_parked_record(const struct mb_lock *l);
 
 /* A readied task's operation ended without coming back for the lock its
  * record w waits for (sync's op found its key lock-free the second time):
@@ -79,5 +92,52 @@ void mb_lock_write_unlock(struct mb_lock *l);
  * wake-up is not lost.  Returns 0 (done, w free again) or MB_LOCK_PARKED
  * (parked again: call again once readied). */
 int mb_lock_settle(struct mb_waiter *w);
+
+/* Inline: Go's lock is the default and its fast path (one CAS, or one add
+ * for a reader) costs a call less than the map operation around it, as
+ * Go's Lock inlines its fast path into the caller. */
+static inline int mb_lock_go_acquire(struct mb_lock *l, enum mb_lock_side side)
+{
+	/* a task run again may owe another lock: settle it first (policy.c) */
+	if (__builtin_expect(mb_lock_resumed() != NULL, 0))
+		return mb_lock_go_settling(l, side);
+	if (!l->rw)
+		return mb_gomutex_lock(&l->u.go);
+	return side == MB_LOCK_READ ? mb_gorwmutex_rlock(&l->u.gorw) : mb_gorwmutex_lock(&l->u.gorw);
+}
+
+static inline int mb_lock_read(struct mb_lock *l)
+{
+	if (l->policy == MB_LOCK_GO)
+		return mb_lock_go_acquire(l, MB_LOCK_READ);
+	return mb_lock_other_acquire(l, l->rw ? MB_LOCK_READ : MB_LOCK_WRITE);
+}
+
+static inline int mb_lock_write(struct mb_lock *l)
+{
+	if (l->policy == MB_LOCK_GO)
+		return mb_lock_go_acquire(l, MB_LOCK_WRITE);
+	return mb_lock_other_acquire(l, MB_LOCK_WRITE);
+}
+
+static inline void mb_lock_read_unlock(struct mb_lock *l)
+{
+	if (l->policy != MB_LOCK_GO)
+		mb_lock_other_release(l, l->rw ? MB_LOCK_READ : MB_LOCK_WRITE);
+	else if (l->rw)
+		mb_gorwmutex_runlock(&l->u.gorw);
+	else
+		mb_gomutex_unlock(&l->u.go);
+}
+
+static inline void mb_lock_write_unlock(struct mb_lock *l)
+{
+	if (l->policy != MB_LOCK_GO)
+		mb_lock_other_release(l, MB_LOCK_WRITE);
+	else if (l->rw)
+		mb_gorwmutex_unlock(&l->u.gorw);
+	else
+		mb_gomutex_unlock(&l->u.go);
+}
 
 #endif

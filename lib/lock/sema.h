@@ -77,6 +77,12 @@ struct mb_waiter {
 	uint64_t wait_start_ns;       /* Mutex.lockSlow's waitStartTime */
 	uint64_t entry_ns;            /* slow path entered (wait-time histogram) */
 	uint64_t park_ns, wake_ns;    /* last park and its wake-up (lock-wait pause) */
+	/* Where an op that parked half-way stopped, for the map whose op it
+	 * is (cont_owner, which alone reads cont): sharded's range (the next
+	 * shard), hashtrie's prune (the node it holds).  NULL: the op runs
+	 * again from the start.  The owner clears it when it resumes there. */
+	const void *cont_owner;
+	uint64_t cont[2];
 };
 
 struct mb_sema {
@@ -125,6 +131,12 @@ static inline struct mb_waiter *mb_lock_resuming(const void *lock)
 {
 	struct mb_waiter *w = mb_lock_resume_tls;
 	return w && w->lock == lock ? w : NULL;
+}
+
+/* The record the calling task's op runs again for (see above), or NULL. */
+static inline struct mb_waiter *mb_lock_resumed(void)
+{
+	return mb_lock_resume_tls;
 }
 
 /* The record to park with: the resumed one, or a new one from the scheduler

@@ -42,9 +42,9 @@
  */
 #include "maps/hashtrie.h"
 
+#include "lock/policy.h"
 #include "maps/reclaim.h"
 #include "measure/alloc.h"
-#include "measure/pause.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -76,7 +76,9 @@ struct indirect {
 	/* Stored with release under this node's lock (a walker that sees a
 	 * node sees it built); walkers load with acquire. */
 	_Atomic(struct node *) children[NCHILD];
-	pthread_mutex_t mu;
+	struct mb_lock lock; /* the run's --lock policy; kept across reuse */
+	struct mb_hashtrie *owner;  /* whose pool a pruned node goes back to */
+	struct indirect *pool_next; /* in the pool */
 	struct mb_reclaim_head head;
 };
 
@@ -99,12 +101,18 @@ struct mb_hashtrie {
 	bool strkeys;
 	size_t vsize;     /* value blob bytes, 0 for a bare int64 box */
 	size_t box_bytes; /* bytes of one box */
-	pthread_mutexattr_t mattr;
+	enum mb_lock_policy lock;
+	const struct mb_sched *sched;
 	/* Written by writers: kept off the read-mostly line above. */
 	char pad[64];
 	struct mb_reclaim_counters reclaim;
+	/* Pruned nodes, past their grace period, for reuse (see "the node
+	 * lock" below). */
+	pthread_mutex_t pool_mu;
+	struct indirect *pool;
+	uint64_t pooled;
 	/* Statistics, relaxed: counted, never used to decide anything. */
-	atomic_uint_fast64_t expansions, expand_nodes, collisions, prunes, restarts, lock_waits;
+	atomic_uint_fast64_t expansions, expand_nodes, collisions, prunes, restarts, parked_prunes;
 };
 
 static inline void count(atomic_uint_fast64_t *c, uint64_t n)
@@ -113,34 +121,39 @@ static inline void count(atomic_uint_fast64_t *c, uint64_t n)
 }
 
 /* ---- the node lock ------------------------------------------------------
- * Everything that knows which lock guards a node is in this block: a
- * glibc adaptive mutex, which spins briefly before sleeping, as Go's
- * sync.Mutex spins before it parks. */
+ * Go's node lock is a sync.Mutex; here it is the run's --lock policy
+ * (lib/lock/policy.h: go by default, statistics and lock-wait pauses
+ * there).  With go, a task that finds a node locked parks: node_lock
+ * returns MB_LOCK_PARKED and the op leaves its read section and returns
+ * MB_MAP_PARKED.  Two places may park:
+ *  - the lock of the node a mutation starts with, before anything is
+ *    changed: the op runs again from the start (walks again; if it reaches
+ *    another node, the lock layer settles the old one first);
+ *  - the parent's lock in prune, with the child locked and the entry
+ *    already deleted: Go's goroutine would wait there holding the child,
+ *    so the task does too, and its record keeps where it stopped
+ *    (cont_owner/cont: the child, the hash, the shift, the deleted value);
+ *    run again, the op goes on pruning from there instead of starting
+ *    over.  The child is safe meanwhile: only its lock holder can mark it
+ *    dead; and its parent is not empty (the child is still linked in it),
+ *    so nobody prunes the parent.  Lock order stays child, then parent.
+ * A parked task is outside any read section, so a node whose lock it
+ * waits for may be pruned and pass its grace period meanwhile.  A pruned
+ * node therefore goes back to the map's pool instead of to free(), its
+ * lock untouched, and new nodes come from the pool first: the memory of a
+ * node lock stays a node lock while the map lives (type-stable, as Linux's
+ * SLAB_TYPESAFE_BY_RCU), and a late waiter at worst takes and releases
+ * the lock of a node that was reused, which then checks out as any other
+ * changed node does (dead, or another slot: walk again). */
 
-static int lock_init(struct mb_hashtrie *m, struct indirect *i)
+static inline int node_lock(struct indirect *i)
 {
-	return pthread_mutex_init(&i->mu, &m->mattr);
-}
-
-static void lock_destroy(struct indirect *i)
-{
-	pthread_mutex_destroy(&i->mu);
-}
-
-/* A lock that is free costs no clock read; a wait is a lock-wait pause. */
-static inline void node_lock(struct mb_hashtrie *m, struct indirect *i)
-{
-	if (pthread_mutex_trylock(&i->mu) == 0)
-		return;
-	count(&m->lock_waits, 1);
-	uint64_t t0 = mb_pause_begin();
-	pthread_mutex_lock(&i->mu);
-	mb_pause_end(MB_PAUSE_LOCK_WAIT, t0, -1);
+	return mb_lock_write(&i->lock);
 }
 
 static inline void node_unlock(struct indirect *i)
 {
-	pthread_mutex_unlock(&i->mu);
+	mb_lock_write_unlock(&i->lock);
 }
 
 /* ---- keys and memory ------------------------------------------------------ */
@@ -205,33 +218,57 @@ static void retire_entry(struct mb_hashtrie *m, struct entry *e)
 	mb_reclaim_retire(&e->head, free_entry, sizeof *e + m->box_bytes, &m->reclaim);
 }
 
-/* Indirect nodes are counted as bookkeeping (MB_ALLOC_OTHER). */
+/* Indirect nodes are counted as bookkeeping (MB_ALLOC_OTHER).  One from
+ * the pool keeps its lock as it is (a late waiter may still use it); the
+ * rest is set afresh (nobody reads it: its grace period has passed). */
 static struct indirect *new_indirect(struct mb_hashtrie *m, struct indirect *parent)
 {
-	struct indirect *i = mb_malloc(MB_ALLOC_OTHER, sizeof *i);
-	if (!i)
-		return NULL;
-	if (lock_init(m, i) != 0) {
-		mb_free(MB_ALLOC_OTHER, i);
-		return NULL;
+	pthread_mutex_lock(&m->pool_mu);
+	struct indirect *i = m->pool;
+	if (i) {
+		m->pool = i->pool_next;
+		m->pooled--;
+	}
+	pthread_mutex_unlock(&m->pool_mu);
+	if (!i) {
+		if (!(i = mb_malloc(MB_ALLOC_OTHER, sizeof *i)))
+			return NULL;
+		if (mb_lock_init(&i->lock, m->lock, false, m->sched) != 0) {
+			mb_free(MB_ALLOC_OTHER, i);
+			return NULL;
+		}
+		i->owner = m;
 	}
 	i->n.is_entry = false;
-	atomic_init(&i->dead, false);
+	atomic_store_explicit(&i->dead, false, memory_order_relaxed);
 	i->parent = parent;
+	i->pool_next = NULL;
 	for (int j = 0; j < NCHILD; j++)
-		atomic_init(&i->children[j], NULL);
+		atomic_store_explicit(&i->children[j], NULL, memory_order_relaxed);
 	return i;
 }
 
 static void free_indirect_now(struct indirect *i)
 {
-	lock_destroy(i);
+	mb_lock_destroy(&i->lock);
 	mb_free(MB_ALLOC_OTHER, i);
 }
 
+/* Into the pool (a node's memory is never freed while the map lives). */
+static void pool_put(struct indirect *i)
+{
+	struct mb_hashtrie *m = i->owner;
+	pthread_mutex_lock(&m->pool_mu);
+	i->pool_next = m->pool;
+	m->pool = i;
+	m->pooled++;
+	pthread_mutex_unlock(&m->pool_mu);
+}
+
+/* After its grace period (the reclaimer's thread). */
 static void free_indirect(struct mb_reclaim_head *h)
 {
-	free_indirect_now((struct indirect *)((char *)h - offsetof(struct indirect, head)));
+	pool_put((struct indirect *)((char *)h - offsetof(struct indirect, head)));
 }
 
 static void retire_indirect(struct mb_hashtrie *m, struct indirect *i)
@@ -270,20 +307,24 @@ static inline void walk(const struct mb_hashtrie *m, uint64_t h, struct spot *s)
 	}
 }
 
-/* Locks s->i and re-reads s->slot.  True when the walk still holds: the
- * node is alive and the slot holds NULL or an entry (s->n, now stable while
- * the lock is held); else unlocks and returns false. */
-static bool lock_and_check(struct mb_hashtrie *m, struct spot *s)
+enum check { CHECK_HELD, CHECK_AGAIN, CHECK_PARKED };
+
+/* Locks s->i and re-reads s->slot.  CHECK_HELD when the walk still holds:
+ * the node is alive and the slot holds NULL or an entry (s->n, now stable
+ * while the lock is held); else unlocks and returns CHECK_AGAIN (walk
+ * again), or CHECK_PARKED when the calling task parked (nothing held). */
+static enum check lock_and_check(struct mb_hashtrie *m, struct spot *s)
 {
-	node_lock(m, s->i);
+	if (node_lock(s->i))
+		return CHECK_PARKED;
 	/* relaxed: the slot and dead are only written with this lock held,
 	 * and taking it ordered those writes before these reads */
 	s->n = atomic_load_explicit(s->slot, memory_order_relaxed);
 	if ((!s->n || s->n->is_entry) && !atomic_load_explicit(&s->i->dead, memory_order_relaxed))
-		return true;
+		return CHECK_HELD;
 	node_unlock(s->i);
 	count(&m->restarts, 1);
-	return false;
+	return CHECK_AGAIN;
 }
 
 /* The entry for key in the chain from head, holding the value old when
@@ -346,7 +387,7 @@ static void free_unpublished(struct indirect *i)
 			if (n && !n->is_entry)
 				next = (struct indirect *)n;
 		}
-		free_indirect_now(i);
+		pool_put(i); /* it may have come from the pool: its lock may be in use */
 		i = next;
 	}
 }
@@ -411,10 +452,14 @@ static int insert_locked(struct mb_hashtrie *m, struct spot *s, struct entry *ne
 	return 0;
 }
 
-/* After the slot at s was emptied: while s->i is an empty non-root node,
- * lock its parent (child still held), mark it dead, unlink it, unlock it
- * and go up.  Unlocks the last node. */
-static void prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, unsigned shift)
+/* After the slot at s was emptied: while i (locked) is an empty non-root
+ * node, lock its parent (child still held), mark it dead, unlink it,
+ * unlock it and go up.  Returns 0 with the last node unlocked, or
+ * MB_MAP_PARKED when the calling task parked on a parent's lock: i stays
+ * locked and the task's record says where to go on (val: the deleted
+ * value the op returns then). */
+static int prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, unsigned shift,
+			int64_t val)
 {
 	for (;;) {
 		if (!i->parent)
@@ -424,9 +469,18 @@ static void prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, 
 			empty = atomic_load_explicit(&i->children[j], memory_order_relaxed) == NULL;
 		if (!empty)
 			break;
-		shift += LOG2; /* the digit that picked i in its parent */
 		struct indirect *p = i->parent;
-		node_lock(m, p);
+		if (node_lock(p)) {
+			struct mb_waiter *w = mb_lock_parked_record(&p->lock);
+			/* the hash comes again from the op's key, the shift
+			 * from i's depth: the record stays small */
+			w->cont_owner = m;
+			w->cont[0] = (uint64_t)(uintptr_t)i;
+			w->cont[1] = (uint64_t)val;
+			count(&m->parked_prunes, 1);
+			return MB_MAP_PARKED;
+		}
+		shift += LOG2; /* the digit that picked i in its parent */
 		atomic_store_explicit(&i->dead, true, memory_order_relaxed); /* under i's lock */
 		/* release: pairs with the walkers' acquire loads */
 		atomic_store_explicit(&p->children[(h >> shift) & MASK], NULL, memory_order_release);
@@ -436,20 +490,43 @@ static void prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, 
 		i = p;
 	}
 	node_unlock(i);
+	return 0;
 }
 
-/* Go's find: walks to key's chain; false (nothing locked) when no chain on
- * the path holds key (and old when want_old).  Else true with s->i locked
- * and re-checked; s->n may be NULL or a chain without key by then. */
-static bool find_locked(struct mb_hashtrie *m, struct mb_key key, uint64_t h, bool want_old,
-			int64_t old, struct spot *s)
+/* A delete whose task parked in prune_locked, run again: goes on pruning
+ * where it stopped (h: its key's hash).  Returns 1 (and the deleted value)
+ * or MB_MAP_PARKED. */
+static int prune_resume(struct mb_hashtrie *m, struct mb_waiter *w, uint64_t h, int64_t *val)
+{
+	struct indirect *i = (struct indirect *)(uintptr_t)w->cont[0];
+	*val = (int64_t)w->cont[1];
+	w->cont_owner = NULL;
+	/* the shift that picks a slot in i: 60 at the root, 4 less a level */
+	unsigned shift = 64 - LOG2;
+	for (const struct indirect *p = i->parent; p; p = p->parent)
+		shift -= LOG2;
+	mb_reclaim_read_lock();
+	int rc = prune_locked(m, i, h, shift, *val);
+	mb_reclaim_read_unlock();
+	return rc ? rc : 1;
+}
+
+enum find { FIND_NONE, FIND_HELD, FIND_PARKED };
+
+/* Go's find: walks to key's chain; FIND_NONE (nothing locked) when no
+ * chain on the path holds key (and old when want_old).  Else FIND_HELD
+ * with s->i locked and re-checked (s->n may be NULL or a chain without key
+ * by then), or FIND_PARKED (nothing locked). */
+static enum find find_locked(struct mb_hashtrie *m, struct mb_key key, uint64_t h,
+			     bool want_old, int64_t old, struct spot *s)
 {
 	for (;;) {
 		walk(m, h, s);
 		if (!s->n || !chain_find(m, (struct entry *)s->n, key, want_old, old, NULL))
-			return false;
-		if (lock_and_check(m, s))
-			return true;
+			return FIND_NONE;
+		enum check c = lock_and_check(m, s);
+		if (c != CHECK_AGAIN)
+			return c == CHECK_HELD ? FIND_HELD : FIND_PARKED;
 	}
 }
 
@@ -478,9 +555,14 @@ int mb_hashtrie_swap(struct mb_hashtrie *m, struct mb_key key, int64_t val, int6
 	struct spot s;
 	struct entry *old = NULL;
 	mb_reclaim_read_lock();
+	enum check c;
 	do
 		walk(m, h, &s);
-	while (!lock_and_check(m, &s));
+	while ((c = lock_and_check(m, &s)) == CHECK_AGAIN);
+	if (c == CHECK_PARKED) {
+		mb_reclaim_read_unlock();
+		return MB_MAP_PARKED;
+	}
 	struct entry *ne = new_entry(m, key, val);
 	if (!ne) {
 		rc = -ENOMEM;
@@ -506,7 +588,7 @@ int mb_hashtrie_store(struct mb_hashtrie *m, struct mb_key key, int64_t val)
 {
 	int64_t prev;
 	int rc = mb_hashtrie_swap(m, key, val, &prev);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? rc : 0; /* MB_MAP_PARKED too */
 }
 
 int mb_hashtrie_load_or_store(struct mb_hashtrie *m, struct mb_key key, int64_t val,
@@ -522,8 +604,13 @@ int mb_hashtrie_load_or_store(struct mb_hashtrie *m, struct mb_key key, int64_t 
 		/* A present key is loaded without the lock. */
 		if (s.n && (e = chain_find(m, (struct entry *)s.n, key, false, 0, NULL)))
 			goto loaded;
-		if (lock_and_check(m, &s))
+		enum check c = lock_and_check(m, &s);
+		if (c == CHECK_HELD)
 			break;
+		if (c == CHECK_PARKED) {
+			mb_reclaim_read_unlock();
+			return MB_MAP_PARKED;
+		}
 	}
 	if (s.n && (e = chain_find(m, (struct entry *)s.n, key, false, 0, NULL))) {
 		node_unlock(s.i); /* stored by another writer meanwhile */
@@ -549,10 +636,16 @@ static int delete_common(struct mb_hashtrie *m, struct mb_key key, bool want_old
 			 int64_t *val)
 {
 	uint64_t h = hash_key(m, key);
+	struct mb_waiter *w = mb_lock_resumed();
+	if (w && w->cont_owner == m)
+		return prune_resume(m, w, h, val);
 	struct spot s;
 	int rc = 0;
 	mb_reclaim_read_lock();
-	if (find_locked(m, key, h, false, 0, &s)) {
+	enum find f = find_locked(m, key, h, false, 0, &s);
+	if (f == FIND_PARKED)
+		rc = MB_MAP_PARKED;
+	if (f == FIND_HELD) {
 		_Atomic(struct entry *) *link = NULL;
 		struct entry *e = s.n ? chain_find(m, (struct entry *)s.n, key, want_old, old, &link)
 				      : NULL;
@@ -560,12 +653,13 @@ static int delete_common(struct mb_hashtrie *m, struct mb_key key, bool want_old
 			node_unlock(s.i);
 		} else {
 			*val = entry_value(e);
+			rc = 1;
+			/* parked in prune: deleted, the rest when run again */
 			if (chain_remove(s.slot, link, e))
-				prune_locked(m, s.i, h, s.shift);
+				rc = prune_locked(m, s.i, h, s.shift, *val) ? MB_MAP_PARKED : 1;
 			else
 				node_unlock(s.i);
 			retire_entry(m, e);
-			rc = 1;
 		}
 	}
 	mb_reclaim_read_unlock();
@@ -598,7 +692,10 @@ int mb_hashtrie_compare_and_swap(struct mb_hashtrie *m, struct mb_key key, int64
 	int rc = 0;
 	mb_reclaim_read_lock();
 	/* A key without the old value fails without the lock. */
-	if (find_locked(m, key, h, true, old, &s)) {
+	enum find f = find_locked(m, key, h, true, old, &s);
+	if (f == FIND_PARKED)
+		rc = MB_MAP_PARKED;
+	if (f == FIND_HELD) {
 		_Atomic(struct entry *) *link = NULL;
 		e = s.n ? chain_find(m, (struct entry *)s.n, key, true, old, &link) : NULL;
 		if (e) {
@@ -702,7 +799,10 @@ void mb_hashtrie_get_stats(struct mb_hashtrie *m, struct mb_hashtrie_stats *st)
 	st->collisions = atomic_load(&m->collisions);
 	st->prunes = atomic_load(&m->prunes);
 	st->restarts = atomic_load(&m->restarts);
-	st->lock_waits = atomic_load(&m->lock_waits);
+	st->parked_prunes = atomic_load(&m->parked_prunes);
+	pthread_mutex_lock(&m->pool_mu);
+	st->pooled_nodes = m->pooled;
+	pthread_mutex_unlock(&m->pool_mu);
 	st->retired_pending_bytes = mb_reclaim_pending_bytes(c);
 	st->retired_pending_objects = mb_reclaim_pending_objects(c);
 	st->freed_objects = atomic_load(&c->freed_objects);
@@ -710,6 +810,14 @@ void mb_hashtrie_get_stats(struct mb_hashtrie *m, struct mb_hashtrie_stats *st)
 	st->reclaim_grace_max_ns = atomic_load(&c->grace_ns_max);
 	st->reclaim_grace_mean_ns = batches ? atomic_load(&c->grace_ns_total) / batches : 0;
 	st->reclaim_free_max_ns = atomic_load(&c->free_ns_max);
+}
+
+int mb_hashtrie_test_lock_root(struct mb_hashtrie *m, bool lock)
+{
+	if (lock)
+		return node_lock(m->root);
+	node_unlock(m->root);
+	return 0;
 }
 
 /* ---- create / destroy ------------------------------------------------------ */
@@ -734,11 +842,12 @@ struct mb_hashtrie *mb_hashtrie_create_hashed(const struct mb_map_config *cfg,
 		m->seed = cfg->hash_seed;
 	else if (getrandom(&m->seed, sizeof m->seed, 0) != sizeof m->seed)
 		m->seed = (uint64_t)(uintptr_t)m ^ UINT64_C(0x9e3779b97f4a7c15); /* as gomap.c */
-	pthread_mutexattr_init(&m->mattr);
-	pthread_mutexattr_settype(&m->mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	m->lock = cfg->lock;
+	m->sched = cfg->sched;
+	pthread_mutex_init(&m->pool_mu, NULL);
 	m->root = new_indirect(m, NULL);
 	if (!m->root) {
-		pthread_mutexattr_destroy(&m->mattr);
+		pthread_mutex_destroy(&m->pool_mu);
 		mb_free(MB_ALLOC_OTHER, m);
 		errno = ENOMEM;
 		return NULL;
@@ -776,9 +885,13 @@ void mb_hashtrie_destroy(struct mb_hashtrie *m)
 {
 	if (!m)
 		return;
-	mb_reclaim_barrier(); /* retired objects count in m->reclaim */
+	mb_reclaim_barrier(); /* retired objects count in m->reclaim; pruned nodes pooled */
 	free_subtree(m->root);
-	pthread_mutexattr_destroy(&m->mattr);
+	for (struct indirect *i = m->pool, *next; i; i = next) {
+		next = i->pool_next;
+		free_indirect_now(i);
+	}
+	pthread_mutex_destroy(&m->pool_mu);
 	mb_free(MB_ALLOC_OTHER, m);
 }
 
@@ -860,7 +973,8 @@ static size_t ht_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 		{"collisions", st.collisions},
 		{"prunes", st.prunes},
 		{"restarts", st.restarts},
-		{"lock_waits", st.lock_waits},
+		{"parked_prunes", st.parked_prunes},
+		{"pooled_nodes", st.pooled_nodes},
 		{"retired_pending_bytes", st.retired_pending_bytes},
 		{"retired_pending_objects", st.retired_pending_objects},
 		{"reclaimed_objects", st.freed_objects},
@@ -875,7 +989,7 @@ static size_t ht_stats(struct mb_map *m, struct mb_map_stat *out, size_t max)
 const struct mb_map_ops mb_hashtrie_ops = {
 	.name = "hashtrie",
 	.summary = "Go 1.24 sync.Map (HashTrieMap): 16-way hash trie, lock-free loads, a lock per node, RCU reclamation",
-	.flags = MB_MAP_F_CONCURRENT,
+	.flags = MB_MAP_F_CONCURRENT | MB_MAP_F_LOCK,
 	/* measured at 500k int keys: 88 B of entry, 24 of box and 77 of
 	 * indirect nodes (0.33 per entry, 232 B each) live per entry; the rest
 	 * is for replaced entries waiting for a grace period */

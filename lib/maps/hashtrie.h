@@ -21,6 +21,11 @@
  * deleted entries, and pruned nodes, are retired through mb_reclaim and
  * freed after a grace period.
  *
+ * Node locks are the run's --lock policy (cfg->lock; Go's is a
+ * sync.Mutex); with go and a scheduler hook (cfg->sched) a task that finds
+ * one taken parks and its op returns MB_MAP_PARKED (hashtrie.c says where
+ * an op may park and how it goes on); threads that are not tasks block.
+ *
  * Threads: any number, concurrently, each between mb_reclaim_thread_online
  * and _offline (the ops table's thread_online/offline do that).  destroy
  * and the stats call need no other op to be running.  Nothing is printed.
@@ -30,6 +35,7 @@
 
 #include "maps/map.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Go's constants: nChildrenLog2 = 4, so 16 children and at most 64 / 4 =
@@ -55,7 +61,8 @@ struct mb_hashtrie_stats {
 	uint64_t collisions;   /* inserts that lengthened an overflow chain */
 	uint64_t prunes;       /* emptied indirect nodes unlinked */
 	uint64_t restarts;     /* a locked slot or node changed: walk again */
-	uint64_t lock_waits;   /* node locks not free at the first try */
+	uint64_t parked_prunes; /* a task parked on a parent's lock while pruning */
+	uint64_t pooled_nodes; /* pruned nodes kept for reuse (see hashtrie.c) */
 	uint64_t retired_pending_bytes;
 	uint64_t retired_pending_objects;
 	uint64_t freed_objects;
@@ -94,6 +101,11 @@ int mb_hashtrie_range(struct mb_hashtrie *m, mb_map_range_fn fn, void *arg);
  * Range; so does this: O(entries), exact when no writer runs. */
 int64_t mb_hashtrie_len(struct mb_hashtrie *m);
 void mb_hashtrie_get_stats(struct mb_hashtrie *m, struct mb_hashtrie_stats *st);
+
+/* Test hook: takes (lock) or releases the root's lock as the calling
+ * thread's lock calls do (a test's fake scheduler decides who parks), so a
+ * test can hold it across other ops.  Returns 0 or MB_LOCK_PARKED. */
+int mb_hashtrie_test_lock_root(struct mb_hashtrie *m, bool lock);
 
 /* The `hashtrie` design. */
 extern const struct mb_map_ops mb_hashtrie_ops;

@@ -1,13 +1,11 @@
 /* sharded:N: N Go-map cores, a mutex each.  See sharded.h. */
 #include "maps/sharded.h"
 
+#include "lock/policy.h"
 #include "maps/gomap.h"
 #include "measure/alloc.h"
-#include "measure/pause.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,9 +17,10 @@
 
 #define LINE 64
 
-/* One shard per cache line, so two threads on two shards share nothing. */
+/* Shards on cache lines of their own, so two threads on two shards share
+ * nothing. */
 struct shard {
-	_Alignas(LINE) pthread_mutex_t mu;
+	_Alignas(LINE) struct mb_lock lock;
 	struct mb_gomap *core;
 };
 
@@ -33,8 +32,6 @@ struct sharded {
 	unsigned shift; /* 64 - log2(n): the shard is the hash's top bits */
 	uint64_t seed;  /* the shard hash's, none of the cores' */
 	bool strkeys;
-	char pad[LINE]; /* the counter below off the read-mostly fields */
-	atomic_uint_fast64_t lock_waits; /* relaxed: a statistic */
 };
 
 int mb_sharded_check_param(uint32_t n)
@@ -62,23 +59,20 @@ static inline uint32_t shard_index(const struct sharded *m, struct mb_key key)
 	return m->n == 1 ? 0 : (uint32_t)(h >> m->shift);
 }
 
-/* The same lock discipline as the locked design: a free lock costs no
- * clock read, a wait is a lock-wait pause. */
+/* The lock of key's shard, taken as the locked design takes its one lock
+ * (policy.h: statistics, lock-wait pauses); NULL when the calling task
+ * parked.  An op takes one shard's lock before it touches the shard, so it
+ * can run again from the start; and it always comes back to the same
+ * shard (the key picks it), where its pending acquire continues. */
 static inline struct shard *lock_shard(struct sharded *m, struct mb_key key)
 {
 	struct shard *s = &m->shards[shard_index(m, key)];
-	if (pthread_mutex_trylock(&s->mu) == 0)
-		return s;
-	atomic_fetch_add_explicit(&m->lock_waits, 1, memory_order_relaxed);
-	uint64_t t0 = mb_pause_begin();
-	pthread_mutex_lock(&s->mu);
-	mb_pause_end(MB_PAUSE_LOCK_WAIT, t0, -1);
-	return s;
+	return mb_lock_write(&s->lock) ? NULL : s;
 }
 
 static inline void unlock_shard(struct shard *s)
 {
-	pthread_mutex_unlock(&s->mu);
+	mb_lock_write_unlock(&s->lock);
 }
 
 static void sharded_destroy(struct mb_map *base)
@@ -89,7 +83,7 @@ static void sharded_destroy(struct mb_map *base)
 	for (uint32_t i = 0; i < m->n && m->shards; i++) {
 		if (!m->shards[i].core)
 			break; /* a create that failed here: later shards were never made */
-		pthread_mutex_destroy(&m->shards[i].mu);
+		mb_lock_destroy(&m->shards[i].lock);
 		mb_gomap_destroy(m->shards[i].core);
 	}
 	mb_free(MB_ALLOC_OTHER, m->raw);
@@ -135,22 +129,18 @@ static struct mb_map *sharded_create(const struct mb_map_config *cfg)
 	core.hash_seed_set = true;
 	core.param = 0;
 	core.size_hint = cfg->size_hint > 0 ? (cfg->size_hint + n - 1) / n : 0;
-	pthread_mutexattr_t attr;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
 	for (uint32_t i = 0; i < n; i++) {
 		core.hash_seed = next_seed(&stream);
 		struct mb_gomap *g = mb_gomap_create(&core);
-		if (!g || pthread_mutex_init(&m->shards[i].mu, &attr) != 0) {
+		rc = g ? mb_lock_init(&m->shards[i].lock, cfg->lock, false, cfg->sched) : -ENOMEM;
+		if (rc) {
 			mb_gomap_destroy(g);
-			pthread_mutexattr_destroy(&attr);
 			sharded_destroy(&m->base);
-			errno = ENOMEM;
+			errno = -rc;
 			return NULL;
 		}
 		m->shards[i].core = g;
 	}
-	pthread_mutexattr_destroy(&attr);
 	return &m->base;
 }
 
@@ -164,21 +154,24 @@ void mb_sharded_get_stats(struct mb_map *base, struct mb_sharded_stats *st)
 	struct sharded *m = (struct sharded *)base;
 	*st = (struct mb_sharded_stats){.shards = m->n, .len_min = INT64_MAX, .len_max = 0};
 	for (uint32_t i = 0; i < m->n; i++) {
-		pthread_mutex_lock(&m->shards[i].mu);
+		/* the main thread, no task: it blocks, never parks */
+		if (mb_lock_read(&m->shards[i].lock))
+			return;
 		int64_t len = mb_gomap_len(m->shards[i].core);
-		pthread_mutex_unlock(&m->shards[i].mu);
+		mb_lock_read_unlock(&m->shards[i].lock);
 		if (len < st->len_min)
 			st->len_min = len;
 		if (len > st->len_max)
 			st->len_max = len;
 	}
-	st->lock_waits = atomic_load_explicit(&m->lock_waits, memory_order_relaxed);
 }
 
 /* Each op: its shard's lock around the core's op. */
 #define SHARD_OP(call)                                             \
 	struct sharded *m = (struct sharded *)base;                 \
 	struct shard *s = lock_shard(m, key);                       \
+	if (!s)                                                     \
+		return MB_MAP_PARKED;                               \
 	int rc = call;                                              \
 	unlock_shard(s);                                            \
 	return rc
@@ -242,27 +235,47 @@ static bool range_visit(struct mb_key key, int64_t val, void *arg)
 	return false;
 }
 
+/* A task that parks at shard i has already visited shards 0..i-1: running
+ * the range again from the start would visit their keys twice.  So the
+ * range resumes at shard i (its record's continuation), as a goroutine
+ * blocked in shard i's Lock would go on from there. */
 static int sharded_range(struct mb_map *base, mb_map_range_fn fn, void *arg)
 {
 	struct sharded *m = (struct sharded *)base;
 	struct range_stop r = {fn, arg, false};
 	int rc = 0;
-	for (uint32_t i = 0; i < m->n && !r.stopped && rc == 0; i++) {
-		pthread_mutex_lock(&m->shards[i].mu);
+	uint32_t i = 0;
+	struct mb_waiter *w = mb_lock_resumed();
+	if (w && w->cont_owner == m) {
+		i = (uint32_t)w->cont[0];
+		w->cont_owner = NULL;
+	}
+	for (; i < m->n && !r.stopped && rc == 0; i++) {
+		if (mb_lock_read(&m->shards[i].lock)) {
+			w = mb_lock_parked_record(&m->shards[i].lock);
+			if (w) {
+				w->cont_owner = m;
+				w->cont[0] = i;
+			}
+			return MB_MAP_PARKED;
+		}
 		rc = mb_gomap_range_key(m->shards[i].core, range_visit, &r);
-		pthread_mutex_unlock(&m->shards[i].mu);
+		mb_lock_read_unlock(&m->shards[i].lock);
 	}
 	return rc;
 }
 
+/* Called by threads that are not tasks (the runner's main thread): they
+ * block, never park. */
 static int64_t sharded_len(struct mb_map *base)
 {
 	struct sharded *m = (struct sharded *)base;
 	int64_t n = 0;
 	for (uint32_t i = 0; i < m->n; i++) {
-		pthread_mutex_lock(&m->shards[i].mu);
+		if (mb_lock_read(&m->shards[i].lock))
+			return -1; /* not reached: only a task parks */
 		n += mb_gomap_len(m->shards[i].core);
-		pthread_mutex_unlock(&m->shards[i].mu);
+		mb_lock_read_unlock(&m->shards[i].lock);
 	}
 	return n;
 }
@@ -275,15 +288,14 @@ static size_t sharded_stats(struct mb_map *base, struct mb_map_stat *out, size_t
 		{"shards", st.shards},
 		{"shard_len_min", (uint64_t)st.len_min},
 		{"shard_len_max", (uint64_t)st.len_max},
-		{"lock_waits", st.lock_waits},
 	};
 	return mb_map_stats_put(out, max, all, sizeof all / sizeof all[0]);
 }
 
 const struct mb_map_ops mb_sharded_ops = {
 	.name = "sharded",
-	.summary = "N Go maps (default 32), a mutex each, sharded by an independent hash (sharded:N)",
-	.flags = MB_MAP_F_CONCURRENT,
+	.summary = "N Go maps (default 32), a mutex each (--lock picks it), sharded by an independent hash (sharded:N)",
+	.flags = MB_MAP_F_CONCURRENT | MB_MAP_F_LOCK,
 	.bytes_per_entry = 48, /* the Go map's */
 	.create = sharded_create,
 	.destroy = sharded_destroy,

@@ -1,6 +1,12 @@
 /* mb_sharded: the map Go programmers build before they reach for sync.Map:
  * N Go maps (the plain core of gomap.h), each behind its own mutex, a key's
- * shard picked by a hash of its own (the `sharded:N` design).
+ * shard picked by a hash of its own (the `sharded:N` design).  The mutex is
+ * the run's --lock policy (cfg->lock, lib/lock/policy.h), as for `locked`:
+ * with go and a scheduler hook (cfg->sched) a task that finds its shard
+ * locked parks and its op returns MB_MAP_PARKED before touching the shard;
+ * it runs again from the start, except a range, which goes on at the shard
+ * it parked at (the shards before it are not visited twice).  Threads that
+ * are not tasks (prefill, len, stats) block.
  *
  * The shard hash is XXH3 under a seed of its own, so it is independent of
  * the hash each core uses for its buckets and tophash (the top bits of the
@@ -13,8 +19,8 @@
  * 32 (the common Go library default).  Each op takes its shard's lock once
  * (compound ops too, so each is atomic); len and range take the shards'
  * locks one after the other, so they see no single snapshot of the map,
- * and a range callback must not call back into the map.  A lock that is
- * not free at the first try is a lock-wait pause.
+ * and a range callback must not call back into the map.  Lock statistics
+ * and lock-wait pauses come from the lock layer (lockstat.h, policy.h).
  *
  * Threads: any number, concurrently (MB_MAP_F_CONCURRENT); stats and
  * destroy with no op running.  Nothing is printed.
@@ -39,7 +45,6 @@ struct mb_sharded_stats {
 	uint32_t shards;
 	int64_t len_min; /* the fewest entries in one shard */
 	int64_t len_max; /* the most entries in one shard */
-	uint64_t lock_waits;
 };
 
 /* The shard key would go to, in 0..shards-1 (tests check the spread). */

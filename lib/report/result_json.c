@@ -258,6 +258,7 @@ static json_t *run_json(const struct mb_result_run *run, uint64_t window_ns)
 	json_object_set_new(o, "procs", json_integer(c->procs));
 	json_object_set_new(o, "ops", json_integer((json_int_t)r->ops));
 	json_object_set_new(o, "elapsed_s", mb_json_real_or_null(r->elapsed_s));
+	json_object_set_new(o, "overrun_s", r->overrun_s >= 0 ? json_real(r->overrun_s) : json_null());
 	json_object_set_new(o, "ops_per_s", mb_json_real_or_null(r->ops_per_s));
 	json_object_set_new(o, "ns_per_op", mb_json_real_or_null(ns_per_op));
 	json_object_set_new(o, "ops_by_kind", kinds);

@@ -388,7 +388,7 @@ static const struct mb_option table[MB_OPTID_N] = {
 	[MB_OPTID_LOCK] = {
 		.name = "lock", .arg = "LIST", .kind = MB_OPTK_CUSTOM, .def = "go",
 		.json = "locks", .flags = MB_OPTF_SWEEP, .parse = parse_locks, .echo = echo_locks,
-		.help = "the lock of the designs that take one (locked, rwlocked, sync; mapbench list locks): go (Go's sync.Mutex/RWMutex, tasks park), pthread, spin; a list sweeps"},
+		.help = "the lock of the designs that take one (locked, rwlocked, sync, sharded, hashtrie; mapbench list locks): go (Go's sync.Mutex/RWMutex, tasks park), pthread, spin; a list sweeps"},
 	[MB_OPTID_THREADS] = {
 		.name = "threads", .short_key = 't', .arg = "LIST", .kind = MB_OPTK_CUSTOM,
 		.def = "1,1k,1M", .json = "threads", .flags = MB_OPTF_REPLAYED | MB_OPTF_SWEEP,

@@ -1013,6 +1013,10 @@ static int collect(struct run *run, struct mb_run_result *res)
 		return frc;
 	res->load_hits = res->hits_by_kind[MB_OP_LOAD];
 	res->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0.0;
+	/* past the deadline: ops in flight then, parked ones too, finish */
+	res->overrun_s = !cfg->duration_ns ? -1.0
+			 : end > start + cfg->duration_ns ? (double)(end - start - cfg->duration_ns) / 1e9
+							  : 0.0;
 	res->ops_per_s = res->elapsed_s > 0 ? (double)res->ops / res->elapsed_s : 0.0;
 	int lrc = summarize_locks(run, res);
 	return lrc ? lrc : summarize_latency(run, res);

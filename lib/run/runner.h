@@ -158,6 +158,10 @@ struct mb_run_result {
 	struct mb_map_stat map_stats[MB_MAP_MAX_STATS]; /* the design's own */
 	size_t nmap_stats;
 	double elapsed_s;         /* timed phase, barrier release to last worker done */
+	/* With a duration: how long the timed phase ran past it (tasks parked
+	 * at the deadline finish their op first, as goroutines blocked in Lock
+	 * do; elapsed_s includes it), else -1. */
+	double overrun_s;
 	double ops_per_s;
 	double prefill_s;
 	double spawn_s;           /* allocating and seeding all task records */
