@@ -604,6 +604,12 @@ func parseArgs(args []string) sweep {
 		if m == "plain" && sw.procsExplicit && sw.procs > 1 && writes && many {
 			usageError("--procs", "plain with writes on %d procs ends a Go program with \"fatal error: concurrent map writes\", which cannot be recovered to write a result; use locked, rwlocked or sync, or --procs 1", sw.procs)
 		}
+		// Even on one P: a goroutine that blocks inside a map write (a GC
+		// assist while the map allocates buckets) lets another run, which
+		// finds the map being written (seen in 3 of 10 runs of 2 goroutines).
+		if m == "plain" && writes && many {
+			usageError("--threads", "plain with writes and several goroutines can end a Go program with \"fatal error: concurrent map read and map write\" even on one P (a goroutine blocked in a GC assist inside a map write lets another run), which cannot be recovered to write a result; use locked, rwlocked or sync, or --threads 1")
+		}
 	}
 	// -o over --record's file or over the stream being replayed would
 	// lose a result or the user's trace (mapbench run refuses the same).

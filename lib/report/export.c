@@ -23,7 +23,7 @@ static const struct mb_export_kind_info kinds[MB_EXPORT_NKINDS] = {
 	/* then one column per category */
 	[MB_EXPORT_ALLOC] = {"alloc", "live bytes by category per window", "start_s end_s total_bytes"},
 	[MB_EXPORT_PAUSES] = {"pauses", "the pause events",
-			      "at_ns dur_ns kind worker map_len grace_ns objects bytes"},
+			      "at_ns dur_ns kind worker map_len grace_ns objects bytes op_index moved"},
 };
 
 const struct mb_export_kind_info *mb_export_kind_at(int kind)
@@ -444,7 +444,7 @@ static int write_pauses(struct out *o, const json_t *run, size_t idx)
 			return fail(o, -ENODATA, "runs[%zu].pauses.events[%zu] has no kind", idx, i);
 		/* map_len may be -1 (not known); the rest are counts */
 		static const char *const counts[] = {"at_ns", "dur_ns", "worker", "grace_ns",
-						     "objects", "bytes"};
+						     "objects", "bytes", "moved"};
 		for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
 			int rc = check_count(o, json_object_get(e, counts[c]),
 					     "runs[%zu].pauses.events[%zu].%s", idx, i, counts[c]);
@@ -471,6 +471,12 @@ static int write_pauses(struct out *o, const json_t *run, size_t idx)
 			fputc(' ', o->tab);
 			put_num(o->tab, json_object_get(e, batch[b]));
 		}
+		/* the op it happened in (-1: none), and what a growth step moved
+		 * (growth kinds only: NaN elsewhere) */
+		fputc(' ', o->tab);
+		put_num(o->tab, json_object_get(e, "op_index"));
+		fputc(' ', o->tab);
+		put_num(o->tab, json_object_get(e, "moved"));
 		fputc('\n', o->tab);
 		o->rows++;
 	}

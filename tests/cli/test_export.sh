@@ -77,7 +77,7 @@ awk '!/^#/ && NF && !($5 <= $4 && $4 <= $6 && $5 <= $3 && $3 <= $6) { bad = 1 } 
 
 # pauses: every kept event, in the JSON's order.
 expect_exit 0 "$MAPBENCH" export --what pauses --run 13 "$R"
-jq -r '.runs[13].pauses.events[] | [.at_ns, .dur_ns, .kind, .worker, .map_len, .grace_ns, .objects, .bytes]
+jq -r '.runs[13].pauses.events[] | [.at_ns, .dur_ns, .kind, .worker, .map_len, .grace_ns, .objects, .bytes, .op_index, .moved]
 	| map(if . == null then "NaN" else tostring end) | join(" ")' "$R" >"$TMP/ev.want"
 grep -v -e '^#' -e '^$' "$TMP/out" >"$TMP/ev.got"
 cmp -s "$TMP/ev.want" "$TMP/ev.got" || fail "pauses of run 13 differ from the JSON"

@@ -13,7 +13,7 @@ sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/doc
 # Every op on the maps that have them (sync.Map of Go 1.19 has no swap,
 # cas, cad), pause events of every kind Go has (gc: a heap big enough to
 # collect; grow; promote and dirty-copy), latency per kind.
-"$MAPBENCH_GO" --map plain,locked --threads 2 --keys 20k --prefill 0 \
+"$MAPBENCH_GO" --map plain,locked --threads 1 --keys 20k --prefill 0 \
 	--mix load=40,store=20,delete=10,load_or_store=5,load_and_delete=5,swap=5,cas=5,cad=5,range=5 \
 	--value-size 64 --ops 4000 --pause-threshold 0ns --latency all -o "$TMP/a.json" >/dev/null ||
 	fail "mapbench-go exit $?"

@@ -20,6 +20,8 @@ done
 grep -q 'Go 1.20' "$TMP/err" || fail "the refusal does not say why: $(cat "$TMP/err")"
 # an unrecoverable fatal error would lose the result
 go_usage --procs --map plain --threads 2 --procs 2 --mix 50:50 --ops 1k
+go_usage --threads --map plain --threads 2 --procs 1 --mix 50:50 --ops 1k
+go_usage --threads --map plain --threads 2 --mix 90:10 --ops 1k
 go_usage --map --map null --ops 1k
 go_usage --map --map nosuch --ops 1k
 go_usage --hash-seed --hash-seed 7 --ops 1k
@@ -44,7 +46,7 @@ go_usage --bogus --bogus
 go_usage run --ops 1k extra
 
 # what is accepted for mapbench's command lines
-expect_exit 0 "$MAPBENCH_GO" --map plain,locked,rwlocked,sync --threads 1,3 --ops 3k -e none -q --keys 1k
+expect_exit 0 "$MAPBENCH_GO" --map plain,locked,rwlocked,sync --threads 1,3 --mix read --ops 3k -e none -q --keys 1k
 [ "$(grep -c '^[a-z]* *[0-9]* *[0-9]* *3k ' "$TMP/out")" -eq 8 ] || fail "want 8 table rows: $(cat "$TMP/out")"
 expect_exit 0 "$MAPBENCH_GO" --help
 expect_grep 'mapbench-go' "$TMP/out"
