@@ -55,6 +55,10 @@ func main() {
 	var runs []*runResult
 	for _, m := range sw.maps {
 		for _, t := range sw.threads {
+			if racyRun(&sw, m, t) {
+				fmt.Fprintf(os.Stderr, "mapbench-go: skipping %s/threads=%d: several goroutines writing Go's bare map can end the program with a fatal error that loses every result (see mapbench-go(1))\n", m, t)
+				continue
+			}
 			for rep := 1; rep <= sw.count; rep++ {
 				if interrupted.Load() != 0 {
 					break

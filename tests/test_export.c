@@ -24,8 +24,8 @@ static const char fixture[] =
 	"   \"store\": {\"samples\": 1, \"min\": 80, \"p50\": 80, \"p90\": 80, \"p99\": 80,"
 	"   \"p999\": 80, \"p9999\": 80, \"max\": 80}},"
 	" \"pauses\": {\"events\": [{\"at_ns\": 100, \"dur_ns\": 20, \"kind\": \"grow\", \"worker\": 0,"
-	"   \"map_len\": 8}, {\"at_ns\": 12000000, \"dur_ns\": 70, \"kind\": \"lock-wait\","
-	"   \"worker\": 1, \"map_len\": -1}],"
+	"   \"map_len\": 8, \"op_index\": 7, \"moved\": 0}, {\"at_ns\": 12000000, \"dur_ns\": 70,"
+	"   \"kind\": \"lock-wait\", \"worker\": 1, \"map_len\": -1}],"
 	"   \"heatmap\": {\"window_ns\": 10000000, \"duration_buckets_ns\": [16, 32, 64],"
 	"   \"counts\": [[0, 1, 0], [0, 0, 1]]}},"
 	" \"timeseries\": {\"window_ns\": 10000000, \"windows\": ["
@@ -143,10 +143,10 @@ static void check_tables(void)
 		    "0 1000 100000 10 11 41 1 20\n"
 		    "0.01 0 NaN 0 NaN NaN 1 70\n");
 	expect_text(MB_EXPORT_PAUSES, &first, false,
-		    "# at_ns dur_ns kind worker map_len grace_ns objects bytes\n"
+		    "# at_ns dur_ns kind worker map_len grace_ns objects bytes op_index moved\n"
 		    "# [0] plain/threads=1/procs=1/rep=1\n"
-		    "100 20 grow 0 8 NaN NaN NaN\n"
-		    "12000000 70 lock-wait 1 -1 NaN NaN NaN\n");
+		    "100 20 grow 0 8 NaN NaN NaN 7 0\n"
+		    "12000000 70 lock-wait 1 -1 NaN NaN NaN NaN NaN\n");
 	/* Two repetitions of plain at 1 thread (100, 300), one at 2; sync
 	 * ended fatal and does not count. */
 	expect_text(MB_EXPORT_SCALING, NULL, false,
@@ -166,10 +166,10 @@ static void check_tables(void)
 	 * (no events) is an empty block. */
 	struct mb_export_select plain1 = {.maps = "plain", .threads = 1};
 	expect_text(MB_EXPORT_PAUSES, &plain1, false,
-		    "# at_ns dur_ns kind worker map_len grace_ns objects bytes\n"
+		    "# at_ns dur_ns kind worker map_len grace_ns objects bytes op_index moved\n"
 		    "# [0] plain/threads=1/procs=1/rep=1\n"
-		    "100 20 grow 0 8 NaN NaN NaN\n"
-		    "12000000 70 lock-wait 1 -1 NaN NaN NaN\n"
+		    "100 20 grow 0 8 NaN NaN NaN 7 0\n"
+		    "12000000 70 lock-wait 1 -1 NaN NaN NaN NaN NaN\n"
 		    "\n\n"
 		    "# [1] plain/threads=1/procs=1/rep=2\n");
 	expect_text(MB_EXPORT_HEATMAP, &plain1, true,

@@ -22,6 +22,10 @@ grep -q 'Go 1.20' "$TMP/err" || fail "the refusal does not say why: $(cat "$TMP/
 go_usage --procs --map plain --threads 2 --procs 2 --mix 50:50 --ops 1k
 go_usage --threads --map plain --threads 2 --procs 1 --mix 50:50 --ops 1k
 go_usage --threads --map plain --threads 2 --mix 90:10 --ops 1k
+# in a sweep, those runs are skipped with a line saying why; the rest run
+expect_exit 0 "$MAPBENCH_GO" --map plain,locked --threads 1,2 --ops 1k --keys 1k --format json
+expect_grep "skipping plain/threads=2" "$TMP/err"
+json_check "$TMP/out" '[.runs[] | "\(.map)/\(.threads)"] == ["plain/1", "locked/1", "locked/2"]'
 go_usage --map --map null --ops 1k
 go_usage --map --map nosuch --ops 1k
 go_usage --hash-seed --hash-seed 7 --ops 1k
