@@ -426,9 +426,8 @@ static void determinism(void)
 /* Live bytes: the map's memory at the end, a peak at least as high, and
  * the time series' last sample equal to the end (one worker, nothing
  * allocated after its last checkpoint) but for bucket arrays and overflow
- * buckets, which the
- * reclaim thread may free after it (plain frees a grown-out array off the
- * op path): those can only have gone down. */
+ * buckets, which the reclaim thread may free after it (plain frees a
+ * grown-out array off the op path): those can only have gone down. */
 static void live_bytes(void)
 {
 	struct mb_run_config cfg = base_config(&mb_gomap_ops);
