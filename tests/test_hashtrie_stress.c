@@ -17,6 +17,7 @@
  * With int64 boxes and with 256-byte value blobs; the threads' node locks
  * are Go's mutex blocking its threads, and glibc's and the spin lock. */
 #include "check.h"
+#include "parkrun.h"
 
 #include "maps/hashtrie.h"
 #include "maps/reclaim.h"
@@ -253,28 +254,16 @@ enum { RUN_OPS = 60000 }; /* sanitizers are 5-20x slower */
 enum { RUN_OPS = 400000 };
 #endif
 
+/* 2000 tasks on 2 workers over 64 keys: node locks under every policy
+ * (parkrun.h's checks). */
 static void parking_run(void)
 {
-	for (int pol = 0; pol < MB_LOCK_NPOLICIES; pol++) {
-		struct mb_run_config cfg = {
-			.map = &mb_hashtrie_ops, .threads = 2000, .procs = 2,
-			.mix = {20, 30, 20, 10, 10, 5, 0, 5, 0}, .keys = 64, .prefill = 32,
-			.ops = RUN_OPS, .seed = 7, .latency_every = 8,
-			.lock = (enum mb_lock_policy)pol,
-		};
-		struct mb_run_result r;
-		int rc = mb_run_execute(&cfg, &r, NULL);
-		const char *name = mb_lock_policy_name(cfg.lock);
-		CHECK(rc == 0 && r.outcome == MB_RUN_OK && r.ops == cfg.ops, "%s: rc %d, %llu ops",
-		      name, rc, (unsigned long long)r.ops);
-		CHECK(r.lock.applies && r.lock.policy == cfg.lock, "%s: lock stats apply", name);
-		CHECK(r.lock.parks == r.lock.wakeups, "%s: %llu parks, %llu wake-ups", name,
-		      (unsigned long long)r.lock.parks, (unsigned long long)r.lock.wakeups);
-		CHECK(pol == MB_LOCK_GO || r.lock.parks == 0, "%s: only go parks", name);
-		CHECK(r.final_len >= 0 && r.final_len <= 64, "%s: len %lld", name,
-		      (long long)r.final_len);
-		mb_run_result_free(&r);
-	}
+	const struct mb_run_config cfg = {
+		.map = &mb_hashtrie_ops, .threads = 2000, .procs = 2,
+		.mix = {20, 30, 20, 10, 10, 5, 0, 5, 0}, .keys = 64, .prefill = 32,
+		.ops = RUN_OPS, .seed = 7, .latency_every = 8,
+	};
+	parkrun_every_policy(&cfg, NULL);
 }
 
 int main(void)
