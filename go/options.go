@@ -458,9 +458,24 @@ var options = []option{
 			sw.latencyEvery = uint32(n)
 		}
 	}},
-	{"output", 'o', true, func(sw *sweep, a string) { sw.output = a }},
-	{"record", 0, true, func(sw *sweep, a string) { sw.record = a }},
-	{"replay", 0, true, func(sw *sweep, a string) { sw.replay = a }},
+	{"output", 'o', true, func(sw *sweep, a string) {
+		if a == "" {
+			usageError("--output", "cannot write '': No such file or directory")
+		}
+		sw.output = a
+	}},
+	{"record", 0, true, func(sw *sweep, a string) {
+		if a == "" {
+			usageError("--record", "cannot write '': No such file or directory")
+		}
+		sw.record = a
+	}},
+	{"replay", 0, true, func(sw *sweep, a string) {
+		if a == "" {
+			usageError("--replay", "cannot read '': No such file or directory")
+		}
+		sw.replay = a
+	}},
 	{"pause-threshold", 0, true, func(sw *sweep, a string) {
 		sw.pausesOff = a == "off"
 		if !sw.pausesOff {

@@ -82,6 +82,9 @@ go_usage --replay --map locked --keys 10 --replay "$TMP/t.bin"
 expect_grep "byte 30: truncated" "$TMP/err"
 go_usage --replay --map locked --keys 10 --replay "$TMP/s.bin" --threads 2
 go_usage --replay --map locked --keys 10 --replay "$TMP"
+go_usage --replay --map locked --replay ''
+go_usage --output --map locked --ops 10 -o ''
+go_usage --record --map locked --threads 1 --ops 10 --record ''
 go_usage --record --map locked --threads 1 --record "$TMP/x.bin"
 go_usage --record --map locked,sync --threads 1 --ops 10 --record "$TMP/x.bin"
 printf 'swap 1 2\n' > "$TMP/swap.txt"

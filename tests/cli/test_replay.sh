@@ -87,6 +87,8 @@ bad "byte" "" "$TMP/trail.bin" --keys 1000
 bad "byte" "out of range" "$TMP/one.bin"
 expect_usage --replay run --map plain --replay "$TMP/none.txt"
 expect_usage --replay run --map plain --replay "$TMP"
+expect_usage --replay run --map plain --replay ''
+expect_usage --record run --map plain --threads 1 --ops 10 --record ''
 mkfifo "$TMP/fifo"
 expect_usage --replay run --map plain --replay "$TMP/fifo"
 
