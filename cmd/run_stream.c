@@ -2,6 +2,7 @@
 #include "run_stream.h"
 #include "commands.h"
 
+#include "run/options.h"
 #include "util/readfile.h"
 
 #include <errno.h>
@@ -36,13 +37,9 @@ static void load_replay(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t 
 		mb_cmd_usage_error("--key-type", "%s, but the stream in '%s' has %s keys", given,
 				   sw->replay, named);
 	}
-	if (sw->keys > mb_keyspec_distinct(&sw->key_type)) {
-		char kt[64];
-		mb_keyspec_format(&sw->key_type, kt, sizeof kt);
-		mb_cmd_usage_error("--keys", "%" PRIu64 " is more than the %" PRIu64
-				   " distinct keys of the stream's %s keys",
-				   sw->keys, mb_keyspec_distinct(&sw->key_type), kt);
-	}
+	struct mb_opt_error oerr;
+	if (mb_options_check_key_space(sw, &oerr)) /* the stream's key type */
+		mb_cmd_usage_error(oerr.what, "%s (the key type of '%s')", oerr.message, sw->replay);
 }
 
 void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t avail)

@@ -56,6 +56,10 @@ static void mix_bad(const char *s, int want)
 
 int main(void)
 {
+	CHECK(mb_parse_is_digits("0") && mb_parse_is_digits("0123456789"), "digits");
+	CHECK(!mb_parse_is_digits("") && !mb_parse_is_digits("-1") && !mb_parse_is_digits("+1") &&
+	      !mb_parse_is_digits("1k") && !mb_parse_is_digits(" 1") && !mb_parse_is_digits("1 "),
+	      "not only digits");
 	count_ok("0", 0);
 	count_ok("8", 8);
 	count_ok("1k", 1000);

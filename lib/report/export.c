@@ -2,6 +2,7 @@
 #include "report/export.h"
 #include "report/result_read.h"
 #include "report/stats.h"
+#include "util/parse.h"
 #include "run/runner.h"
 
 #include <errno.h>
@@ -209,16 +210,6 @@ static bool in_list(const char *list, const char *name)
 	return false;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /* Marks the selected runs in chosen[]; returns how many. */
 static size_t select_runs(const json_t *runs, const struct mb_export_select *sel,
 			  bool *chosen)
@@ -234,7 +225,7 @@ static size_t select_runs(const json_t *runs, const struct mb_export_select *sel
 		if (sel->rep > 0 && int_of(run, "rep") != sel->rep)
 			ok = false;
 		if (sel->run) {
-			if (all_digits(sel->run)) {
+			if (mb_parse_is_digits(sel->run)) {
 				ok = ok && strtoull(sel->run, NULL, 10) == i && strlen(sel->run) < 20;
 			} else {
 				char label[160], full[200];

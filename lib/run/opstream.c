@@ -2,6 +2,7 @@
 #include "run/opstream.h"
 
 #include "run/runner.h"
+#include "util/parse.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -317,22 +318,12 @@ static int write_text(FILE *f, const struct mb_opstream *s)
 	return ferror(f) ? -EIO : 0;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /* A decimal int64 with an optional leading minus. */
 static bool parse_i64(const char *s, int64_t *out)
 {
 	bool neg = *s == '-';
 	const char *d = s + neg;
-	if (!all_digits(d) || strlen(d) > 19)
+	if (!mb_parse_is_digits(d) || strlen(d) > 19)
 		return false;
 	uint64_t v = strtoull(d, NULL, 10);
 	if (v > (uint64_t)INT64_MAX + neg)
@@ -358,7 +349,7 @@ static int parse_line(char *line, uint64_t lineno, uint64_t keys, struct mb_opst
 		return 0;
 	uint64_t task = 0;
 	int i = 0;
-	if (all_digits(tok[0])) {
+	if (mb_parse_is_digits(tok[0])) {
 		if (strlen(tok[0]) > 8 || (task = strtoull(tok[0], NULL, 10)) >= MB_OPSTREAM_MAX_TASKS)
 			return failf(err, lineno, 0, "task %s out of range [0, %" PRIu64 ")", tok[0],
 				     MB_OPSTREAM_MAX_TASKS);
@@ -389,7 +380,7 @@ static int parse_line(char *line, uint64_t lineno, uint64_t keys, struct mb_opst
 			   .val = want_vals ? (int64_t)s->tasks[task].n : 0};
 	if (want_key) {
 		const char *k = tok[i + 1];
-		if (!all_digits(k) || strlen(k) > 19 || strtoull(k, NULL, 10) > INT64_MAX)
+		if (!mb_parse_is_digits(k) || strlen(k) > 19 || strtoull(k, NULL, 10) > INT64_MAX)
 			return failf(err, lineno, 0, "bad key '%.40s' (a key index from 0)", k);
 		op.key = (int64_t)strtoull(k, NULL, 10);
 		if (keys && (uint64_t)op.key >= keys)

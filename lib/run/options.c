@@ -700,15 +700,19 @@ int mb_options_resolve(struct mb_sweep *sw, unsigned cpus, size_t max_runs,
 	if (sw->prefill > sw->keys)
 		return fail(err, -EINVAL, "--prefill", "must be at most --keys (%llu), got %llu",
 			    (unsigned long long)sw->keys, (unsigned long long)sw->prefill);
-	if (sw->keys > mb_keyspec_distinct(&sw->key_type)) {
-		char kt[64];
-		mb_keyspec_format(&sw->key_type, kt, sizeof kt);
-		return fail(err, -EINVAL, "--key-type",
-			    "%s names at most %llu distinct keys, fewer than --keys %llu", kt,
-			    (unsigned long long)mb_keyspec_distinct(&sw->key_type),
-			    (unsigned long long)sw->keys);
-	}
-	return 0;
+	return mb_options_check_key_space(sw, err);
+}
+
+int mb_options_check_key_space(const struct mb_sweep *sw, struct mb_opt_error *err)
+{
+	if (sw->keys <= mb_keyspec_distinct(&sw->key_type))
+		return 0;
+	char kt[64];
+	mb_keyspec_format(&sw->key_type, kt, sizeof kt);
+	return fail(err, -EINVAL, "--key-type",
+		    "%s names at most %llu distinct keys, fewer than --keys %llu", kt,
+		    (unsigned long long)mb_keyspec_distinct(&sw->key_type),
+		    (unsigned long long)sw->keys);
 }
 
 /* ---- the config echo ---- */

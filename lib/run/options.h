@@ -159,6 +159,11 @@ int mb_options_defaults(struct mb_sweep *sw);
 int mb_options_resolve(struct mb_sweep *sw, unsigned cpus, size_t max_runs,
 		       struct mb_opt_error *err);
 
+/* The key type names at least --keys distinct keys (part of resolve; again
+ * once a replayed stream has set the key type).  Returns 0, or -EINVAL with
+ * err filled. */
+int mb_options_check_key_space(const struct mb_sweep *sw, struct mb_opt_error *err);
+
 /* The `config` object of the JSON result: every row with a json key.  NULL
  * on allocation failure. */
 json_t *mb_options_config_json(const struct mb_sweep *sw);

@@ -209,6 +209,16 @@ int mb_parse_list(char *buf, char **items, size_t max, size_t *n)
 	return 0;
 }
 
+bool mb_parse_is_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 int mb_parse_choice(const char *s, const char *const *names, unsigned *out)
 {
 	for (unsigned i = 0; names[i]; i++)

@@ -9,6 +9,7 @@
 #ifndef MB_UTIL_PARSE_H
 #define MB_UTIL_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,10 @@ int mb_parse_mix(const char *s, const char *const *names, unsigned n, unsigned *
  * which the call modifies).  -EINVAL for an empty list or an empty item,
  * -ERANGE for more than max items.  *n is the number of items. */
 int mb_parse_list(char *buf, char **items, size_t max, size_t *n);
+
+/* True when s is one or more decimal digits and nothing else (no sign,
+ * no blank, no suffix): what an index or a plain number must look like. */
+bool mb_parse_is_digits(const char *s);
 
 /* A choice among names (NULL-terminated): its index in *out. */
 int mb_parse_choice(const char *s, const char *const *names, unsigned *out);

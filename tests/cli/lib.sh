@@ -28,15 +28,20 @@ expect_exit() {
 	fi
 }
 
-# expect_usage OPTION ARGS...: `mapbench ARGS` exits 2 with exactly one line
-# on stderr that names OPTION.
-expect_usage() {
-	opt=$1
-	shift
-	expect_exit 2 "$MAPBENCH" "$@"
+# expect_usage_of PROGRAM OPTION ARGS...: `PROGRAM ARGS` exits 2 with
+# exactly one line on stderr that names OPTION.
+expect_usage_of() {
+	prog=$1 opt=$2
+	shift 2
+	expect_exit 2 "$prog" "$@"
 	lines=$(wc -l <"$TMP/err")
 	[ "$lines" -eq 1 ] || fail "want one line on stderr, got $lines: $*"
 	grep -q -- "$opt" "$TMP/err" || fail "stderr does not name $opt: $(cat "$TMP/err")"
+}
+
+# expect_usage OPTION ARGS...: the same for `mapbench ARGS`.
+expect_usage() {
+	expect_usage_of "$MAPBENCH" "$@"
 }
 
 # expect_grep PATTERN FILE: FILE has a line matching PATTERN.

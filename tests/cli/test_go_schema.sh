@@ -5,10 +5,9 @@
 # implementation names Go.
 . "$MB_SRCDIR/tests/cli/lib.sh"
 . "$MB_SRCDIR/tests/cli/go_lib.sh"
+. "$MB_SRCDIR/tests/cli/schema_lib.sh"
 
-man="$MB_SRCDIR/man/mapbench-json.5"
-sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/documented"
-[ "$(wc -l < "$TMP/documented")" -gt 100 ] || fail "could not read the field list of $man"
+schema_documented
 
 # Every op on the maps that have them (sync.Map of Go 1.19 has no swap,
 # cas, cad), pause events of every kind Go has (gc: a heap big enough to
@@ -20,29 +19,11 @@ sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/doc
 "$MAPBENCH_GO" --map sync --threads 2 --procs 2 --keys 1k --prefill 0 \
 	--mix load=50,store=20,delete=10,load_or_store=10,load_and_delete=10 \
 	--value-size 512 --ops 100k --pause-threshold 0ns -o "$TMP/b.json" >/dev/null || fail "mapbench-go exit $?"
-for f in a b; do
-	[ -s "$TMP/$f.json" ] || { fail "no result written"; continue; }
-	jq -r 'paths as $p | [($p | map(if type == "number" then "[]" else . end) | join(".")),
-		(getpath($p) | type)] | @tsv' "$TMP/$f.json"
-done | sed 's/\.\[\]/[]/g' |
-	sed -E 's/(latency_ns_by_kind|map_stats|ops_by_kind|hits_by_kind|by_kind|by_category|live_bytes)\.[a-z_-]+/\1.*/g' |
-	sort -u > "$TMP/actual"
-
-while IFS='	' read -r path type; do
-	doc=$(awk -F'\t' -v p="$path" '$1 == p { print $2 }' "$TMP/documented")
-	if [ -z "$doc" ]; then
-		fail "undocumented field: $path ($type)"
-	else
-		case "|$doc|" in *"|$type|"*) ;; *) fail "$path is $type, documented as $doc" ;; esac
-	fi
-done < "$TMP/actual"
-cut -f1 "$TMP/actual" | sort -u > "$TMP/actual_paths"
-cut -f1 "$TMP/documented" | grep -v -e '^runs\[\]\.counters\[\]' -e '^config\.events\[\]$' \
+schema_actual "$TMP/a.json" "$TMP/b.json"
+schema_check_documented
+schema_check_present -e '^runs\[\]\.counters\[\]' -e '^config\.events\[\]$' \
 	-e '^runs\[\]\.pauses\.events\[\]\.\(grace_ns\|objects\|bytes\|moved\)$' \
-	-e '^runs\[\]\.lock\.' > "$TMP/documented_paths"
-while read -r path; do
-	grep -qxF -- "$path" "$TMP/actual_paths" || fail "documented but absent: $path"
-done < "$TMP/documented_paths"
+	-e '^runs\[\]\.lock\.'
 
 json_check "$TMP/a.json" '.implementation | test("^Go go1\\.")'
 json_check "$TMP/a.json" '.host.compiler | test("^go1\\.")'

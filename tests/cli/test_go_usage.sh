@@ -3,13 +3,9 @@
 . "$MB_SRCDIR/tests/cli/lib.sh"
 . "$MB_SRCDIR/tests/cli/go_lib.sh"
 
+# go_usage OPTION ARGS...: expect_usage for mapbench-go, and nothing on stdout
 go_usage() {
-	opt=$1
-	shift
-	expect_exit 2 "$MAPBENCH_GO" "$@"
-	lines=$(wc -l <"$TMP/err")
-	[ "$lines" -eq 1 ] || fail "want one line on stderr, got $lines: $*"
-	grep -q -- "$opt" "$TMP/err" || fail "stderr does not name $opt: $(cat "$TMP/err")"
+	expect_usage_of "$MAPBENCH_GO" "$@"
 	[ ! -s "$TMP/out" ] || fail "stdout not empty for $*: $(head -c 200 "$TMP/out")"
 }
 

@@ -1,10 +1,9 @@
 # man/mapbench-json.5 lists every field of a real result with its type, and
 # nothing that a result does not have.
 . "$MB_SRCDIR/tests/cli/lib.sh"
+. "$MB_SRCDIR/tests/cli/schema_lib.sh"
 
-man="$MB_SRCDIR/man/mapbench-json.5"
-sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/documented"
-[ "$(wc -l < "$TMP/documented")" -gt 100 ] || fail "could not read the field list of $man"
+schema_documented
 
 # A result with every kind of field: two maps (sync's counters, plain's
 # fatal error), every op, pause events (reclaim batches among them: sync
@@ -14,21 +13,9 @@ sed -n 's/^\.BR "\([^"]*\)" " (\([a-z|]*\))"$/\1	\2/p' "$man" | sort > "$TMP/doc
 	--duration 200ms --pause-threshold 0ns -o "$TMP/r.json" >/dev/null 2>&1
 [ -s "$TMP/r.json" ] || fail "no result written"
 
-jq -r 'paths as $p | [($p | map(if type == "number" then "[]" else . end) | join(".")),
-	(getpath($p) | type)] | @tsv' "$TMP/r.json" |
-	sed 's/\.\[\]/[]/g' |
-	sed -E 's/(latency_ns_by_kind|map_stats|ops_by_kind|hits_by_kind|by_kind|by_category|live_bytes|acquisitions|contended|wait_ns|hold_ns)\.[a-z_-]+/\1.*/g' |
-	sort -u > "$TMP/actual"
-
+schema_actual "$TMP/r.json"
 # every field of the result is documented, with a documented type
-while IFS='	' read -r path type; do
-	doc=$(awk -F'\t' -v p="$path" '$1 == p { print $2 }' "$TMP/documented")
-	if [ -z "$doc" ]; then
-		fail "undocumented field: $path ($type)"
-	else
-		case "|$doc|" in *"|$type|"*) ;; *) fail "$path is $type, documented as $doc" ;; esac
-	fi
-done < "$TMP/actual"
+schema_check_documented
 
 # moved: on every growth step of mapbench's maps, on no other event; a plain
 # grow moves nothing (hashGrow only allocates)
@@ -45,9 +32,5 @@ json_check "$TMP/s.json" '[.runs[0].pauses.events[] | select(.kind == "split") |
 json_check "$TMP/s.json" '[.runs[0].pauses.events[] | select(.kind == "grow") | .moved] == [8, 14, 28, 56, 112, 224, 448]'
 
 # every documented field is in the result
-cut -f1 "$TMP/actual" | sort -u > "$TMP/actual_paths"
-cut -f1 "$TMP/documented" > "$TMP/documented_paths"
-while read -r path; do
-	grep -qxF -- "$path" "$TMP/actual_paths" || fail "documented but absent: $path"
-done < "$TMP/documented_paths"
+schema_check_present
 finish

@@ -114,6 +114,11 @@ expect_usage record run -w "$TMP/w.conf" --ops 10
 	fail "replay string keys"
 [ "$(sig "$TMP/rep.json")" = "$(sig "$TMP/rec.json")" ] || fail "string keys: replay differs"
 json_check "$TMP/rep.json" '.config.key_type == "string:4-9"'
+# a stream's key type that names fewer keys than --keys is refused
+"$MAPBENCH" run --map null --threads 1 --keys 50 --key-type string:1 --ops 10 --record "$TMP/k.bin" \
+	-e none -q > /dev/null || fail "record string:1 keys"
+expect_usage --key-type run --map plain --keys 100 --replay "$TMP/k.bin"
+expect_grep "k.bin" "$TMP/err"
 
 # 7. Two results in one file would lose one: -o, --csv and --record over
 # each other, or -o over the stream being replayed, are refused.
