@@ -325,8 +325,29 @@ static void mix(void)
 	mb_opstream_free(&s);
 }
 
+/* A reserve makes room once: appends up to it move nothing, and the
+ * stream's bytes count the room. */
+static void reserve(void)
+{
+	struct mb_opstream s;
+	CHECK(mb_opstream_init(&s, 2, NULL) == 0, "init");
+	CHECK(mb_opstream_reserve(&s, 1, 1000) == 0 && s.tasks[1].cap == 1000, "reserved");
+	CHECK(mb_opstream_bytes(&s) == 2 * sizeof(struct mb_opstream_task) + 1000 * sizeof(struct mb_op),
+	      "bytes count the reserve");
+	const struct mb_op *first = s.tasks[1].ops;
+	struct mb_op op = {.key = 3, .kind = MB_OP_STORE, .val = 6};
+	for (int i = 0; i < 1000; i++)
+		CHECK(mb_opstream_append(&s, 1, &op) == 0, "append %d", i);
+	CHECK(s.tasks[1].ops == first && s.tasks[1].cap == 1000, "no reallocation");
+	CHECK(mb_opstream_reserve(&s, 2, 1) == -EINVAL, "no task 2");
+	s.max_bytes = mb_opstream_bytes(&s);
+	CHECK(mb_opstream_reserve(&s, 0, 1) == -E2BIG, "past max_bytes");
+	mb_opstream_free(&s);
+}
+
 int main(void)
 {
+	reserve();
 	round_trips();
 	hand_written();
 	malformed();

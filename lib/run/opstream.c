@@ -62,21 +62,41 @@ static int ensure_task(struct mb_opstream *s, uint64_t t)
 	return 0;
 }
 
+/* Grows task t's op array to hold cap ops. */
+static int grow_ops(struct mb_opstream *s, struct mb_opstream_task *t, uint64_t cap)
+{
+	if (!room_for(s, (cap - t->cap) * sizeof *t->ops))
+		return -E2BIG;
+	struct mb_op *ops = realloc(t->ops, cap * sizeof *ops);
+	if (!ops)
+		return -ENOMEM;
+	t->ops = ops;
+	s->bytes += (cap - t->cap) * sizeof *ops;
+	t->cap = cap;
+	return 0;
+}
+
+int mb_opstream_reserve(struct mb_opstream *s, uint64_t task, uint64_t n)
+{
+	if (task >= s->ntasks)
+		return -EINVAL;
+	struct mb_opstream_task *t = &s->tasks[task];
+	if (n <= t->cap - t->n)
+		return 0;
+	if (n > UINT64_MAX / sizeof(struct mb_op) - t->n)
+		return -ENOMEM;
+	return grow_ops(s, t, t->n + n);
+}
+
 int mb_opstream_append(struct mb_opstream *s, uint64_t task, const struct mb_op *op)
 {
 	if (task >= s->ntasks || op->kind >= MB_OP_NKINDS || op->key < 0)
 		return -EINVAL;
 	struct mb_opstream_task *t = &s->tasks[task];
 	if (t->n == t->cap) {
-		uint64_t cap = t->cap ? t->cap * 2 : 16;
-		if (!room_for(s, (cap - t->cap) * sizeof *t->ops))
-			return -E2BIG;
-		struct mb_op *ops = realloc(t->ops, cap * sizeof *ops);
-		if (!ops)
-			return -ENOMEM;
-		t->ops = ops;
-		s->bytes += (cap - t->cap) * sizeof *ops;
-		t->cap = cap;
+		int rc = grow_ops(s, t, t->cap ? t->cap * 2 : 16);
+		if (rc)
+			return rc;
 	}
 	t->ops[t->n++] = *op;
 	return 0;

@@ -82,6 +82,11 @@ int mb_opstream_init(struct mb_opstream *s, uint64_t ntasks, const struct mb_key
  * -ENOMEM. */
 int mb_opstream_append(struct mb_opstream *s, uint64_t task, const struct mb_op *op);
 
+/* Makes room for n more ops in task's stream, so that appending them
+ * allocates nothing.  Returns 0, -EINVAL (no such task), -E2BIG (past
+ * max_bytes) or -ENOMEM. */
+int mb_opstream_reserve(struct mb_opstream *s, uint64_t task, uint64_t n);
+
 /* Frees what the stream holds; safe on a zeroed stream. */
 void mb_opstream_free(struct mb_opstream *s);
 

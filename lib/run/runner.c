@@ -1102,6 +1102,17 @@ static int setup_run(struct run *run, const struct mb_run_config *cfg)
 		.param = cfg->map_param,
 		.sched = run->parks ? &run->sched.hook : NULL,
 	};
+	/* A recording holds each task's ops in an array sized to its budget
+	 * now, so that the op path never reallocates one (and the memory
+	 * estimate's 32 bytes per op holds). */
+	for (uint64_t i = 0; cfg->record && cfg->ops && i < cfg->threads; i++) {
+		uint64_t n = cfg->ops / cfg->threads + (i < cfg->ops % cfg->threads);
+		if (cfg->replay)
+			n = cfg->replay->tasks[i].n;
+		int rrc = mb_opstream_reserve(cfg->record, i, n);
+		if (rrc)
+			return rrc == -E2BIG ? -ENOMEM : rrc;
+	}
 	/* String keys exist before the map and outlive it. */
 	int rc = mb_keyset_build(&run->keyset, &cfg->key_type, cfg->keys);
 	if (rc)
