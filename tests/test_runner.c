@@ -128,10 +128,10 @@ static void op_budgets(void)
 			      (unsigned long long)threads[i], procs, rc);
 			CHECK(r->ops == cfg.ops && sum == cfg.ops, "threads %llu procs %u: %llu ops",
 			      (unsigned long long)threads[i], procs, (unsigned long long)r->ops);
-			/* 40-byte records (with the task's op digest) and a
-			 * 4-byte run-queue slot, plus each task's share of the
+			/* 48-byte records (with the task's op digest and its
+			 * run-queue link), plus each task's share of the
 			 * worker records, which only many tasks make small. */
-			CHECK(r->task_bytes >= 44 && (threads[i] < 1000 || r->task_bytes <= 48),
+			CHECK(r->task_bytes >= 48 && (threads[i] < 1000 || r->task_bytes <= 52),
 			      "threads %llu: task bytes %zu", (unsigned long long)threads[i],
 			      r->task_bytes);
 			CHECK(r->latency.count > 0, "latency was sampled");

@@ -1,114 +1,306 @@
-/* Task scheduling: the run queue (back, front, wrap-around), wait records
- * handed out once per op and recycled, a task readied by its own worker
- * running next, tasks readied by another thread arriving in ready order,
- * and a sleeping worker woken by such a ready (also under TSan). */
+/* Task scheduling: the run queue (list order, runnext first, a second
+ * ready moving the first to the back as Go's runqput does), wait records
+ * handed out once per op, tied to their task and recycled through the
+ * shared pool, a ready from a thread that runs no task reaching the
+ * sleeping worker the task parked on, a steal answered with half of what
+ * the victim can spare, wakep waking a sleeping worker that then steals,
+ * and the end of a phase waking every sleeper (also under TSan). */
 #include "check.h"
 
 #include "run/tasksched.h"
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
 #include <unistd.h>
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	static const char msg[] = "test_tasksched: an idle worker was never woken within 60 s\n";
+	static const char msg[] = "test_tasksched: a worker was never woken within 60 s\n";
 	if (write(2, msg, sizeof msg - 1) < 0) {
 	}
 	_exit(1);
 }
 
+enum { NTASKS = 64 };
+static struct mb_task tasks[NTASKS];
 static struct mb_tsched s;
-static struct mb_tsq q;
 
-static void ring(void)
+static uint32_t drain_all(struct mb_tsq *q, uint32_t *out, uint32_t max)
 {
-	mb_tsq_fill(&q, 4);
-	CHECK(mb_tsq_pop(&q) == 0 && mb_tsq_pop(&q) == 1, "in order");
-	mb_tsq_push_back(&q, 0);
-	mb_tsq_push_front(&q, 1);
-	uint32_t got[4];
-	for (int i = 0; i < 4; i++)
-		got[i] = mb_tsq_pop(&q);
-	CHECK(got[0] == 1 && got[1] == 2 && got[2] == 3 && got[3] == 0, "%u %u %u %u", got[0],
-	      got[1], got[2], got[3]);
-	CHECK(q.len == 0, "empty");
+	uint32_t n = 0, i;
+	while ((i = mb_tsq_pop(q)) != MB_TASK_NONE && n < max)
+		out[n++] = i;
+	return n;
 }
 
-static struct mb_waiter *park(uint32_t task)
+static void queue_order(void)
 {
-	struct mb_task_op op = {.kind = 1, .key = 42};
-	q.cur = task;
-	q.cur_op = &op;
+	struct mb_tsq *q = &s.qs[0];
+	mb_tsq_attach(q);
+	mb_tsq_fill(q, 4, 3);
+	CHECK(atomic_load(&q->nhere) == 3, "three here");
+	CHECK(mb_tsq_pop(q) == 4, "in order");
+	mb_tsq_push_back(q, 4);
+	uint32_t got[8];
+	uint32_t n = drain_all(q, got, 8);
+	CHECK(n == 3 && got[0] == 5 && got[1] == 6 && got[2] == 4, "back of the list: %u %u %u",
+	      got[0], got[1], got[2]);
+	mb_tsq_attach(NULL);
+}
+
+/* Parks task `task` on queue q's worker as an op would. */
+static struct mb_waiter *park(struct mb_tsq *q, uint32_t task)
+{
+	static struct mb_task_op op = {.kind = 1, .key = 42};
+	q->cur = task;
+	q->cur_op = &op;
 	struct mb_waiter *w = s.hook.waiter(s.hook.arg);
 	CHECK(w && s.hook.waiter(s.hook.arg) == w, "one record per op");
-	struct mb_sudog *sg = mb_tsq_take_last(&q);
+	struct mb_sudog *sg = mb_tsq_take_last(q);
 	CHECK(&sg->w == w && sg->task == task && sg->op.key == 42, "the op is kept");
-	q.parked++;
+	CHECK(tasks[task].wait == sg, "the task knows its record before it can be readied");
+	mb_tsq_parked(q);
 	return w;
 }
 
-static struct mb_waiter *remote[3];
+static void ready_runnext(void)
+{
+	struct mb_tsq *q = &s.qs[0];
+	mb_tsq_attach(q);
+	mb_tsq_fill(q, 0, 2); /* tasks 0 and 1 */
+	uint32_t first = mb_tsq_pop(q);
+	struct mb_waiter *w7 = park(q, 7), *w8 = park(q, 8);
+	CHECK(first == 0, "task 0 runs");
+	s.hook.ready(s.hook.arg, w7); /* runs next */
+	s.hook.ready(s.hook.arg, w8); /* runs next; 7 goes to the back */
+	mb_tsq_push_back(q, 0);       /* task 0's turn ends */
+	CHECK(!s.hook.can_spin(s.hook.arg), "no spinning with runnable tasks");
+	uint32_t got[8];
+	uint32_t n = drain_all(q, got, 8);
+	CHECK(n == 4 && got[0] == 8 && got[1] == 1 && got[2] == 7 && got[3] == 0,
+	      "runnext, then the list with the displaced one: %u %u %u %u", got[0], got[1], got[2],
+	      got[3]);
+	CHECK(s.hook.can_spin(s.hook.arg), "nothing runnable here, others running: spinning");
+	mb_tsq_put(q, (struct mb_sudog *)w7);
+	mb_tsq_put(q, (struct mb_sudog *)w8);
+	CHECK(park(q, 9) == w8, "the record is recycled");
+	mb_tsq_put(q, (struct mb_sudog *)w8);
+	tasks[9].wait = tasks[7].wait = tasks[8].wait = NULL;
+	mb_tsq_attach(NULL);
+}
+
+/* Records come back to another worker than the one that made them: the
+ * surplus goes to the shared pool and is used again before any new chunk. */
+static void pool(void)
+{
+	enum { N = 1500 };
+	static struct mb_sudog *got[N];
+	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1];
+	mb_tsq_attach(a);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < N; i++) {
+			park(a, 3);
+			got[i] = tasks[3].wait;
+		}
+		size_t chunks = s.nchunks;
+		for (int i = 0; i < N; i++)
+			mb_tsq_put(b, got[i]);
+		CHECK(b->nfree <= 2 * 256, "a worker keeps at most two chunks' worth: %u", b->nfree);
+		if (round > 0)
+			CHECK(chunks == s.nchunks && chunks <= 8, "round %d: no new chunk (%zu)", round,
+			      chunks);
+	}
+	tasks[3].wait = NULL;
+	mb_tsq_attach(NULL);
+}
+
+/* A worker thread that looks for work once and reports what it found. */
+struct finder {
+	struct mb_tsq *q;
+	bool found;
+	uint32_t got[NTASKS], n;
+};
+
+static void *find(void *arg)
+{
+	struct finder *f = arg;
+	mb_tsq_attach(f->q);
+	f->found = mb_tsq_find_work(f->q);
+	f->n = drain_all(f->q, f->got, NTASKS);
+	mb_tsq_attach(NULL);
+	return NULL;
+}
+
+static struct mb_waiter *remote;
 
 static void *remote_ready(void *p)
 {
 	(void)p;
-	for (int i = 0; i < 3; i++)
-		s.hook.ready(s.hook.arg, remote[i]);
+	s.hook.ready(s.hook.arg, remote); /* not a worker: the home's inbox */
 	return NULL;
 }
 
-static void ready(void)
+static void ready_from_outside(void)
 {
-	mb_tsq_fill(&q, 0);
-	struct mb_waiter *w = park(7);
-	s.hook.ready(s.hook.arg, w); /* on our own worker: runs next */
-	CHECK(q.len == 1 && q.ring[q.head] == 7 && q.parked == 0, "runnext");
-	mb_tsq_pop(&q);
-	mb_tsq_put(&q, (struct mb_sudog *)w);
-	CHECK(park(8) == w, "the record is recycled");
-	mb_tsq_put(&q, (struct mb_sudog *)w);
-	q.parked = 0;
-
-	for (int i = 0; i < 3; i++)
-		remote[i] = park((uint32_t)(10 + i));
-	pthread_t t;
-	pthread_create(&t, NULL, remote_ready, NULL);
-	while (q.parked) { /* sleep until readied, as a worker does */
-		if (!mb_tsq_has_inbox(&q))
-			mb_tsq_idle(&q);
-		mb_tsq_drain(&q);
-	}
+	struct mb_tsq *a = &s.qs[0];
+	mb_tsched_begin(&s, 1);
+	mb_tsq_attach(a);
+	mb_tsq_fill(a, 5, 1);
+	mb_tsq_pop(a);
+	remote = park(a, 5);
+	mb_tsq_attach(NULL);
+	struct finder f = {.q = a};
+	pthread_t t, r;
+	pthread_create(&t, NULL, find, &f);
+	usleep(20000); /* likely asleep by now; either way it must see it */
+	pthread_create(&r, NULL, remote_ready, NULL);
+	pthread_join(r, NULL);
 	pthread_join(t, NULL);
-	CHECK(q.len == 3, "three readied: %u", q.len);
-	/* All three, each once.  Their order depends on how the wake-ups fell
-	 * into drains: one drain keeps ready order, but a later drain's tasks go
-	 * in front of an earlier one's (readied tasks run next), so the order is
-	 * not checked here. */
-	unsigned seen = 0;
-	for (uint32_t i = 0; i < 3; i++) {
-		uint32_t t = mb_tsq_pop(&q);
-		CHECK(t >= 10 && t <= 12 && !(seen & (1u << (t - 10))), "task %u once", t);
-		if (t >= 10 && t <= 12)
-			seen |= 1u << (t - 10);
+	CHECK(f.found && f.n == 1 && f.got[0] == 5, "the parked task came back home");
+	mb_tsq_put(a, (struct mb_sudog *)remote);
+	tasks[5].wait = NULL;
+}
+
+/* Worker 0 (this thread) runs turns over its tasks; worker 1 has none and
+ * asks for some: it gets half of what worker 0 can spare. */
+static atomic_int stop_turns;
+
+static void run_turns(struct mb_tsq *q)
+{
+	while (!atomic_load(&stop_turns)) {
+		if (mb_tsq_has_mail(q))
+			mb_tsq_mail(q);
+		uint32_t i = mb_tsq_pop(q);
+		if (i != MB_TASK_NONE)
+			mb_tsq_push_back(q, i);
 	}
-	for (int i = 0; i < 3; i++)
-		mb_tsq_put(&q, (struct mb_sudog *)remote[i]);
+}
+
+static void *stop_when_found(void *arg)
+{
+	struct finder *f = arg;
+	find(f);
+	atomic_store(&stop_turns, 1);
+	return NULL;
+}
+
+static void steal(void)
+{
+	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1];
+	mb_tsched_begin(&s, 5);
+	mb_tsq_attach(a);
+	mb_tsq_fill(a, 10, 5);
+	mb_tsq_fill(b, 0, 0);
+	atomic_store(&stop_turns, 0);
+	struct finder f = {.q = b};
+	pthread_t t;
+	pthread_create(&t, NULL, stop_when_found, &f);
+	run_turns(a);
+	pthread_join(t, NULL);
+	/* 5 runnable, one kept to run next: 4 to spare, half of them go */
+	CHECK(f.found && f.n == 2, "two stolen: %u", f.n);
+	CHECK(a->len == 3 && atomic_load(&a->nhere) == 3 && a->stolen == 2, "three stay: %u", a->len);
+	uint32_t got[NTASKS];
+	uint32_t n = drain_all(a, got, NTASKS);
+	unsigned seen = 0;
+	for (uint32_t i = 0; i < n; i++)
+		seen |= 1u << (got[i] - 10);
+	for (uint32_t i = 0; i < f.n; i++)
+		seen |= 1u << (f.got[i] - 10);
+	CHECK(seen == 0x1f, "each task in one queue: %x", seen);
+	mb_tsq_attach(NULL);
+}
+
+/* Worker 1 sleeps with nothing anywhere; a ready on worker 0 wakes it
+ * (wakep) and it steals one of worker 0's two tasks. */
+static void *ready_then_turns(void *arg)
+{
+	struct mb_waiter *w = arg;
+	struct mb_tsq *a = &s.qs[0];
+	mb_tsq_attach(a);
+	while (atomic_load(&s.nsleeping) == 0) /* worker 1 asleep */
+		usleep(100);
+	uint32_t cur = mb_tsq_pop(a); /* task 20 runs, and its op readies 21 */
+	s.hook.ready(s.hook.arg, w);
+	mb_tsq_push_back(a, cur);
+	run_turns(a);
+	mb_tsq_attach(NULL);
+	return NULL;
+}
+
+static void wakep(void)
+{
+	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1];
+	mb_tsched_begin(&s, 2);
+	mb_tsq_attach(a);
+	mb_tsq_fill(a, 20, 2);
+	mb_tsq_push_back(a, mb_tsq_pop(a));
+	mb_tsq_pop(a);
+	struct mb_waiter *w = park(a, 21);
+	mb_tsq_fill(b, 0, 0);
+	mb_tsq_attach(NULL);
+	atomic_store(&stop_turns, 0);
+	struct finder f = {.q = b};
+	pthread_t t, r;
+	pthread_create(&t, NULL, stop_when_found, &f);
+	pthread_create(&r, NULL, ready_then_turns, w);
+	pthread_join(t, NULL);
+	pthread_join(r, NULL);
+	/* Which one depends on how many turns worker 0 ran before it read the
+	 * request: 20 if at once (21 is its runnext), either one later. */
+	CHECK(f.found && f.n == 1 && (f.got[0] == 20 || f.got[0] == 21),
+	      "the sleeper was woken and took a task: found %d, %u tasks, first %u", f.found, f.n,
+	      f.got[0]);
+	CHECK(atomic_load(&s.nspinning) == 0, "nobody counted as looking: %u",
+	      atomic_load(&s.nspinning));
+	mb_tsq_attach(a);
+	uint32_t got[4];
+	CHECK(drain_all(a, got, 4) == 1 && got[0] == 41 - f.got[0], "the other one stayed");
+	mb_tsq_put(a, (struct mb_sudog *)w);
+	tasks[21].wait = NULL;
+	mb_tsq_attach(NULL);
+}
+
+/* Both workers out of work; the last task retires: both return false. */
+static void phase_end(void)
+{
+	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1], *c = &s.qs[2];
+	mb_tsched_begin(&s, 1);
+	mb_tsq_fill(a, 0, 0);
+	mb_tsq_fill(b, 0, 0);
+	mb_tsq_fill(c, 30, 1);
+	struct finder fa = {.q = a}, fb = {.q = b};
+	pthread_t ta, tb;
+	pthread_create(&ta, NULL, find, &fa);
+	pthread_create(&tb, NULL, find, &fb);
+	usleep(20000);
+	mb_tsq_attach(c);
+	uint32_t i = mb_tsq_pop(c);
+	CHECK(i == 30, "the last task");
+	mb_tsq_retired(c);
+	mb_tsq_attach(NULL);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	CHECK(!fa.found && !fb.found, "the phase is over for both");
+	CHECK(atomic_load(&s.nsleeping) == 0 && atomic_load(&s.nspinning) == 0, "all awake");
 }
 
 int main(void)
 {
 	signal(SIGALRM, on_alarm);
 	alarm(60);
-	mb_tsched_init(&s, 2);
-	CHECK(mb_tsq_init(&q, &s, 16) == 0, "init");
+	CHECK(mb_tsched_init(&s, 3, tasks) == 0, "init");
 	CHECK(s.hook.waiter(s.hook.arg) == NULL, "not attached: no record, the thread blocks");
-	mb_tsq_attach(&q);
-	ring();
-	ready();
-	CHECK(!s.hook.can_spin(s.hook.arg) || q.len == 0, "no spinning with runnable tasks");
-	mb_tsq_attach(NULL);
-	mb_tsq_free(&q);
+	queue_order();
+	ready_runnext();
+	pool();
+	ready_from_outside();
+	steal();
+	wakep();
+	phase_end();
+	mb_tsched_free(&s);
 	CHECK_DONE();
 }

@@ -31,22 +31,14 @@
 
 #define NS_PER_S UINT64_C(1000000000)
 
-/* One logical task: 32 bytes. */
-struct task {
-	uint64_t rng;    /* splitmix64 state of this task's stream */
-	uint64_t budget; /* ops left; UINT64_MAX in duration mode */
-	uint64_t done;   /* ops started */
-	struct mb_sudog *wait; /* the op it parked in (or owes a lock for), or NULL */
-	uint64_t digest; /* of this task's ops: see op_digest in runner.h */
-};
-
 struct run;
 
 struct worker {
 	struct run *run;
 	pthread_t thread;
-	struct task *tasks;
+	struct mb_task *tasks;  /* its own tasks (its part of run->tasks) */
 	uint64_t ntasks;
+	uint32_t first;         /* the slot of tasks[0] */
 	uint64_t by_kind[MB_OP_NKINDS];
 	uint64_t hits[MB_OP_NKINDS];
 	uint64_t range_entries;
@@ -60,7 +52,7 @@ struct worker {
 	struct mb_hist *hist[MB_OP_NKINDS]; /* sampled latencies per kind, or NULL */
 	struct mb_timeseries series;
 	struct mb_lock_stats lockstats; /* the timed phase's */
-	struct mb_tsq q;         /* run queue, inbox, wait records */
+	struct mb_tsq *q;        /* its run queue (in run->sched) */
 } __attribute__((aligned(64))); /* no false sharing between workers */
 
 _Static_assert(MB_TS_KINDS == MB_OP_NKINDS, "the time series counts every op kind");
@@ -100,8 +92,13 @@ struct run {
 	/* String keys, built before the map; read-only while it runs, freed
 	 * after it is destroyed (the map borrows the bytes). */
 	struct mb_keyset keyset;
-	/* Tasks park on the design's lock: the scheduler hook the map got. */
+	/* Every task, worker by worker (task i is slot first + i / procs of
+	 * worker i % procs); where tasks run and wait; how many take part in
+	 * a phase (the started workers' ones). */
+	struct mb_task *tasks;
 	struct mb_tsched sched;
+	uint64_t phase_tasks;
+	/* Tasks park on the design's lock: the scheduler hook the map got. */
 	bool parks;
 };
 
@@ -185,7 +182,7 @@ static inline void draw_values(struct mb_task_op *op, uint64_t r)
 
 /* Task gi's next op from the replayed stream (its budget says there is
  * one). */
-static inline void replay_op(const struct mb_opstream *s, uint64_t gi, const struct task *t,
+static inline void replay_op(const struct mb_opstream *s, uint64_t gi, const struct mb_task *t,
 			     struct mb_task_op *op)
 {
 	const struct mb_op *o = &s->tasks[gi].ops[s->tasks[gi].n - t->budget];
@@ -295,7 +292,7 @@ static inline bool inserts(unsigned kind)
 }
 
 /* The key of task t (global index gi) for random bits r and op kind. */
-static inline int64_t next_key(const struct keygen *g, struct task *t, uint64_t r, uint64_t gi,
+static inline int64_t next_key(const struct keygen *g, struct mb_task *t, uint64_t r, uint64_t gi,
 			       unsigned kind)
 {
 	switch (g->dist->kind) {
@@ -347,6 +344,7 @@ static void warm_meet(struct run *run)
 {
 	pthread_mutex_lock(&run->gate_mu);
 	if (++run->warm_arrived == run->nstarted) {
+		mb_tsched_begin(&run->sched, run->phase_tasks);
 		run->origin_ns = mb_timer_monotonic_ns();
 		observe_reclaim(run);
 		if (run->cfg->progress_start_ns)
@@ -381,7 +379,6 @@ struct phase {
 	bool timed;           /* count, time and digest ops; else a warm-up */
 	bool stopping;        /* start no new op: finish the parked ones */
 	uint64_t deadline;    /* clock reading that ends the phase, or 0 */
-	uint64_t live;        /* tasks queued, running or parked */
 	struct keygen keygen;
 	uint8_t kind_of[100];
 	uint32_t sample_period, sample_left; /* time 1 op in sample_period */
@@ -404,7 +401,7 @@ static void set_budgets(struct worker *w, bool timed)
 	const uint64_t per = cfg->ops / cfg->threads, extra = cfg->ops % cfg->threads;
 	uint64_t wbudget = cfg->warmup_ops / procs + (windex < cfg->warmup_ops % procs);
 	for (uint64_t j = 0; j < w->ntasks; j++) {
-		struct task *t = &w->tasks[j];
+		struct mb_task *t = &w->tasks[j];
 		uint64_t i = windex + j * procs;
 		if (timed && cfg->replay)
 			t->budget = cfg->replay->tasks[i].n;
@@ -473,11 +470,11 @@ static inline uint64_t digest_op(uint64_t digest, int64_t key, unsigned kind)
  * recording and whether it is timed.  Returns 0, or -ENOMEM when the
  * recording cannot grow. */
 static inline __attribute__((always_inline)) int draw_op(struct worker *w, struct phase *ph,
-							 struct task *t, uint64_t i,
-							 struct mb_task_op *op, const bool streams)
+							 struct mb_task *t, struct mb_task_op *op,
+							 const bool streams)
 {
 	const struct mb_run_config *cfg = w->run->cfg;
-	const uint64_t gi = (uint64_t)(w - w->run->workers) + i * cfg->procs;
+	const uint64_t gi = t->gi;
 	if (streams && cfg->replay) {
 		replay_op(cfg->replay, gi, t, op);
 	} else {
@@ -506,31 +503,34 @@ static inline __attribute__((always_inline)) int draw_op(struct worker *w, struc
 enum turn_end { TURN_REQUEUE, TURN_PARKED, TURN_RETIRE };
 
 /* A record that is done with its lock goes back to the pool. */
-static void release_wait(struct worker *w, struct task *t)
+static void release_wait(struct worker *w, struct mb_task *t)
 {
-	mb_tsq_put(&w->q, t->wait);
+	mb_tsq_put(w->q, t->wait);
 	t->wait = NULL;
 }
 
 /* After its op: a readied task whose op did not come back for the lock it
  * was woken for still owes that acquire (mb_lock_settle). */
-static enum turn_end settle(struct worker *w, struct task *t)
+static enum turn_end settle(struct worker *w, struct mb_task *t)
 {
-	if (mb_lock_settle(&t->wait->w) == MB_LOCK_PARKED) {
-		t->wait->settling = true;
+	/* Set first: once the acquire queues the record, another worker may
+	 * ready and run the task. */
+	t->wait->settling = true;
+	if (mb_lock_settle(&t->wait->w) == MB_LOCK_PARKED)
 		return TURN_PARKED;
-	}
 	release_wait(w, t);
 	return TURN_REQUEUE;
 }
 
-/* One turn of task i: its next op, or the op it parked in, run again. */
+/* One turn of the task in slot i: its next op, or the op it parked in, run
+ * again.  After TURN_PARKED the task is no longer this worker's: another
+ * one may be running it already. */
 static inline __attribute__((always_inline)) enum turn_end turn(struct worker *w,
 								 struct phase *ph, uint32_t i,
 								 const bool streams)
 {
 	struct run *run = w->run;
-	struct task *t = &w->tasks[i];
+	struct mb_task *t = &run->tasks[i];
 	struct mb_sudog *sg = t->wait;
 	struct mb_task_op fresh;
 	const struct mb_task_op *op = &fresh;
@@ -542,28 +542,28 @@ static inline __attribute__((always_inline)) enum turn_end turn(struct worker *w
 	} else {
 		if (ph->stopping || t->budget == 0)
 			return TURN_RETIRE;
-		if (__builtin_expect(draw_op(w, ph, t, i, &fresh, streams) < 0, 0)) {
+		if (__builtin_expect(draw_op(w, ph, t, &fresh, streams) < 0, 0)) {
 			stop_for(w, -ENOMEM);
 			ph->stopping = true;
 			return TURN_RETIRE;
 		}
 	}
 	if (run->parks) { /* what the hook copies if the op parks */
-		w->q.cur = i;
-		w->q.cur_op = op;
+		w->q->cur = i;
+		w->q->cur_op = op;
 	}
 	w->log.op_index = op->index; /* the events the op causes carry it */
 	int rc = do_op(run->map, &run->keyset, op->kind, op->key, op->val, op->old,
 		       ph->timed ? &w->range_entries : &ph->range_entries);
 	if (run->parks) {
 		mb_lock_set_resuming(NULL);
-		struct mb_sudog *handed = mb_tsq_take_last(&w->q);
-		if (rc == MB_MAP_PARKED) {
-			t->wait = sg ? sg : handed;
+		struct mb_sudog *handed = mb_tsq_take_last(w->q);
+		if (rc == MB_MAP_PARKED) /* t->wait is its record (the hook set it) */
 			return TURN_PARKED;
+		if (handed) { /* the semaphore came without a park */
+			t->wait = sg;
+			mb_tsq_put(w->q, handed);
 		}
-		if (handed && handed != sg) /* the semaphore came without a park */
-			mb_tsq_put(&w->q, handed);
 	}
 	if (ph->timed)
 		op_done(w, ph, op, rc);
@@ -609,7 +609,7 @@ static inline __attribute__((always_inline)) void sweep_timed_as(struct worker *
 	for (bool active = w->ntasks > 0; active;) {
 		active = false;
 		for (uint64_t i = 0; i < w->ntasks; i++) {
-			struct task *t = &w->tasks[i];
+			struct mb_task *t = &w->tasks[i];
 			if (t->budget == 0)
 				continue;
 			active = true;
@@ -677,31 +677,32 @@ static void sweep_timed(struct worker *w, struct phase *ph)
 		sweep_timed_as(w, ph, false);
 }
 
-/* Runs turns until every task of the worker is done with the phase: out of
- * ops (budget, deadline, stop) and parked in no op.  The run
- * queue holds the runnable tasks; a parked one leaves it and comes back at
- * the front when readied. */
+/* Runs turns until every task of the run is done with the phase: out of
+ * ops (budget, deadline, stop) and parked in no op.  The run queue holds
+ * the runnable tasks, starting with the worker's own; a parked one leaves
+ * it and is readied onto the worker that released its lock; a worker with
+ * nothing to run steals or sleeps (tasksched.h). */
 static inline __attribute__((always_inline)) void run_queue(struct worker *w, struct phase *ph,
 							      const bool streams)
 {
-	struct mb_tsq *q = &w->q;
-	mb_tsq_fill(q, (uint32_t)w->ntasks);
-	ph->live = w->ntasks;
-	while (ph->live) {
-		if (__builtin_expect(mb_tsq_has_inbox(q), 0))
-			mb_tsq_drain(q);
-		if (__builtin_expect(q->len == 0, 0)) {
-			mb_tsq_idle(q); /* every live task is parked */
+	struct mb_tsq *q = w->q;
+	mb_tsq_fill(q, w->first, (uint32_t)w->ntasks);
+	for (;;) {
+		if (__builtin_expect(mb_tsq_has_mail(q), 0))
+			mb_tsq_mail(q);
+		uint32_t i = mb_tsq_pop(q);
+		if (__builtin_expect(i == MB_TASK_NONE, 0)) {
+			if (!mb_tsq_find_work(q))
+				break; /* every task is done */
 			continue;
 		}
-		uint32_t i = mb_tsq_pop(q);
 		enum turn_end end = turn(w, ph, i, streams);
 		if (end == TURN_REQUEUE)
 			mb_tsq_push_back(q, i);
 		else if (end == TURN_RETIRE)
-			ph->live--;
+			mb_tsq_retired(q);
 		else
-			q->parked++;
+			mb_tsq_parked(q);
 		if (--ph->check_left == 0)
 			phase_check(w, ph);
 	}
@@ -726,7 +727,7 @@ static void worker_setup(struct worker *w, struct mb_counter_group *counters)
 	struct run *run = w->run;
 	mb_map_thread_online(run->map);
 	mb_counters_open(run->cfg->counters, counters);
-	mb_tsq_attach(&w->q);
+	mb_tsq_attach(w->q);
 	pthread_mutex_lock(&run->gate_mu);
 	run->ready++;
 	pthread_cond_broadcast(&run->gate_cv);
@@ -765,7 +766,7 @@ static void worker_finish(struct worker *w, struct phase *ph,
 	mb_alloc_diff(&alloc1, alloc0, &w->alloc);
 	mb_pause_attach(NULL);
 	mb_lockstat_attach(NULL);
-	mb_tsq_retire(&w->q);
+	mb_tsq_retire(w->q);
 	mb_tsq_attach(NULL);
 	memcpy(w->by_kind, ph->by_kind, sizeof ph->by_kind);
 	memcpy(w->hits, ph->hits, sizeof ph->hits);
@@ -829,31 +830,39 @@ static int prefill(struct mb_map *map, const struct mb_keyset *ks, uint64_t n)
 	return 0;
 }
 
-/* Task i runs on worker i % procs; each worker's tasks are one array, in
- * order of i, with the op budget split evenly (the remainder to the first). */
+/* Task i starts on worker i % procs; each worker's tasks are one run of
+ * run->tasks, in order of i (so that a worker's sweep walks memory no
+ * other worker writes), with the op budget split evenly (the remainder to
+ * the first). */
 static int spawn_tasks(struct run *run)
 {
 	const struct mb_run_config *cfg = run->cfg;
 	uint64_t procs = cfg->procs;
 	uint64_t per = cfg->ops / cfg->threads, extra = cfg->ops % cfg->threads;
+	run->tasks = malloc(cfg->threads * sizeof *run->tasks);
+	if (!run->tasks)
+		return -ENOMEM;
+	run->sched.tasks = run->tasks;
+	uint64_t first = 0;
 	for (uint64_t w = 0; w < procs; w++) {
 		struct worker *wk = &run->workers[w];
 		wk->ntasks = cfg->threads / procs + (w < cfg->threads % procs);
-		if (wk->ntasks == 0)
-			continue;
-		wk->tasks = malloc(wk->ntasks * sizeof *wk->tasks);
-		if (!wk->tasks)
-			return -ENOMEM;
+		wk->first = (uint32_t)first;
+		wk->tasks = run->tasks + first;
+		first += wk->ntasks;
 		for (uint64_t j = 0; j < wk->ntasks; j++) {
 			uint64_t i = w + j * procs;
-			struct task *t = &wk->tasks[j];
+			struct mb_task *t = &wk->tasks[j];
 			t->rng = mb_rng_stream(cfg->seed, i);
 			t->budget = cfg->ops ? per + (i < extra) : UINT64_MAX;
 			t->done = 0;
 			t->wait = NULL;
 			t->digest = 0;
+			t->next = MB_TASK_NONE;
+			t->gi = (uint32_t)i;
 		}
 	}
+	run->phase_tasks = cfg->threads;
 	return 0;
 }
 
@@ -1029,15 +1038,14 @@ static void free_workers(struct run *run, unsigned procs)
 		return;
 	}
 	for (unsigned w = 0; w < procs; w++) {
-		free(run->workers[w].tasks);
 		mb_ts_free(&run->workers[w].series);
 		mb_pause_log_free(&run->workers[w].log);
 		for (int k = 0; k < MB_OP_NKINDS; k++)
 			free(run->workers[w].hist[k]);
 		mb_lockstat_free(&run->workers[w].lockstats);
-		mb_tsq_free(&run->workers[w].q);
 	}
 	free(run->workers);
+	free(run->tasks);
 	mb_pause_log_free(&run->reclaim_log);
 }
 
@@ -1060,8 +1068,7 @@ uint64_t mb_run_estimate_bytes(const struct mb_run_config *cfg)
 	/* a task: its record, its place in the run queue, and with Go's locks
 	 * a wait record while parked (all of them may be) */
 	bool parks = (cfg->map->flags & MB_MAP_F_LOCK) && cfg->lock == MB_LOCK_GO;
-	uint64_t per_task = sizeof(struct task) + sizeof(uint32_t) +
-			    (parks ? sizeof(struct mb_sudog) : 0);
+	uint64_t per_task = sizeof(struct mb_task) + (parks ? sizeof(struct mb_sudog) : 0);
 	/* a replayed stream is already loaded; a recording holds every op */
 	uint64_t streams = (cfg->replay ? mb_opstream_bytes(cfg->replay) : 0) +
 			   (cfg->record ? cfg->ops * sizeof(struct mb_op) : 0);
@@ -1078,7 +1085,7 @@ void mb_run_result_free(struct mb_run_result *res)
 
 /* Set-up: the run's own tables, the key set and the map (with the
  * scheduler hook when tasks may park on its lock).  Returns 0 or a
- * negative errno (nothing left to free). */
+ * negative errno (nothing left to free but run->sched). */
 static int setup_run(struct run *run, const struct mb_run_config *cfg)
 {
 	atomic_init(&run->stop, 0);
@@ -1087,7 +1094,8 @@ static int setup_run(struct run *run, const struct mb_run_config *cfg)
 	run->dist = cfg->dist;
 	mb_keydist_prepare(&run->dist, cfg->keys);
 	atomic_init(&run->inserted, cfg->prefill);
-	mb_tsched_init(&run->sched, cfg->procs);
+	if (mb_tsched_init(&run->sched, cfg->procs, NULL))
+		return -ENOMEM;
 	/* Only Go's locks park, and only designs with a lock have them. */
 	bool locks = cfg->map->flags & MB_MAP_F_LOCK;
 	run->parks = locks && cfg->lock == MB_LOCK_GO;
@@ -1149,8 +1157,8 @@ static int setup_worker(struct run *run, struct worker *w, unsigned index, uint6
 	rc = mb_lockstat_init(&w->lockstats, locks && cfg->latency_every, cfg->latency_every);
 	if (rc)
 		return rc;
-	uint64_t ntasks = cfg->threads / cfg->procs + (index < cfg->threads % cfg->procs);
-	return mb_tsq_init(&w->q, &run->sched, (uint32_t)ntasks);
+	w->q = &run->sched.qs[index];
+	return 0;
 }
 
 /* The workers' records and the run's logs. */
@@ -1201,8 +1209,11 @@ static unsigned start_workers(struct run *run, int *create_rc)
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (*create_rc) { /* the ones already waiting leave at their first check */
 		atomic_store_explicit(&run->stop, 1, memory_order_relaxed);
-		/* a worker that never started counts as idle for can_spin */
-		atomic_fetch_add(&run->sched.idle, run->cfg->procs - started);
+		/* a worker that never started counts as idle for can_spin, and
+		 * its tasks take no part */
+		atomic_fetch_add(&run->sched.nidle, run->cfg->procs - started);
+		for (unsigned w = started; w < run->cfg->procs; w++)
+			run->phase_tasks -= run->workers[w].ntasks;
 	}
 	return started;
 }
@@ -1218,6 +1229,7 @@ static void gate_and_join(struct run *run, struct mb_run_result *res, unsigned s
 	run->nstarted = started;
 	while (run->ready < started)
 		pthread_cond_wait(&run->gate_cv, &run->gate_mu);
+	mb_tsched_begin(&run->sched, run->phase_tasks);
 	run->origin_ns = mb_timer_monotonic_ns();
 	if (cfg->progress_start_ns)
 		atomic_store_explicit(cfg->progress_start_ns, run->origin_ns, memory_order_relaxed);
@@ -1291,8 +1303,10 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 		.gate_mu = PTHREAD_MUTEX_INITIALIZER,
 		.gate_cv = PTHREAD_COND_INITIALIZER,
 	};
-	if ((rc = setup_run(&run, cfg)))
+	if ((rc = setup_run(&run, cfg))) {
+		mb_tsched_free(&run.sched);
 		return rc;
+	}
 
 	/* The calling thread uses the map too: prefill, len, stats, destroy.
 	 * It is no task: it blocks on a lock, never parks. */
@@ -1308,10 +1322,10 @@ int mb_run_execute(const struct mb_run_config *cfg, struct mb_run_result *res,
 	t0 = mb_timer_monotonic_ns();
 	rc = spawn_tasks(&run);
 	res->spawn_s = (double)(mb_timer_monotonic_ns() - t0) / 1e9;
-	/* Per-task state (its record and run-queue slot) plus each task's
-	 * share of the worker records. */
+	/* Per-task state (its record, which links it into a run queue) plus
+	 * each task's share of the worker records. */
 	size_t per_worker = cfg->procs * sizeof *run.workers;
-	res->task_bytes = sizeof(struct task) + sizeof(uint32_t) +
+	res->task_bytes = sizeof(struct mb_task) +
 			  (per_worker + cfg->threads - 1) / cfg->threads;
 	if (rc)
 		goto out_workers;
@@ -1333,6 +1347,7 @@ out_map:
 	mb_map_thread_offline(run.map);
 	mb_map_destroy(run.map);
 	mb_keyset_free(&run.keyset);
+	mb_tsched_free(&run.sched);
 	if (rc)
 		mb_run_result_free(res);
 	return rc;

@@ -1,113 +1,210 @@
-/* Run queues, wake-ups and wait records for parking tasks.  See tasksched.h. */
+/* Run queues, wake-ups, work stealing and wait records for parking tasks.
+ * See tasksched.h; Go 1.19 runtime/proc.go (ready, runqput, wakep,
+ * findrunnable, runqsteal) for the rules followed here. */
 #include "run/tasksched.h"
+
+#include "lock/futex.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Records come in chunks: a park then costs a pointer pop, as Go's per-P
- * sudog cache does. */
+ * sudog cache does.  A worker keeps at most two chunks' worth; the rest go
+ * to the shared pool (Go's sched.sudogcache), since records made by the
+ * worker where a task parked come back to the one where its op ended. */
 #define SUDOG_CHUNK 256
+
+/* How long a thief polls for an answer before it sleeps: about the time a
+ * victim takes to finish one op. */
+#define ANSWER_POLLS 64
 
 static _Thread_local struct mb_tsq *tl_q;
 
+static void relaxed_add(_Atomic uint32_t *v, int32_t d)
+{
+	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + (uint32_t)d,
+			      memory_order_relaxed);
+}
+
+/* Wakes w if it sleeps (a condition it waits for has just changed). */
+static void wake(struct mb_tsq *w)
+{
+	unsigned one = 1;
+	if (atomic_compare_exchange_strong(&w->sleeping, &one, 0))
+		mb_futex_wake(&w->sleeping, 1);
+}
+
+/* The worker's records ran out: a chunk's worth from the shared pool, or
+ * a new chunk.  Returns the first, or NULL when memory ran out. */
+static struct mb_sudog *pool_refill(struct mb_tsq *q)
+{
+	struct mb_tsched *s = q->s;
+	mb_qlock_lock(&s->pool_lock);
+	while (s->spare && q->nfree < SUDOG_CHUNK) {
+		struct mb_sudog *sg = s->spare;
+		s->spare = sg->link;
+		sg->link = q->free;
+		q->free = sg;
+		q->nfree++;
+	}
+	if (!q->free) {
+		struct mb_sudog **chunks = realloc(s->chunks, (s->nchunks + 1) * sizeof *chunks);
+		struct mb_sudog *c = chunks ? calloc(SUDOG_CHUNK, sizeof *c) : NULL;
+		if (chunks)
+			s->chunks = chunks;
+		if (c) {
+			s->chunks[s->nchunks++] = c;
+			for (size_t i = 0; i < SUDOG_CHUNK; i++) {
+				c[i].link = q->free;
+				q->free = &c[i];
+			}
+			q->nfree = SUDOG_CHUNK;
+		}
+	}
+	mb_qlock_unlock(&s->pool_lock);
+	return q->free;
+}
+
 static struct mb_waiter *hook_waiter(void *arg)
 {
-	(void)arg;
+	struct mb_tsched *s = arg;
 	struct mb_tsq *q = tl_q;
-	if (!q)
-		return NULL; /* not a worker: block */
+	if (!q || q->s != s)
+		return NULL; /* not one of our workers: block */
 	if (q->last)
 		return &q->last->w;
-	struct mb_sudog *sg = q->free;
-	if (!sg) {
-		struct mb_sudog **chunks = realloc(q->chunks, (q->nchunks + 1) * sizeof *chunks);
-		if (!chunks)
-			return NULL; /* out of memory: block this worker instead */
-		q->chunks = chunks;
-		struct mb_sudog *c = calloc(SUDOG_CHUNK, sizeof *c);
-		if (!c)
-			return NULL;
-		q->chunks[q->nchunks++] = c;
-		for (size_t i = 0; i < SUDOG_CHUNK; i++) {
-			c[i].link = q->free;
-			q->free = &c[i];
-		}
-		sg = q->free;
-	}
+	struct mb_sudog *sg = q->free ? q->free : pool_refill(q);
+	if (!sg)
+		return NULL; /* out of memory: block this worker instead */
 	q->free = sg->link;
+	q->nfree--;
 	memset(sg, 0, sizeof *sg);
-	sg->w.sched = &q->s->hook;
+	sg->w.sched = &s->hook;
 	sg->home = q;
 	sg->task = q->cur;
 	sg->op = *q->cur_op;
+	/* The task is its record's from now on: once the acquire queues it,
+	 * any worker may ready and run it. */
+	s->tasks[q->cur].wait = sg;
 	q->last = sg;
 	return &sg->w;
 }
 
+/* Go's wakep: a task became runnable here and some worker sleeps: wake one
+ * to look for work, unless one already looks (it takes the task). */
+static void wakep(struct mb_tsched *s, const struct mb_tsq *self)
+{
+	/* The ready wrote our nhere (sequentially consistent) before we read
+	 * their counts and sleep words; a worker about to sleep or to stop
+	 * looking writes those first, then reads every nhere (sleep_until,
+	 * mb_tsq_find_work): one of us sees the other. */
+	if (atomic_load(&s->nsleeping) == 0)
+		return;
+	unsigned zero = 0;
+	if (atomic_load(&s->nspinning) != 0 ||
+	    !atomic_compare_exchange_strong(&s->nspinning, &zero, 1))
+		return;
+	for (unsigned k = 1; k < s->nworkers; k++) {
+		struct mb_tsq *v = &s->qs[(self->index + k) % s->nworkers];
+		unsigned one = 1;
+		/* 2: woken to search, and counted in nspinning already */
+		if (atomic_compare_exchange_strong(&v->sleeping, &one, 2)) {
+			mb_futex_wake(&v->sleeping, 1);
+			return;
+		}
+	}
+	atomic_fetch_sub(&s->nspinning, 1);
+}
+
+/* Pushes the chain first..last (linked by next) onto q's inbox. */
+static void inbox_push(struct mb_tsq *q, uint32_t first, uint32_t last)
+{
+	struct mb_task *t = q->s->tasks;
+	uint32_t head = atomic_load_explicit(&q->inbox, memory_order_relaxed);
+	do
+		t[last].next = head;
+	while (!atomic_compare_exchange_weak_explicit(&q->inbox, &head, first,
+						      memory_order_seq_cst, memory_order_relaxed));
+	wake(q);
+}
+
 static void hook_ready(void *arg, struct mb_waiter *w)
 {
-	(void)arg;
+	struct mb_tsched *s = arg;
 	struct mb_sudog *sg = (struct mb_sudog *)w;
-	struct mb_tsq *home = sg->home;
-	if (home == tl_q) { /* our own task: it runs next */
-		home->parked--;
-		mb_tsq_push_front(home, sg->task);
+	struct mb_tsq *q = tl_q;
+	if (q && q->s == s) { /* Go's ready: the waker's runnext */
+		if (q->next != MB_TASK_NONE)
+			mb_tsq_push_back(q, q->next);
+		q->next = sg->task;
+		q->readied++;
+		atomic_store(&q->nhere, atomic_load_explicit(&q->nhere, memory_order_relaxed) + 1);
+		wakep(s, q);
 		return;
 	}
-	struct mb_sudog *head = atomic_load_explicit(&home->inbox, memory_order_relaxed);
-	do
-		sg->link = head;
-	while (!atomic_compare_exchange_weak_explicit(&home->inbox, &head, sg,
-						      memory_order_seq_cst, memory_order_relaxed));
-	/* Seen after our push by a worker about to sleep, or we see it asleep. */
-	if (atomic_exchange(&home->sleeping, 0))
-		mb_futex_wake(&home->sleeping, 1);
+	/* Readied by a thread that runs no task: the worker it parked on. */
+	inbox_push(sg->home, sg->task, sg->task);
 }
 
 /* Go's canSpin, scheduler side: nothing else runnable here, and some other
- * worker running. */
+ * worker running (not asleep, finished or looking for work). */
 static bool hook_can_spin(void *arg)
 {
 	struct mb_tsched *s = arg;
 	struct mb_tsq *q = tl_q;
-	if (!q)
+	if (!q || q->s != s)
 		return true;
-	if (q->len || mb_tsq_has_inbox(q))
+	if (q->len || q->next != MB_TASK_NONE || mb_tsq_has_mail(q))
 		return false;
-	return s->nworkers > atomic_load_explicit(&s->idle, memory_order_relaxed) + 1;
+	return s->nworkers > atomic_load_explicit(&s->nidle, memory_order_relaxed) +
+			     atomic_load_explicit(&s->nspinning, memory_order_relaxed) + 1;
 }
 
-void mb_tsched_init(struct mb_tsched *s, unsigned nworkers)
+int mb_tsched_init(struct mb_tsched *s, unsigned nworkers, struct mb_task *tasks)
 {
+	memset(s, 0, sizeof *s);
 	s->hook = (struct mb_sched){
 		.waiter = hook_waiter, .ready = hook_ready, .can_spin = hook_can_spin, .arg = s,
 	};
-	atomic_init(&s->idle, 0);
+	s->tasks = tasks;
 	s->nworkers = nworkers;
-}
-
-int mb_tsq_init(struct mb_tsq *q, struct mb_tsched *s, uint32_t cap)
-{
-	memset(q, 0, sizeof *q);
-	q->s = s;
-	q->cap = cap;
-	atomic_init(&q->inbox, NULL);
-	atomic_init(&q->sleeping, 0);
-	if (cap && !(q->ring = malloc((size_t)cap * sizeof *q->ring)))
+	s->qs = aligned_alloc(64, nworkers * sizeof *s->qs);
+	if (!s->qs)
 		return -ENOMEM;
+	memset(s->qs, 0, nworkers * sizeof *s->qs);
+	for (unsigned i = 0; i < nworkers; i++) {
+		struct mb_tsq *q = &s->qs[i];
+		q->s = s;
+		q->index = i;
+		q->next = q->head = q->tail = MB_TASK_NONE;
+		atomic_init(&q->inbox, MB_TASK_NONE);
+		atomic_init(&q->steal_req, 0);
+		atomic_init(&q->sleeping, 0);
+		atomic_init(&q->searching, 0);
+		atomic_init(&q->nhere, 0);
+	}
+	atomic_init(&s->nidle, 0);
+	atomic_init(&s->nsleeping, 0);
+	atomic_init(&s->nspinning, 0);
+	atomic_init(&s->live, 0);
 	return 0;
 }
 
-void mb_tsq_free(struct mb_tsq *q)
+void mb_tsched_free(struct mb_tsched *s)
 {
-	for (size_t i = 0; i < q->nchunks; i++)
-		free(q->chunks[i]);
-	free(q->chunks);
-	free(q->ring);
-	q->chunks = NULL;
-	q->ring = NULL;
-	q->nchunks = 0;
+	for (size_t i = 0; i < s->nchunks; i++)
+		free(s->chunks[i]);
+	free(s->chunks);
+	free(s->qs);
+	s->chunks = NULL;
+	s->qs = NULL;
+	s->nchunks = 0;
+}
+
+void mb_tsched_begin(struct mb_tsched *s, uint64_t live)
+{
+	atomic_store(&s->live, live);
 }
 
 void mb_tsq_attach(struct mb_tsq *q)
@@ -115,47 +212,211 @@ void mb_tsq_attach(struct mb_tsq *q)
 	tl_q = q;
 }
 
-void mb_tsq_fill(struct mb_tsq *q, uint32_t n)
+void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
 {
-	q->head = 0;
+	struct mb_task *t = q->s->tasks;
+	q->next = MB_TASK_NONE;
 	q->len = n;
+	q->head = n ? first : MB_TASK_NONE;
+	q->tail = n ? first + n - 1 : MB_TASK_NONE;
 	for (uint32_t i = 0; i < n; i++)
-		q->ring[i] = i;
+		t[first + i].next = i + 1 < n ? first + i + 1 : MB_TASK_NONE;
+	atomic_store_explicit(&q->nhere, n, memory_order_relaxed);
 }
 
-uint32_t mb_tsq_drain(struct mb_tsq *q)
+/* A thief asked (r = its index + 1): half of what we could run after the
+ * task we run next, from the front (Go's runqgrab takes the oldest),
+ * handed to its inbox; nothing when there is nothing to spare.  Either way
+ * it hears back. */
+static void answer(struct mb_tsq *q, unsigned r)
 {
-	struct mb_sudog *sg = atomic_exchange_explicit(&q->inbox, NULL, memory_order_acquire);
-	/* The inbox is a stack (newest first): pushing each to the front
-	 * leaves the oldest in front. */
-	uint32_t n = 0;
-	for (; sg; sg = sg->link, n++)
-		mb_tsq_push_front(q, sg->task);
-	q->parked -= n;
-	return n;
+	struct mb_tsq *thief = &q->s->qs[r - 1];
+	struct mb_task *t = q->s->tasks;
+	uint32_t runnable = q->len + (q->next != MB_TASK_NONE);
+	uint32_t avail = runnable ? runnable - 1 : 0;
+	uint32_t give = avail - avail / 2;
+	if (give > q->len)
+		give = q->len; /* runnext stays: it runs next */
+	if (give) {
+		uint32_t first = q->head, last = first;
+		for (uint32_t n = 1; n < give; n++)
+			last = t[last].next;
+		q->head = t[last].next;
+		if (q->head == MB_TASK_NONE)
+			q->tail = MB_TASK_NONE;
+		q->len -= give;
+		q->stolen += give;
+		relaxed_add(&q->nhere, -(int32_t)give);
+		inbox_push(thief, first, last);
+	}
+	atomic_store(&q->steal_req, 0);
+	wake(thief);
 }
 
-void mb_tsq_idle(struct mb_tsq *q)
+void mb_tsq_mail(struct mb_tsq *q)
 {
-	atomic_fetch_add(&q->s->idle, 1);
-	while (!mb_tsq_has_inbox(q)) {
-		atomic_store(&q->sleeping, 1);
-		if (mb_tsq_has_inbox(q)) {
-			atomic_store(&q->sleeping, 0);
+	uint32_t i = atomic_exchange_explicit(&q->inbox, MB_TASK_NONE, memory_order_acquire);
+	int32_t n = 0;
+	while (i != MB_TASK_NONE) {
+		uint32_t after = q->s->tasks[i].next;
+		mb_tsq_push_back(q, i);
+		i = after;
+		n++;
+	}
+	if (n)
+		relaxed_add(&q->nhere, n);
+	unsigned r = atomic_load_explicit(&q->steal_req, memory_order_acquire);
+	if (r)
+		answer(q, r);
+}
+
+void mb_tsq_retired(struct mb_tsq *q)
+{
+	struct mb_tsched *s = q->s;
+	relaxed_add(&q->nhere, -1);
+	if (atomic_fetch_sub(&s->live, 1) == 1) /* the phase is over: tell everyone */
+		for (unsigned i = 0; i < s->nworkers; i++)
+			wake(&s->qs[i]);
+}
+
+static bool phase_over(const struct mb_tsched *s)
+{
+	return atomic_load(&s->live) == 0;
+}
+
+/* Whether v may have a task to spare. */
+static bool worth_asking(const struct mb_tsq *v)
+{
+	return atomic_load(&v->nhere) >= 2 && !atomic_load(&v->searching);
+}
+
+/* Whether some other worker may have a task to spare. */
+static bool any_worth_asking(const struct mb_tsq *q)
+{
+	const struct mb_tsched *s = q->s;
+	for (unsigned k = 1; k < s->nworkers; k++)
+		if (worth_asking(&s->qs[(q->index + k) % s->nworkers]))
+			return true;
+	return false;
+}
+
+/* Sleeps until mail, the end of the phase, a wakep, and either (req set)
+ * until *req is no longer mine or (req NULL) until another worker has
+ * tasks to spare.  Returns true when woken by wakep (then counted in
+ * nspinning). */
+static bool sleep_until(struct mb_tsq *q, const atomic_uint *req, unsigned mine)
+{
+	struct mb_tsched *s = q->s;
+	atomic_fetch_add(&s->nsleeping, 1);
+	atomic_fetch_add(&s->nidle, 1);
+	atomic_store(&q->sleeping, 1);
+	while (atomic_load(&q->sleeping) == 1) {
+		if (mb_tsq_has_mail(q) || phase_over(s))
 			break;
-		}
+		if (req ? atomic_load(req) != mine : any_worth_asking(q))
+			break;
 		mb_futex_wait(&q->sleeping, 1);
 	}
-	atomic_fetch_sub(&q->s->idle, 1);
+	unsigned how = atomic_exchange(&q->sleeping, 0);
+	atomic_fetch_sub(&s->nidle, 1);
+	atomic_fetch_sub(&s->nsleeping, 1);
+	return how == 2;
+}
+
+static bool has_work(const struct mb_tsq *q)
+{
+	return q->len || q->next != MB_TASK_NONE;
+}
+
+/* Asks v for tasks and waits for its answer.  Returns true when tasks came
+ * (from v or anyone), false when v had none or the phase is over. */
+static bool ask(struct mb_tsq *q, struct mb_tsq *v)
+{
+	const unsigned mine = q->index + 1;
+	unsigned zero = 0;
+	if (!atomic_compare_exchange_strong(&v->steal_req, &zero, mine))
+		return false; /* another thief is asking it */
+	/* v may have run dry meanwhile: it then no longer answers by turn
+	 * (searching was set before it last read its requests). */
+	if (atomic_load(&v->searching)) {
+		unsigned m = mine;
+		if (atomic_compare_exchange_strong(&v->steal_req, &m, 0))
+			return false;
+	}
+	for (unsigned polls = 0;; polls++) {
+		if (atomic_load_explicit(&q->inbox, memory_order_relaxed) != MB_TASK_NONE)
+			break;
+		if (atomic_load(&v->steal_req) != mine || phase_over(q->s))
+			break;
+		if (atomic_load_explicit(&q->steal_req, memory_order_relaxed))
+			mb_tsq_mail(q); /* a thief asks us: we have nothing */
+		else if (polls < ANSWER_POLLS)
+			mb_cpu_relax();
+		else if (sleep_until(q, &v->steal_req, mine))
+			atomic_fetch_sub(&q->s->nspinning, 1); /* we were counted already */
+	}
+	mb_tsq_mail(q);
+	return has_work(q);
+}
+
+bool mb_tsq_find_work(struct mb_tsq *q)
+{
+	struct mb_tsched *s = q->s;
+	bool spinning = false;
+	atomic_store(&q->searching, 1);
+	for (;;) {
+		if (mb_tsq_has_mail(q))
+			mb_tsq_mail(q);
+		if (has_work(q))
+			break;
+		if (phase_over(s))
+			break;
+		if (!spinning) {
+			atomic_fetch_add(&s->nspinning, 1);
+			spinning = true;
+		}
+		bool got = false;
+		for (unsigned k = 1; k < s->nworkers && !got; k++) {
+			struct mb_tsq *v = &s->qs[(q->index + k) % s->nworkers];
+			if (worth_asking(v))
+				got = ask(q, v);
+		}
+		if (got)
+			break;
+		/* Nobody had work: stop looking, look once more (a ready may have
+		 * skipped its wakep while we looked), then sleep. */
+		atomic_fetch_sub(&s->nspinning, 1);
+		spinning = false;
+		if (!any_worth_asking(q))
+			spinning = sleep_until(q, NULL, 0);
+	}
+	if (spinning)
+		atomic_fetch_sub(&s->nspinning, 1);
+	atomic_store(&q->searching, 0);
+	return has_work(q);
 }
 
 void mb_tsq_retire(struct mb_tsq *q)
 {
-	atomic_fetch_add(&q->s->idle, 1);
+	atomic_fetch_add(&q->s->nidle, 1);
 }
 
 void mb_tsq_put(struct mb_tsq *q, struct mb_sudog *sg)
 {
 	sg->link = q->free;
 	q->free = sg;
+	if (++q->nfree <= 2 * SUDOG_CHUNK)
+		return;
+	/* Too many here: one chunk's worth to the shared pool. */
+	struct mb_sudog *last = q->free;
+	for (unsigned n = 1; n < SUDOG_CHUNK; n++)
+		last = last->link;
+	struct mb_tsched *s = q->s;
+	struct mb_sudog *first = q->free;
+	q->free = last->link;
+	q->nfree -= SUDOG_CHUNK;
+	mb_qlock_lock(&s->pool_lock);
+	last->link = s->spare;
+	s->spare = first;
+	mb_qlock_unlock(&s->pool_lock);
 }

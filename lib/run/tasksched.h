@@ -1,24 +1,30 @@
-/* mb_tasksched: where tasks wait and where they run again — each worker's
- * run queue, its wake-up inbox and idle sleep, the pool of wait records
+/* mb_tsched: where tasks wait and where they run — the task records, each
+ * worker's run queue, wake-ups, work stealing, the pool of wait records
  * (Go's sudogs), and the struct mb_sched hook the locks park through.
  *
- * A worker runs the tasks of its run queue (a ring of task indices, each
- * runnable task once) one op per turn, front to back.  A task whose op
- * parks leaves the queue; its wait record (from the worker's pool, so the
- * task record stays small) keeps the op (random bits, kind, key, start
- * time) to run again.  A release readies it (mb_sched.ready): it goes back
- * to its OWN worker, at the FRONT of the queue, so it runs next there —
- * Go's runnext, but on the task's home worker rather than the waker's.
- * Why: a task's records (RNG, budget, counters) and its worker's pool
- * belong to one worker and are touched without atomics; with one worker the
- * op order is reproducible; and the waker's worker is busy anyway (it just
- * released a lock inside an op).  The price is a cross-worker wake-up when
- * waker and wakee live on different workers: a lock-free push onto the home
- * worker's inbox, plus a futex wake when that worker sleeps because all its
- * tasks are parked (measured in bench/; see mapbench-run(1), TASK MODEL).
+ * A worker runs the tasks of its run queue one op per turn: first its
+ * runnext slot, then its list front to back (a task that ran goes to the
+ * back).  A task whose op parks leaves its worker; its wait record (from
+ * the worker's pool, so the task record stays small) keeps the op to run
+ * again.  A release readies it (mb_sched.ready) as Go's ready() does: into
+ * the RUNNEXT slot of the RELEASING worker, so it runs as soon as the
+ * releasing op ends (a task already in that slot moves to the back of the
+ * list, as in Go's runqput).  Tasks thus migrate between workers; a task
+ * record is touched only by the worker that runs it, and passes from one
+ * worker to another through the semaphore's queue lock or an atomic
+ * list, which order those touches.
  *
- * Threads: a queue belongs to its worker thread (mb_tsq_attach), except
- * the inbox and the idle word, which any thread may push to and wake.
+ * A worker with nothing to run looks for work as Go's findrunnable does: it
+ * asks a worker holding two tasks or more for half of its queue (the one it
+ * would run next stays), which that worker hands over at its next turn
+ * boundary; finding none it sleeps until a ready on another worker wakes
+ * it (Go's wakep: only when no worker is already looking), or until every
+ * task of the phase is done.  Why steal by asking: a queue then belongs to
+ * one thread and costs no atomic operation per turn.
+ *
+ * Threads: a queue's list belongs to its worker thread (mb_tsq_attach);
+ * the inbox, the steal request and the sleep word of a queue, and the
+ * counters of struct mb_tsched, are shared.
  */
 #ifndef MB_RUN_TASKSCHED_H
 #define MB_RUN_TASKSCHED_H
@@ -28,6 +34,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* No task (an empty slot or list end). */
+#define MB_TASK_NONE UINT32_MAX
 
 /* The op a parked task runs again, and how it is timed. */
 struct mb_task_op {
@@ -41,88 +50,134 @@ struct mb_task_op {
 	uint64_t events_before; /* pause events before it (slow-op rule) */
 };
 
+struct mb_sudog;
+
+/* One logical task: 48 bytes. */
+struct mb_task {
+	uint64_t rng;    /* splitmix64 state of this task's stream */
+	uint64_t budget; /* ops left in the phase; UINT64_MAX: no limit */
+	uint64_t done;   /* ops started */
+	struct mb_sudog *wait; /* the op it parked in (or owes a lock for), or NULL */
+	uint64_t digest; /* of this task's ops */
+	uint32_t next;   /* run-queue or inbox link */
+	uint32_t gi;     /* its index in the run (its stream) */
+};
+
 struct mb_tsq;
 
 struct mb_sudog {
 	struct mb_waiter w;     /* first: the lock layer's record */
-	struct mb_sudog *link;  /* inbox or free list */
-	struct mb_tsq *home;
-	uint32_t task;          /* index of its task on the home worker */
+	struct mb_sudog *link;  /* free list */
+	struct mb_tsq *home;    /* the worker it parked on (a non-worker's ready goes there) */
+	uint32_t task;          /* its task's slot */
 	bool settling;          /* the op is done; the lock is still owed (mb_lock_settle) */
 	struct mb_task_op op;
 };
 
-/* What every worker shares: the hook, and how many workers are idle. */
-struct mb_tsched {
-	struct mb_sched hook;
-	atomic_uint idle;      /* workers asleep or finished */
-	unsigned nworkers;
-};
-
 struct mb_tsq {
 	struct mb_tsched *s;
-	uint32_t *ring;        /* runnable task indices */
-	uint32_t cap, head, len;
+	unsigned index;
+	/* runnable tasks: runnext, then the list head..tail */
+	uint32_t next, head, tail, len;
 	uint32_t cur;          /* the task whose op runs now */
 	const struct mb_task_op *cur_op; /* its op (copied into a record if it parks) */
 	struct mb_sudog *last; /* a record handed out during the current op */
-	struct mb_sudog *free;
+	struct mb_sudog *free; /* spare records */
+	uint32_t nfree;
+	uint64_t readied, stolen; /* tasks readied here, tasks taken by steals */
+	/* Shared with other workers: a line of its own. */
+	_Atomic uint32_t inbox __attribute__((aligned(64))); /* tasks handed to us */
+	atomic_uint steal_req; /* a thief's index + 1, or 0 */
+	atomic_uint sleeping;  /* 1 asleep, 2 woken by wakep (a searcher), 0 */
+	atomic_uint searching; /* nothing to run: do not ask it */
+	_Atomic uint32_t nhere; /* tasks queued or running here (owner writes) */
+} __attribute__((aligned(64)));
+
+/* What every worker shares. */
+struct mb_tsched {
+	struct mb_sched hook;
+	struct mb_task *tasks; /* every task of the run, by slot */
+	struct mb_tsq *qs;     /* one queue per worker */
+	unsigned nworkers;
+	atomic_uint nidle;     /* workers asleep or finished */
+	atomic_uint nsleeping; /* workers asleep */
+	atomic_uint nspinning; /* workers looking for work */
+	_Atomic uint64_t live; /* tasks of the phase not yet retired */
+	/* Spare records beyond what workers keep, and every chunk of them. */
+	mb_qlock pool_lock;
+	struct mb_sudog *spare;
 	struct mb_sudog **chunks;
 	size_t nchunks;
-	uint64_t parked;       /* tasks of this queue waiting for a lock */
-	/* Written by other workers: a line of its own. */
-	_Atomic(struct mb_sudog *) inbox __attribute__((aligned(64)));
-	atomic_uint sleeping;
-	char pad[64 - sizeof(void *) - sizeof(atomic_uint)];
 };
 
-/* Sets up the shared part for nworkers workers. */
-void mb_tsched_init(struct mb_tsched *s, unsigned nworkers);
+/* Sets up nworkers queues over the task records tasks (which the caller
+ * owns).  Returns 0 or -ENOMEM. */
+int mb_tsched_init(struct mb_tsched *s, unsigned nworkers, struct mb_task *tasks);
+void mb_tsched_free(struct mb_tsched *s);
 
-/* Sets up a queue for cap tasks.  Returns 0 or -ENOMEM. */
-int mb_tsq_init(struct mb_tsq *q, struct mb_tsched *s, uint32_t cap);
-void mb_tsq_free(struct mb_tsq *q);
+/* A phase begins with live tasks (before any worker runs it). */
+void mb_tsched_begin(struct mb_tsched *s, uint64_t live);
 
 /* The calling thread's queue from now on (NULL: none, the thread blocks). */
 void mb_tsq_attach(struct mb_tsq *q);
 
-/* Empties the queue and puts tasks 0..n-1 in it, in order. */
-void mb_tsq_fill(struct mb_tsq *q, uint32_t n);
+/* Puts tasks first..first+n-1 in the queue, in order (at a phase start). */
+void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n);
 
 static inline void mb_tsq_push_back(struct mb_tsq *q, uint32_t i)
 {
-	uint32_t at = q->head + q->len;
-	q->ring[at >= q->cap ? at - q->cap : at] = i;
+	struct mb_task *t = q->s->tasks;
+	t[i].next = MB_TASK_NONE;
+	if (q->tail != MB_TASK_NONE)
+		t[q->tail].next = i;
+	else
+		q->head = i;
+	q->tail = i;
 	q->len++;
 }
 
-static inline void mb_tsq_push_front(struct mb_tsq *q, uint32_t i)
-{
-	q->head = q->head ? q->head - 1 : q->cap - 1;
-	q->ring[q->head] = i;
-	q->len++;
-}
-
+/* The next task to run (runnext first), or MB_TASK_NONE. */
 static inline uint32_t mb_tsq_pop(struct mb_tsq *q)
 {
-	uint32_t i = q->ring[q->head];
-	q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
-	q->len--;
+	uint32_t i = q->next;
+	if (i != MB_TASK_NONE) {
+		q->next = MB_TASK_NONE;
+		return i;
+	}
+	i = q->head;
+	if (i != MB_TASK_NONE) {
+		q->head = q->s->tasks[i].next;
+		if (q->head == MB_TASK_NONE)
+			q->tail = MB_TASK_NONE;
+		q->len--;
+	}
 	return i;
 }
 
-/* Moves tasks readied by other workers to the front of the queue, in the
- * order they were readied.  Returns how many. */
-uint32_t mb_tsq_drain(struct mb_tsq *q);
-
-static inline bool mb_tsq_has_inbox(struct mb_tsq *q)
+/* Another worker handed us tasks or asks for some (checked every turn). */
+static inline bool mb_tsq_has_mail(struct mb_tsq *q)
 {
-	return atomic_load_explicit(&q->inbox, memory_order_relaxed) != NULL;
+	return atomic_load_explicit(&q->inbox, memory_order_relaxed) != MB_TASK_NONE ||
+	       atomic_load_explicit(&q->steal_req, memory_order_relaxed) != 0;
 }
 
-/* Sleeps until another worker readies one of this queue's tasks (the
- * caller has nothing to run and q->parked > 0). */
-void mb_tsq_idle(struct mb_tsq *q);
+/* Takes the tasks handed to us and answers a steal request. */
+void mb_tsq_mail(struct mb_tsq *q);
+
+/* The task that just ran left this worker: it parked. */
+static inline void mb_tsq_parked(struct mb_tsq *q)
+{
+	atomic_store_explicit(&q->nhere, atomic_load_explicit(&q->nhere, memory_order_relaxed) - 1,
+			      memory_order_relaxed);
+}
+
+/* The task that just ran is done with the phase. */
+void mb_tsq_retired(struct mb_tsq *q);
+
+/* Nothing to run: waits for tasks (readied, stolen, handed) and returns
+ * true with some queued, or returns false once every task of the phase is
+ * done. */
+bool mb_tsq_find_work(struct mb_tsq *q);
 
 /* This worker is done for good (it counts as idle for can_spin). */
 void mb_tsq_retire(struct mb_tsq *q);
@@ -136,7 +191,8 @@ static inline struct mb_sudog *mb_tsq_take_last(struct mb_tsq *q)
 	return sg;
 }
 
-/* Returns a record to its worker's pool (on its home worker's thread). */
+/* Returns a record to the calling worker's pool (any worker's record:
+ * pools hold records, chunks stay with the worker that made them). */
 void mb_tsq_put(struct mb_tsq *q, struct mb_sudog *sg);
 
 #endif
