@@ -220,10 +220,3 @@ int mb_lock_settle(struct mb_waiter *w)
 	mb_lock_set_resuming(saved);
 	return rc;
 }
-
-struct mb_waiter *mb_lock_parked_record(const struct mb_lock *l)
-{
-	if (l->policy != MB_LOCK_GO)
-		return NULL;
-	return mb_lock_park_record(l->rw ? l->u.gorw.w.sched : l->u.go.sched);
-}

@@ -81,11 +81,6 @@ int mb_lock_other_acquire(struct mb_lock *l, enum mb_lock_side side);
 void mb_lock_other_release(struct mb_lock *l, enum mb_lock_side side);
 int mb_lock_go_settling(struct mb_lock *l, enum mb_lock_side side);
 
-/* After mb_lock_read or mb_lock_write returned MB_LOCK_PARKED: the calling
- * task's wait record, where a design whose op parks half-way notes where
- * to go on (cont_owner, cont in sema.h).  NULL when not parked. */
-struct mb_waiter *mb_lock_parked_record(const struct mb_lock *l);
-
 /* A readied task's operation ended without coming back for the lock its
  * record w waits for (sync's op found its key lock-free the second time):
  * finishes that acquire and releases at once, so that a hand-off or a

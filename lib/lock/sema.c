@@ -10,6 +10,7 @@
 
 void (*mb_sema_before_sleep)(struct mb_sema *s);
 _Thread_local struct mb_waiter *mb_lock_resume_tls;
+_Thread_local struct mb_lock_cont mb_lock_cont_tls;
 
 bool mb_sema_try(struct mb_sema *s)
 {
@@ -37,6 +38,15 @@ static int enqueue(struct mb_sema *s, bool lifo, struct mb_waiter *w)
 	w->ticket = 0;
 	w->lifo = lifo;
 	w->next = NULL;
+	if (w->sched) { /* a task: once linked, any worker may run it */
+		w->park_ns = mb_pause_current() ? mb_timer_monotonic_ns() : 0;
+		if (mb_lock_cont_tls.owner) {
+			w->cont_owner = mb_lock_cont_tls.owner;
+			w->cont[0] = mb_lock_cont_tls.cont[0];
+			w->cont[1] = mb_lock_cont_tls.cont[1];
+			mb_lock_cont_tls.owner = NULL;
+		}
+	}
 	if (!s->head) {
 		s->head = s->tail = w;
 	} else if (lifo) {
@@ -121,7 +131,7 @@ struct mb_waiter *mb_lock_park_record(const struct mb_sched *sched)
 
 int mb_lock_parked(struct mb_waiter *w)
 {
-	w->park_ns = mb_pause_current() ? mb_timer_monotonic_ns() : 0;
+	(void)w;
 	MB_LOCKSTAT_ADD(parks, 1);
 	return MB_LOCK_PARKED;
 }

@@ -143,7 +143,29 @@ static inline struct mb_waiter *mb_lock_resumed(void)
  * (NULL when there is no scheduler or the caller is not a task). */
 struct mb_waiter *mb_lock_park_record(const struct mb_sched *sched);
 
-/* Marks w parked now (time, counts) and returns MB_LOCK_PARKED. */
+/* Where the calling op goes on if the acquire it is about to make parks
+ * (cont_owner, cont in struct mb_waiter): noted before the acquire, since
+ * a queued record may be readied and run by another worker at once, and
+ * copied into the record when it is queued.  mb_lock_cont_clear after an
+ * acquire that did not park. */
+struct mb_lock_cont {
+	const void *owner;
+	uint64_t cont[2];
+};
+extern _Thread_local struct mb_lock_cont mb_lock_cont_tls;
+
+static inline void mb_lock_cont_note(const void *owner, uint64_t c0, uint64_t c1)
+{
+	mb_lock_cont_tls = (struct mb_lock_cont){owner, {c0, c1}};
+}
+
+static inline void mb_lock_cont_clear(void)
+{
+	mb_lock_cont_tls.owner = NULL;
+}
+
+/* Counts a park of w (queued with its park time by the semaphore) and
+ * returns MB_LOCK_PARKED.  Nothing may write to w after it is queued. */
 int mb_lock_parked(struct mb_waiter *w);
 
 /* A parked record was resumed: records its lock-wait pause (park to wake-up)

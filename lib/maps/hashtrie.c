@@ -470,16 +470,16 @@ static int prune_locked(struct mb_hashtrie *m, struct indirect *i, uint64_t h, u
 		if (!empty)
 			break;
 		struct indirect *p = i->parent;
+		/* Where to go on if we park: noted before the lock queues our
+		 * record (another worker may run it at once).  The hash comes
+		 * again from the op's key, the shift from i's depth: the record
+		 * stays small. */
+		mb_lock_cont_note(m, (uint64_t)(uintptr_t)i, (uint64_t)val);
 		if (node_lock(p)) {
-			struct mb_waiter *w = mb_lock_parked_record(&p->lock);
-			/* the hash comes again from the op's key, the shift
-			 * from i's depth: the record stays small */
-			w->cont_owner = m;
-			w->cont[0] = (uint64_t)(uintptr_t)i;
-			w->cont[1] = (uint64_t)val;
 			count(&m->parked_prunes, 1);
 			return MB_MAP_PARKED;
 		}
+		mb_lock_cont_clear();
 		shift += LOG2; /* the digit that picked i in its parent */
 		atomic_store_explicit(&i->dead, true, memory_order_relaxed); /* under i's lock */
 		/* release: pairs with the walkers' acquire loads */

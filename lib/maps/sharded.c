@@ -251,14 +251,12 @@ static int sharded_range(struct mb_map *base, mb_map_range_fn fn, void *arg)
 		w->cont_owner = NULL;
 	}
 	for (; i < m->n && !r.stopped && rc == 0; i++) {
-		if (mb_lock_read(&m->shards[i].lock)) {
-			w = mb_lock_parked_record(&m->shards[i].lock);
-			if (w) {
-				w->cont_owner = m;
-				w->cont[0] = i;
-			}
+		/* noted before the lock may queue our record: another worker
+		 * may run it at once */
+		mb_lock_cont_note(m, i, 0);
+		if (mb_lock_read(&m->shards[i].lock))
 			return MB_MAP_PARKED;
-		}
+		mb_lock_cont_clear();
 		rc = mb_gomap_range_key(m->shards[i].core, range_visit, &r);
 		mb_lock_read_unlock(&m->shards[i].lock);
 	}

@@ -8,13 +8,16 @@
  * one op per task per turn, until the op budget is spent, the duration
  * passes, a map returns a fatal code, or *interrupt becomes non-zero.
  *
- * Tasks are small records (RNG stream, op budget, counters), never threads
- * or stacks: task i runs on worker i % procs, always.  Each worker keeps a
- * run queue of its runnable tasks.  A task whose op must wait for a Go
- * lock (--lock go) parks: the op returns MB_MAP_PARKED, the task leaves
- * the queue and its op lives on in a pooled wait record; the lock's release
- * puts it back at the front of its own worker's queue and the op runs again
- * from the start (tasksched.h says where a woken task runs and why).  When
+ * Tasks are small records (RNG stream, op budget, counters, a run-queue
+ * link), never threads or stacks: task i starts on worker i % procs.  Each
+ * worker keeps a run queue of its runnable tasks.  A task whose op must
+ * wait for a Go lock (--lock go) parks: the op returns MB_MAP_PARKED, the
+ * task leaves its worker and its op lives on in a pooled wait record; the
+ * lock's release readies it into the releasing worker's runnext, as Go's
+ * ready does, and the op runs again from the start there.  A worker with
+ * nothing to run steals half of a busy worker's queue, or sleeps until
+ * there is work (tasksched.h).  Without parking (no lock, or not Go's)
+ * tasks stay on their worker and a worker sweeps them in order.  When
  * a run ends, tasks finish the op they are parked in before their worker
  * leaves, so no lock stays owed to a task that never runs again.
  *
@@ -32,7 +35,7 @@
  * instead of drawing ops (the stream replaces threads, ops, mix and dist;
  * no warm-up).  With cfg->record, every op of the timed phase is appended,
  * with its values, to task i's list in *cfg->record (each worker appends to
- * its own tasks' lists only), so that a replay of it runs the same ops and
+ * the list of the task it runs), so that a replay of it runs the same ops and
  * gives the same op_digest.
  *
  * Threads: mb_run_execute is called from one thread and creates the workers
