@@ -425,9 +425,10 @@ static void determinism(void)
 
 /* Live bytes: the map's memory at the end, a peak at least as high, and
  * the time series' last sample equal to the end (one worker, nothing
- * allocated after its last checkpoint) but for bucket arrays and overflow
- * buckets, which the reclaim thread may free after it (plain frees a
- * grown-out array off the op path): those can only have gone down. */
+ * allocated after its last checkpoint) but for bucket arrays, overflow
+ * buckets and the records that list them for freeing (other), which the
+ * reclaim thread may free after it (plain frees a grown-out array off the
+ * op path): those can only have gone down. */
 static void live_bytes(void)
 {
 	struct mb_run_config cfg = base_config(&mb_gomap_ops);
@@ -454,7 +455,7 @@ static void live_bytes(void)
 			last = &r->series.w[i];
 	CHECK(last != NULL, "a live sample");
 	for (int c = 0; last && c < MB_ALLOC_NCATS; c++) {
-		if (c == MB_ALLOC_BUCKETS || c == MB_ALLOC_OVERFLOW)
+		if (c == MB_ALLOC_BUCKETS || c == MB_ALLOC_OVERFLOW || c == MB_ALLOC_OTHER)
 			CHECK(last->live.bytes[c] >= r->live_end.bytes[c],
 			      "buckets: the last sample %lld, the end %lld",
 			      (long long)last->live.bytes[c], (long long)r->live_end.bytes[c]);
