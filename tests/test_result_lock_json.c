@@ -25,6 +25,8 @@ int main(void)
 	l.starve_enter = 1;
 	l.starve_exit = 1;
 	l.max_waiters = 7;
+	l.migrations = 5;
+	l.steals = 6;
 	l.wait_ns[MB_LOCK_WRITE] = (struct mb_hist_summary){.count = 4, .min = 10, .max = 2000,
 							   .p50 = 100, .p99 = 2000, .mean = 500};
 	j = mb_result_lock_json(&l);
@@ -37,6 +39,8 @@ int main(void)
 	      json_integer_value(json_object_get(j, "starvation_entries")) == 1 &&
 	      json_integer_value(json_object_get(j, "starvation_exits")) == 1 &&
 	      json_integer_value(json_object_get(j, "max_waiters")) == 7 &&
+	      json_integer_value(json_object_get(j, "migrations")) == 5 &&
+	      json_integer_value(json_object_get(j, "steals")) == 6 &&
 	      json_integer_value(json_object_get(j, "parks")) == 3 &&
 	      json_integer_value(json_object_get(j, "wakeups")) == 3, "events");
 	json_t *wait = json_object_get(j, "wait_ns");

@@ -788,6 +788,7 @@ static void *worker_main(void *arg)
 	if (!cfg->pauses_off || cfg->trace)
 		mb_pause_attach(&w->log);
 	mb_lockstat_attach(&w->lockstats);
+	w->q->moved = w->q->stolen = 0; /* the warm-up's do not count */
 	struct mb_alloc_stats alloc0;
 	mb_alloc_snapshot(&alloc0);
 	mb_counters_start(&counters);
@@ -978,6 +979,10 @@ static int summarize_locks(struct run *run, struct mb_run_result *res)
 	l->starve_enter = sum.starve_enter;
 	l->starve_exit = sum.starve_exit;
 	l->max_waiters = sum.max_waiters;
+	for (unsigned w = 0; w < run->cfg->procs; w++) {
+		l->migrations += run->sched.qs[w].moved;
+		l->steals += run->sched.qs[w].stolen;
+	}
 	mb_lockstat_free(&sum);
 	return 0;
 }

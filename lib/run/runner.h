@@ -146,6 +146,8 @@ struct mb_run_lock_stats {
 	uint64_t parks, wakeups, handoffs;
 	uint64_t starve_enter, starve_exit;
 	uint64_t max_waiters;     /* the longest wait queue seen */
+	uint64_t migrations;      /* woken tasks run by another worker than they parked on */
+	uint64_t steals;          /* tasks handed to a worker that ran out of them */
 	struct mb_hist_summary wait_ns[MB_LOCK_NSIDES]; /* contended acquisitions */
 	struct mb_hist_summary hold_ns[MB_LOCK_NSIDES]; /* sampled like latency */
 };

@@ -138,7 +138,7 @@ static void hook_ready(void *arg, struct mb_waiter *w)
 		if (q->next != MB_TASK_NONE)
 			mb_tsq_push_back(q, q->next);
 		q->next = sg->task;
-		q->readied++;
+		q->moved += sg->home != q;
 		atomic_store(&q->nhere, atomic_load_explicit(&q->nhere, memory_order_relaxed) + 1);
 		wakep(s, q);
 		return;

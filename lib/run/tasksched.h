@@ -84,7 +84,9 @@ struct mb_tsq {
 	struct mb_sudog *last; /* a record handed out during the current op */
 	struct mb_sudog *free; /* spare records */
 	uint32_t nfree;
-	uint64_t readied, stolen; /* tasks readied here, tasks taken by steals */
+	/* tasks readied here that had parked on another worker, and tasks
+	 * handed to workers that asked (owner writes; read after the run) */
+	uint64_t moved, stolen;
 	/* Shared with other workers: a line of its own. */
 	_Atomic uint32_t inbox __attribute__((aligned(64))); /* tasks handed to us */
 	atomic_uint steal_req; /* a thief's index + 1, or 0 */
