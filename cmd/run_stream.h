@@ -7,7 +7,8 @@
  * Used by mb_cmd_run from the main thread.  A replay file that cannot be
  * read, or holds a bad stream, is a usage error (one line naming --replay
  * and FILE:LINE or the byte offset; exit 2); so is a --record path that
- * cannot be written.
+ * cannot be written, or that is the file stdout writes to while stdout
+ * carries the results (mb_run_stream_check_stdio).
  */
 #ifndef MB_CMD_RUN_STREAM_H
 #define MB_CMD_RUN_STREAM_H
