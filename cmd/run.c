@@ -403,6 +403,7 @@ int mb_cmd_run(int argc, char **argv)
 		.json_stdout = a.sw.format == MB_SWEEP_FORMAT_JSON,
 	};
 	mb_run_output_open(&out);
+	mb_run_stream_check_stdio(&a.sw, &out);
 
 	size_t n = mb_sweep_count(&a.sw);
 	struct mb_result_run *runs = calloc(n, sizeof *runs);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void load_replay(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t avail)
 {
@@ -58,6 +60,35 @@ void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t 
 		exit(MB_EXIT_FAILURE);
 	}
 	sw->recording = &st->record;
+}
+
+/* Whether path names the file behind descriptor fd: the same inode (a pipe,
+ * a terminal, a regular file the shell redirected fd to), except a
+ * character device that is no terminal (/dev/null), where writes mix with
+ * nothing anyone reads. */
+static bool is_file_of(const char *path, int fd)
+{
+	struct stat a, b;
+	if (!path || !*path || fstat(fd, &b) != 0 || stat(path, &a) != 0)
+		return false;
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return false;
+	return !S_ISCHR(b.st_mode) || isatty(fd);
+}
+
+void mb_run_stream_check_stdio(const struct mb_sweep *sw, const struct mb_run_output *out)
+{
+	if (!is_file_of(sw->record, STDOUT_FILENO) && !is_file_of(sw->record, STDERR_FILENO))
+		return;
+	bool stdout_results = out->json_stdout || out->table == stdout ||
+			      is_file_of(sw->output, STDOUT_FILENO) ||
+			      is_file_of(sw->csv, STDOUT_FILENO);
+	if (stdout_results && is_file_of(sw->record, STDOUT_FILENO))
+		mb_cmd_usage_error("--record", "'%s' is also standard output, which carries the "
+				   "results: give --record a file of its own", sw->record);
+	if (out->table == stderr && is_file_of(sw->record, STDERR_FILENO))
+		mb_cmd_usage_error("--record", "'%s' is also standard error, which carries the "
+				   "table: give --record a file of its own", sw->record);
 }
 
 /* Text when the name ends in .txt, else binary. */

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
+	"unsafe"
 )
 
 const (
@@ -715,6 +717,11 @@ func streamOptions(sw *sweep) {
 	if n := len(sw.maps) * len(sw.threads) * sw.count; n > 1 {
 		usageError("--record", "writes the stream of one run; this command line makes %d (one map, thread count and --count 1)", n)
 	}
+	// the table or the JSON goes to stdout, always: the stream would follow
+	// it in one pipe, or replace the file the shell redirected stdout to
+	if isStdout(sw.record) {
+		usageError("--record", "'%s' is also standard output, which carries the results: give --record a file of its own", sw.record)
+	}
 	if err := checkWritable(sw.record); err != nil {
 		usageError("--record", "cannot write '%s': %v", sw.record, err)
 	}
@@ -730,6 +737,27 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// isStdout: path names the file stdout writes to (a pipe, a terminal, a
+// regular file the shell redirected stdout to), unless that is a character
+// device other than a terminal (/dev/null), where writes mix with nothing
+// anyone reads: mapbench run's rule (cmd/run_stream.c).
+func isStdout(path string) bool {
+	if path == "" {
+		return false
+	}
+	fi, err := os.Stat(path)
+	out, oerr := os.Stdout.Stat()
+	if err != nil || oerr != nil || !os.SameFile(fi, out) {
+		return false
+	}
+	if out.Mode()&os.ModeCharDevice == 0 {
+		return true
+	}
+	var t syscall.Termios // a terminal answers TCGETS
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, os.Stdout.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return e == 0
 }
 
 // sameFile: a and b name one regular file, or the same path of one not

@@ -457,10 +457,28 @@ func documentJSON(sw *sweep, h hostInfo, runs []*runResult, args []string) ([]by
 	return out.Bytes(), nil
 }
 
-// checkWritable: the output's directory exists and takes a file.
+// inPlace: path is written where it is, not replaced by a rename, as
+// lib/util/atomic_file.c does: an existing target that is not a regular
+// file (a pipe, /dev/null), or a name of an open file of this process
+// (/dev/stdout, /dev/fd/N, /proc/self/fd/N).  Renaming over those would
+// replace the device node or the link, which root may do.
+func inPlace(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	return !fi.Mode().IsRegular() || path == "/dev/stdout" || path == "/dev/stderr" ||
+		strings.HasPrefix(path, "/dev/fd/") || strings.HasPrefix(path, "/proc/")
+}
+
+// checkWritable: the output's directory exists and takes a file, or a
+// target written in place can be opened for writing.
 func checkWritable(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return syscall.EISDIR
+	}
+	if inPlace(path) {
+		return syscall.Access(path, 2 /* W_OK */)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".mapbench-go-*")
 	if err != nil {
@@ -474,8 +492,21 @@ func checkWritable(path string) error {
 	return os.Remove(name)
 }
 
-// writeAtomic writes data to path through a temporary file and a rename.
+// writeAtomic writes data to path through a temporary file and a rename,
+// or in place (appending, as a redirected stdout must keep what it holds)
+// when inPlace says so.
 func writeAtomic(path string, data []byte) error {
+	if inPlace(path) {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".mapbench-go-*")
 	if err != nil {
 		return err

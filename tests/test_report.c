@@ -5,6 +5,7 @@
 #include "report/host.h"
 #include "report/result_csv.h"
 #include "report/result_json.h"
+#include "report/result_lock_json.h"
 #include "report/result_read.h"
 #include "report/table.h"
 
@@ -196,8 +197,65 @@ static void check_formats(void)
 	CHECK(h.cpu_model[0] && h.kernel[0] && h.compiler[0], "host strings");
 }
 
+/* The table's map column and the label compare matches runs by name the
+ * same lock: a lock other than Go's, for a design that takes one. */
+static void check_lock_labels(void)
+{
+	static const struct {
+		const char *map;
+		uint32_t param;
+		enum mb_lock_policy lock;
+		const char *column, *label;
+	} cases[] = {
+		{"plain", 0, MB_LOCK_SPIN, "plain", "plain/threads=2/procs=2"},
+		{"locked", 0, MB_LOCK_GO, "locked", "locked/threads=2/procs=2"},
+		{"locked", 0, MB_LOCK_PTHREAD, "locked/pthread",
+		 "locked/lock=pthread/threads=2/procs=2"},
+		{"sharded", 4, MB_LOCK_SPIN, "sharded:4/spin",
+		 "sharded:4/lock=spin/threads=2/procs=2"},
+		{"sharded", 4, MB_LOCK_GO, "sharded:4", "sharded:4/threads=2/procs=2"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct mb_run_config cfg = {.map = mb_registry_find(cases[i].map),
+					    .map_param = cases[i].param, .lock = cases[i].lock,
+					    .threads = 2, .procs = 2};
+		CHECK(cfg.map != NULL, "map %s", cases[i].map);
+		if (!cfg.map)
+			continue;
+		/* the run's lock as the runner reports it */
+		struct mb_run_result res = {
+			.lock = {.applies = (cfg.map->flags & MB_MAP_F_LOCK) != 0,
+				 .policy = cfg.lock}};
+		char *row = NULL;
+		size_t rowlen = 0;
+		FILE *f = open_memstream(&row, &rowlen);
+		CHECK(f != NULL, "open_memstream");
+		if (!f)
+			continue;
+		mb_table_row(f, &cfg, &res);
+		fclose(f);
+		size_t col = strcspn(row, " ");
+		CHECK(col == strlen(cases[i].column) && strncmp(row, cases[i].column, col) == 0,
+		      "case %zu: row '%s', want map column '%s'", i, row, cases[i].column);
+		free(row);
+
+		/* the run as the JSON has it: "map" as --map names the design */
+		char map[32];
+		mb_run_map_label(&cfg, map, sizeof map);
+		json_t *run = json_pack("{s:s, s:I, s:I, s:o}", "map", map, "threads",
+					(json_int_t)2, "procs", (json_int_t)2, "lock",
+					mb_result_lock_json(&res.lock));
+		char label[64] = "";
+		mb_result_run_label(run, label, sizeof label);
+		CHECK(strcmp(label, cases[i].label) == 0, "case %zu: label '%s', want '%s'", i,
+		      label, cases[i].label);
+		json_decref(run);
+	}
+}
+
 int main(void)
 {
+	check_lock_labels();
 	check_document();
 	check_csv();
 	check_formats();

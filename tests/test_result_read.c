@@ -128,8 +128,46 @@ static void check_errorf(void)
 	CHECK(err[0] == 'z', "errlen 0 writes nothing");
 }
 
+/* A lock other than Go's is part of the label; Go's lock, a design without
+ * a lock (null) and a result from before --lock (absent) label alike. */
+static void check_lock_label(void)
+{
+	static const char spin[] = "spin";
+	CHECK(mb_result_label_lock(spin) == spin, "spin is named");
+	CHECK(mb_result_label_lock("pthread") != NULL, "pthread is named");
+	CHECK(mb_result_label_lock("go") == NULL, "go is not named");
+	CHECK(mb_result_label_lock(NULL) == NULL, "no lock is not named");
+
+	static const struct {
+		const char *lock, *want;
+	} cases[] = {
+		{"", "locked/threads=2/procs=1"},
+		{", \"lock\": null", "locked/threads=2/procs=1"},
+		{", \"lock\": {\"policy\": \"go\"}", "locked/threads=2/procs=1"},
+		{", \"lock\": {\"policy\": \"spin\"}", "locked/lock=spin/threads=2/procs=1"},
+		{", \"lock\": {\"policy\": \"pthread\"}",
+		 "locked/lock=pthread/threads=2/procs=1"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[256], err[256] = "", label[64] = "";
+		snprintf(text, sizeof text,
+			 "{\"schema\": \"mapbench/1\", \"runs\": [{\"map\": \"locked\","
+			 " \"threads\": 2, \"procs\": 1, \"rep\": 1%s}]}", cases[i].lock);
+		json_t *doc = mb_result_parse(text, strlen(text), err, sizeof err);
+		CHECK(doc != NULL, "case %zu: %s", i, err);
+		if (!doc)
+			continue;
+		int n = mb_result_run_label(json_array_get(json_object_get(doc, "runs"), 0),
+					    label, sizeof label);
+		CHECK(strcmp(label, cases[i].want) == 0 && n == (int)strlen(cases[i].want),
+		      "case %zu: label '%s' (%d), want '%s'", i, label, n, cases[i].want);
+		json_decref(doc);
+	}
+}
+
 int main(void)
 {
+	check_lock_label();
 	check_errorf();
 	check_parse();
 	check_load();

@@ -119,15 +119,19 @@ json_t *mb_result_load(const char *path, char *err, size_t errlen)
 	return doc;
 }
 
+const char *mb_result_label_lock(const char *policy)
+{
+	return policy && strcmp(policy, "go") != 0 ? policy : NULL;
+}
+
 int mb_result_run_label(const json_t *run, char *buf, size_t n)
 {
 	const char *map = json_string_value(json_object_get(run, "map"));
-	/* a lock other than Go's is part of what the run is (results from
-	 * before --lock, and Go's lock, label as they always did) */
-	const char *lock = json_string_value(json_object_get(json_object_get(run, "lock"), "policy"));
-	bool other = lock && strcmp(lock, "go") != 0;
+	/* "lock" is null for a design without a lock, absent before --lock */
+	const char *lock = mb_result_label_lock(
+		json_string_value(json_object_get(json_object_get(run, "lock"), "policy")));
 	return snprintf(buf, n, "%s%s%s/threads=%" JSON_INTEGER_FORMAT "/procs=%" JSON_INTEGER_FORMAT,
-			map ? map : "?", other ? "/lock=" : "", other ? lock : "",
+			map ? map : "?", lock ? "/lock=" : "", lock ? lock : "",
 			json_integer_value(json_object_get(run, "threads")),
 			json_integer_value(json_object_get(run, "procs")));
 }

@@ -39,8 +39,17 @@ void mb_result_errorf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The label that matches runs across two results: what a sweep varies,
- * as "MAP/threads=N/procs=P" (benchstat-style name/key=value parts).  Returns
- * the length snprintf would have written; the label is cut to fit n. */
+ * as "MAP/threads=N/procs=P", or "MAP/lock=L/threads=N/procs=P" when
+ * mb_result_label_lock names the run's lock (benchstat-style name/key=value
+ * parts).  Returns the length snprintf would have written; the label is cut
+ * to fit n. */
 int mb_result_run_label(const json_t *run, char *buf, size_t n);
+
+/* Whether a run's lock is part of what the run is, for every label of a run
+ * (mb_result_run_label, and the table's "locked/spin"): returns policy (the
+ * lock's name, NULL for a design that takes no lock) unless it is Go's,
+ * else NULL for "the label names no lock".  Go's lock is the default and
+ * labels as results from before --lock did, so those still compare. */
+const char *mb_result_label_lock(const char *policy);
 
 #endif

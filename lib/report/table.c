@@ -1,4 +1,5 @@
 #include "report/table.h"
+#include "report/result_read.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -49,12 +50,13 @@ void mb_table_row(FILE *out, const struct mb_run_config *cfg,
 	char threads[32], ops[32], p50[32], p99[32], max[32];
 	const struct mb_hist_summary *h = &res->latency;
 	double ns_op = mb_run_ns_per_op(res);
-	/* the map as --map names it, and its lock unless it is Go's */
+	/* the map as --map names it, and its lock when the run label names it */
 	char map[128];
 	int len = mb_run_map_label(cfg, map, sizeof map);
-	if ((cfg->map->flags & MB_MAP_F_LOCK) && cfg->lock != MB_LOCK_GO && len > 0 &&
-	    (size_t)len < sizeof map)
-		snprintf(map + len, sizeof map - (size_t)len, "/%s", mb_lock_policy_name(cfg->lock));
+	const char *lock = mb_result_label_lock(
+		(cfg->map->flags & MB_MAP_F_LOCK) ? mb_lock_policy_name(cfg->lock) : NULL);
+	if (lock && len > 0 && (size_t)len < sizeof map)
+		snprintf(map + len, sizeof map - (size_t)len, "/%s", lock);
 	fprintf(out, "%-14s %7s %5u %9s %8.2f %8.2f %8.1f %8s %8s %8s  %s%s%s\n",
 		map, mb_table_count(threads, sizeof threads, cfg->threads),
 		cfg->procs, mb_table_count(ops, sizeof ops, res->ops), res->elapsed_s,

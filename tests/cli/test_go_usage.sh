@@ -86,6 +86,17 @@ go_usage --record --map locked,sync --threads 1 --ops 10 --record "$TMP/x.bin"
 printf 'swap 1 2\n' > "$TMP/swap.txt"
 go_usage --mix --map sync --keys 10 --replay "$TMP/swap.txt"
 go_usage --record --map locked --threads 1 --ops 10 -o "$TMP/r.out" --record "$TMP/./r.out"
+# the table or the JSON is always on stdout: --record may not be its file
+# (go_usage sends stdout to $TMP/out), nor a pipe stdout writes to
+for rec in /dev/stdout /proc/self/fd/1 "$TMP/out"; do
+	go_usage --record --map locked --threads 1 --ops 10 --record "$rec"
+	go_usage --record --map locked --threads 1 --ops 10 --format json -o "$TMP/r.json" --record "$rec"
+done
+grep -q "standard output" "$TMP/err" || fail "the refusal does not say why: $(cat "$TMP/err")"
+{ "$MAPBENCH_GO" --map locked --threads 1 --ops 10 --record /dev/stdout 2>"$TMP/perr"
+  echo $? > "$TMP/rc"; } | cat > "$TMP/piped"
+[ "$(cat "$TMP/rc")" = 2 ] && [ ! -s "$TMP/piped" ] && grep -q -- --record "$TMP/perr" ||
+	fail "--record /dev/stdout into a pipe: exit $(cat "$TMP/rc"), $(wc -c < "$TMP/piped") bytes"
 go_usage --output --map locked --keys 10 --replay "$TMP/s.bin" -o "$TMP/s.bin"
 # goroutines that cannot fit are refused before they are spawned (10M of
 # them take ~23 GiB; the guard says so on a machine with less available)

@@ -2,7 +2,8 @@
 # digest (binary and text, and a replay recorded again), on every design and
 # with parking locks; a hand-written trace runs; malformed traces exit 2
 # with FILE:LINE or the byte offset and run nothing; the options a replay
-# replaces are refused with it.
+# replaces are refused with it; --record onto stdout while stdout carries
+# the results is refused.
 . "$MB_SRCDIR/tests/cli/lib.sh"
 
 mix=load=30,store=20,delete=10,load_or_store=10,load_and_delete=5,swap=10,cas=10,cad=5
@@ -131,4 +132,36 @@ cmp -s "$TMP/keep.bin" "$TMP/one.bin" || fail "a refused -o changed the replayed
 "$MAPBENCH" run --map null --procs 1 --keys 1000 --replay "$TMP/keep.bin" --record "$TMP/keep.bin" \
 	$q > /dev/null || fail "record over the replayed file"
 cmp -s "$TMP/keep.bin" "$TMP/one.bin" || fail "the stream rewritten over itself differs"
+
+# 8. --record onto the file stdout writes to, while stdout carries the
+# results (the table, the JSON, -o /dev/stdout): refused, with nothing on
+# stdout, whether stdout is a file (expect_exit sends it to $TMP/out) or a
+# pipe; so is stderr's file while the table goes there (-o given).
+one="run --map plain --threads 1 --ops 10 -e none -q"
+for rec in /dev/stdout /proc/self/fd/1 "$TMP/out"; do
+	for how in "" "--format json"; do
+		expect_usage --record $one $how --record "$rec"
+		[ ! -s "$TMP/out" ] || fail "stdout not empty with --record $rec $how"
+	done
+done
+grep -q "standard output" "$TMP/err" || fail "the refusal does not say why: $(cat "$TMP/err")"
+{ "$MAPBENCH" $one --record /dev/stdout 2>"$TMP/perr"; echo $? > "$TMP/rc"; } | cat > "$TMP/piped"
+[ "$(cat "$TMP/rc")" = 2 ] && [ ! -s "$TMP/piped" ] && grep -q -- --record "$TMP/perr" ||
+	fail "--record /dev/stdout into a pipe: exit $(cat "$TMP/rc"), $(wc -c < "$TMP/piped") bytes"
+{ "$MAPBENCH" $one -o /dev/stdout --record /dev/stdout 2>/dev/null; echo $? > "$TMP/rc"; } |
+	cat > "$TMP/piped"
+[ "$(cat "$TMP/rc")" = 2 ] && [ ! -s "$TMP/piped" ] || fail "-o and --record both on a pipe"
+expect_usage --record $one -o "$TMP/r.json" --record /dev/stderr
+expect_grep "standard error" "$TMP/err"
+# Allowed where stdout carries nothing else (the results go to -o, the
+# table to stderr): the stream alone, as a pipe or a redirected file, the
+# same bytes as a file of its own; and /dev/null, which nobody reads.
+"$MAPBENCH" $one -o "$TMP/r.json" --record "$TMP/own.bin" 2>/dev/null || fail "record to a file"
+"$MAPBENCH" $one -o "$TMP/r.json" --record /dev/stdout 2>/dev/null | cat > "$TMP/piped" ||
+	fail "record to stdout, a pipe"
+cmp -s "$TMP/piped" "$TMP/own.bin" || fail "the stream through a pipe differs from the file"
+"$MAPBENCH" $one --csv "$TMP/r.csv" --record /dev/stdout > "$TMP/redir.bin" 2>/dev/null ||
+	fail "record to stdout, a file"
+cmp -s "$TMP/redir.bin" "$TMP/own.bin" || fail "the stream on a redirected stdout differs"
+"$MAPBENCH" $one --record /dev/null > /dev/null || fail "record to /dev/null, stdout too"
 finish
