@@ -216,7 +216,13 @@ static ALWAYS_INLINE void ctrl_setall_empty(unsigned char *g)
 	memset(g, EMPTY, SLOTS);
 }
 
-/* Bit 7 of byte i set for each slot whose control byte is h (plus, rarely,
+/* The match functions are group.go's portable ones.  go1.24 on amd64
+ * compiles them to SSE2 instead (PCMPEQB, PMOVMSKB: one bit per slot, no
+ * false positive; CL 626277, golang/go#71255): the same sets, bar the rare
+ * false positive below that the key compare rejects, for about as many
+ * instructions, so the port keeps one portable form.
+ *
+ * Bit 7 of byte i set for each slot whose control byte is h (plus, rarely,
  * a full slot right after a true match: the borrow of the subtraction). */
 static ALWAYS_INLINE uint64_t match_h2(uint64_t c, uint8_t h)
 {
