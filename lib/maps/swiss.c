@@ -88,13 +88,13 @@ struct strhdr {
 /* A table: Go's table struct, a small header apart from its groups array
  * (groupsReference: data and lengthMask).  Headers come from the map's
  * own chunks (struct hdr_chunk), as Go's come from spans of one size
- * class, so they sit together on a few pages: a lookup reads its table's
- * header, then a group, and the headers of a 1M-entry map's 2048 tables
- * must not cost a TLB entry each (from malloc they lay on 1135 pages, in
- * front of their groups, and every lookup paid that page's miss besides
- * the group's).  Only used, growth_left and stale change after creation:
- * a racing reader that holds a table always sees groups and mask that
- * belong together.
+ * class, so they sit together on a few pages.  A lookup reads its table's
+ * header, then a group: with each header in front of its groups, the 2048
+ * headers of a 1M-entry map took 2048 pages, and a lookup paid a TLB miss
+ * for the header's page besides the group's (malloc'd one by one, apart
+ * from the groups, they still took 1135).  Only used, growth_left and
+ * stale change after creation: a racing reader that holds a table always
+ * sees groups and mask that belong together.
  *
  * Go's table.index (its first directory entry) is derived here from the
  * top local_depth bits of its keys' hashes: index = prefix <<
