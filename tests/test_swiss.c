@@ -215,6 +215,39 @@ static void test_growth_thresholds(void)
 	mb_swiss_destroy(m);
 }
 
+/* ---- table headers ----------------------------------------------------------------- */
+
+/* Headers are packed in chunks and a freed table's header is taken again
+ * before a chunk is added.  Every rehash takes its new headers (1 for a
+ * grow, 2 for a split) before it frees the old one, and tables never
+ * merge, so the most held at once is the final table count + 1 (during
+ * the last rehash): ceil((tables + 1) / 126) chunks, not one per table
+ * ever made.  Without a rehash (a hint's tables), ceil(tables / 126). */
+static void test_headers(void)
+{
+	const uint64_t per = MB_SWISS_HEADERS_PER_CHUNK;
+	struct mb_swiss *m = new_map(21, 0, 0);
+	CHECK(stats(m).header_chunks == 0, "small map: no header chunk");
+	for (int64_t k = 0; k < 896; k++)
+		mb_swiss_store(m, K(k), k);
+	/* 16 to 1024 slots: 7 tables made, at most 2 held at once. */
+	CHECK(stats(m).grows == 6 && stats(m).header_chunks == 1, "one table grown: %llu chunks",
+	      (unsigned long long)stats(m).header_chunks);
+	for (int64_t k = 896; k < NKEYS; k++)
+		mb_swiss_store(m, K(k), k);
+	struct mb_swiss_stats st = stats(m);
+	CHECK(st.tables > per, "%llu tables", (unsigned long long)st.tables);
+	CHECK(st.header_chunks == (st.tables + 1 + per - 1) / per, "%llu tables in %llu chunks",
+	      (unsigned long long)st.tables, (unsigned long long)st.header_chunks);
+	check_directory(m, "headers");
+	mb_swiss_destroy(m);
+	m = new_map(22, 100000, 0);
+	st = stats(m);
+	CHECK(st.tables == 128 && st.header_chunks == 2, "hint 100000: %llu chunks",
+	      (unsigned long long)st.header_chunks);
+	mb_swiss_destroy(m);
+}
+
 /* ---- size hints ------------------------------------------------------------------ */
 
 static void test_hints(void)
@@ -719,6 +752,7 @@ static void run_suite(void)
 	test_small();
 	test_growth_thresholds();
 	test_hints();
+	test_headers();
 	tombstone_scenario(true);
 	tombstone_scenario(false);
 	rule_check(1, 150000, 0);

@@ -85,24 +85,44 @@ struct strhdr {
 #define VAL_OFF(S) ((S) ? sizeof(struct strhdr) : 8)
 #define GROUP_SIZE(S) (8 + SLOTS * SLOT_SIZE(S))
 
-/* A table; its groups follow the header in the same allocation.  Only
- * used, growth_left and stale change after creation: a racing reader that
- * holds a table always sees groups and mask that belong together.
+/* A table: Go's table struct, a small header apart from its groups array
+ * (groupsReference: data and lengthMask).  Headers come from the map's
+ * own chunks (struct hdr_chunk), as Go's come from spans of one size
+ * class, so they sit together on a few pages.  A lookup reads its table's
+ * header, then a group: with each header in front of its groups, the 2048
+ * headers of a 1M-entry map took 2048 pages, and a lookup paid a TLB miss
+ * for the header's page besides the group's (malloc'd one by one, apart
+ * from the groups, they still took 1135).  Only used, growth_left and
+ * stale change after creation: a racing reader that holds a table always
+ * sees groups and mask that belong together.
  *
  * Go's table.index (its first directory entry) is derived here from the
  * top local_depth bits of its keys' hashes: index = prefix <<
  * (globalDepth - localDepth).  Go stores it and rewrites it in every
- * table when the directory doubles; with the header in front of 17 KB of
- * groups that pass would touch one page per table (0.5 ms at 8M entries,
- * measured), where Go's small dense table objects cost far less.  Same
- * values, same rules; a doubling here copies pointers only. */
+ * table when the directory doubles; same values, same rules, and a
+ * doubling here copies pointers only. */
 struct table {
 	uint16_t used, capacity, growth_left;
 	uint8_t local_depth;
 	bool stale;      /* replaced (grown or split): Go's index == -1 */
 	uint64_t prefix; /* the top local_depth bits of every key's hash */
 	uint64_t mask;   /* group count - 1 */
-	_Alignas(8) unsigned char groups[];
+	union {
+		unsigned char *groups;   /* mask + 1 groups, MB_ALLOC_BUCKETS */
+		struct table *next_free; /* on the map's free list of headers */
+	};
+};
+
+/* Table headers, HDRS_PER_CHUNK to a chunk of about a page (MB_ALLOC_OTHER).
+ * Taken by an atomic bump, so racing writers of a shared map never get the
+ * same one; chunks are freed only by mb_swiss_destroy.  A header whose
+ * table is freed goes to the map's free list (never with cfg->shared,
+ * whose tables are all kept until destroy). */
+#define HDRS_PER_CHUNK MB_SWISS_HEADERS_PER_CHUNK
+struct hdr_chunk {
+	struct hdr_chunk *next;
+	atomic_uint used;
+	struct table t[HDRS_PER_CHUNK];
 };
 
 /* The directory, with its depth, so one pointer load gives a consistent
@@ -130,6 +150,7 @@ struct retired {
 	struct retired *next;
 	void *p;
 	enum mb_alloc_cat cat;
+	bool table; /* p is a struct table: its groups, then its header */
 };
 
 struct mb_swiss {
@@ -148,6 +169,8 @@ struct mb_swiss {
 	atomic_uint_fast64_t iter_seq;
 	atomic_int active_iters;
 	_Atomic(struct retired *) retired;
+	_Atomic(struct hdr_chunk *) hdr_chunks; /* newest first */
+	struct table *hdr_free;  /* headers of freed tables (not shared) */
 	/* statistics */
 	uint64_t ntables, grows, small_to_table, splits, dir_doublings;
 	uint64_t grow_moved, split_moved;
@@ -193,7 +216,13 @@ static ALWAYS_INLINE void ctrl_setall_empty(unsigned char *g)
 	memset(g, EMPTY, SLOTS);
 }
 
-/* Bit 7 of byte i set for each slot whose control byte is h (plus, rarely,
+/* The match functions are group.go's portable ones.  go1.24 on amd64
+ * compiles them to SSE2 instead (PCMPEQB, PMOVMSKB: one bit per slot, no
+ * false positive; CL 626277, golang/go#71255): the same sets, bar the rare
+ * false positive below that the key compare rejects, for about as many
+ * instructions, so the port keeps one portable form.
+ *
+ * Bit 7 of byte i set for each slot whose control byte is h (plus, rarely,
  * a full slot right after a true match: the borrow of the subtraction). */
 static ALWAYS_INLINE uint64_t match_h2(uint64_t c, uint8_t h)
 {
@@ -307,10 +336,12 @@ static bool keep_retired(const struct mb_swiss *m)
 	return m->shared || atomic_load_explicit(&m->active_iters, memory_order_acquire) > 0;
 }
 
-static void retire_push(struct mb_swiss *m, struct retired *n, void *p, enum mb_alloc_cat cat)
+static void retire_push(struct mb_swiss *m, struct retired *n, void *p, enum mb_alloc_cat cat,
+			bool table)
 {
 	n->p = p;
 	n->cat = cat;
+	n->table = table;
 	n->next = atomic_load_explicit(&m->retired, memory_order_relaxed);
 	while (!atomic_compare_exchange_weak_explicit(&m->retired, &n->next, n,
 						      memory_order_release, memory_order_relaxed))
@@ -328,8 +359,59 @@ static int drop(struct mb_swiss *m, void *p, enum mb_alloc_cat cat)
 	struct retired *n = mb_malloc(MB_ALLOC_OTHER, sizeof *n);
 	if (!n)
 		return -ENOMEM;
-	retire_push(m, n, p, cat);
+	retire_push(m, n, p, cat, false);
 	return 0;
+}
+
+/* A table header, from the free list or a chunk; NULL when out of memory. */
+static struct table *hdr_get(struct mb_swiss *m)
+{
+	struct table *t = m->hdr_free;
+	if (t && !m->shared) {
+		m->hdr_free = t->next_free;
+		return t;
+	}
+	for (;;) {
+		struct hdr_chunk *c = atomic_load_explicit(&m->hdr_chunks, memory_order_acquire);
+		if (c) {
+			unsigned i = atomic_fetch_add_explicit(&c->used, 1, memory_order_relaxed);
+			if (i < HDRS_PER_CHUNK)
+				return &c->t[i];
+		}
+		struct hdr_chunk *nc = mb_malloc(MB_ALLOC_OTHER, sizeof *nc);
+		if (!nc)
+			return NULL;
+		nc->next = c;
+		atomic_init(&nc->used, 1);
+		if (atomic_compare_exchange_strong_explicit(&m->hdr_chunks, &c, nc,
+							    memory_order_acq_rel,
+							    memory_order_acquire))
+			return &nc->t[0];
+		mb_free(MB_ALLOC_OTHER, nc); /* a racing writer added one */
+	}
+}
+
+/* Frees t's groups and gives its header back (NULL is fine). */
+static void table_free(struct mb_swiss *m, struct table *t)
+{
+	if (!t)
+		return;
+	mb_free(MB_ALLOC_BUCKETS, t->groups);
+	if (!m->shared) {
+		t->next_free = m->hdr_free;
+		m->hdr_free = t;
+	}
+}
+
+static void free_hdr_chunks(struct mb_swiss *m)
+{
+	struct hdr_chunk *c = atomic_exchange(&m->hdr_chunks, NULL);
+	while (c) {
+		struct hdr_chunk *next = c->next;
+		mb_free(MB_ALLOC_OTHER, c);
+		c = next;
+	}
+	m->hdr_free = NULL;
 }
 
 static void free_retired(struct mb_swiss *m)
@@ -337,7 +419,10 @@ static void free_retired(struct mb_swiss *m)
 	struct retired *n = atomic_exchange_explicit(&m->retired, NULL, memory_order_acquire);
 	while (n) {
 		struct retired *next = n->next;
-		mb_free(n->cat, n->p);
+		if (n->table)
+			table_free(m, n->p);
+		else
+			mb_free(n->cat, n->p);
 		mb_free(MB_ALLOC_OTHER, n);
 		n = next;
 	}
@@ -359,16 +444,24 @@ static int drops_prepare(struct mb_swiss *m, struct drops *dr, int count)
 	return 0;
 }
 
-static void drops_put(struct mb_swiss *m, struct drops *dr, void *p, enum mb_alloc_cat cat)
+/* p (of category cat, or a table when cat is -1) leaves the map. */
+static void drops_put(struct mb_swiss *m, struct drops *dr, void *p, int cat)
 {
+	bool table = cat < 0;
 	for (int i = 0; dr->keep && i < 2; i++)
 		if (dr->n[i]) {
-			retire_push(m, dr->n[i], p, cat);
+			retire_push(m, dr->n[i], p, table ? MB_ALLOC_BUCKETS : (enum mb_alloc_cat)cat,
+				    table);
 			dr->n[i] = NULL;
 			return;
 		}
-	mb_free(cat, p);
+	if (table)
+		table_free(m, p);
+	else
+		mb_free((enum mb_alloc_cat)cat, p);
 }
+
+#define DROP_TABLE (-1)
 
 /* Frees the nodes not used. */
 static void drops_release(struct drops *dr)
@@ -390,9 +483,14 @@ static struct table *new_table(struct mb_swiss *m, uint64_t capacity, uint64_t p
 		cap *= 2;
 	uint64_t ngroups = cap / SLOTS;
 	bool S = m->strkeys;
-	struct table *t = mb_malloc(MB_ALLOC_BUCKETS, sizeof *t + ngroups * GROUP_SIZE(S));
+	struct table *t = hdr_get(m);
 	if (!t)
 		return NULL;
+	t->groups = mb_malloc(MB_ALLOC_BUCKETS, ngroups * GROUP_SIZE(S));
+	if (!t->groups) {
+		table_free(m, t);
+		return NULL;
+	}
 	t->used = 0;
 	t->capacity = (uint16_t)cap;
 	t->growth_left = (uint16_t)(cap <= SLOTS ? cap - 1 : cap * MB_SWISS_MAX_AVG_GROUP_LOAD / SLOTS);
@@ -576,7 +674,7 @@ static int grow_to_table(struct mb_swiss *m)
 	struct table *t = NULL;
 	struct dir *d = NULL;
 	if (drops_prepare(m, &dr, 1) || !(t = new_table(m, 2 * SLOTS, 0, 0)) || !(d = new_dir(0))) {
-		mb_free(MB_ALLOC_BUCKETS, t);
+		table_free(m, t);
 		drops_release(&dr);
 		return -ENOMEM;
 	}
@@ -624,14 +722,14 @@ static int grow_table(struct mb_swiss *m, struct table *t)
 	}
 	int rc = replace_table(m->dir, nt);
 	if (rc) {
-		mb_free(MB_ALLOC_BUCKETS, nt);
+		table_free(m, nt);
 		drops_release(&dr);
 		return rc;
 	}
 	t->stale = true;
 	m->grows++;
 	m->grow_moved += nt->used;
-	drops_put(m, &dr, t, MB_ALLOC_BUCKETS);
+	drops_put(m, &dr, t, DROP_TABLE);
 	drops_release(&dr);
 	return 0;
 }
@@ -653,8 +751,8 @@ static int split_table(struct mb_swiss *m, struct table *t)
 	if (drops_prepare(m, &dr, 2) || !(left = new_table(m, MAX_CAP, t->prefix << 1, depth)) ||
 	    !(right = new_table(m, MAX_CAP, t->prefix << 1 | 1, depth)) ||
 	    (double_dir && !(nd = new_dir((uint8_t)(d->global_depth + 1))))) {
-		mb_free(MB_ALLOC_BUCKETS, left);
-		mb_free(MB_ALLOC_BUCKETS, right);
+		table_free(m, left);
+		table_free(m, right);
 		drops_release(&dr);
 		return -ENOMEM;
 	}
@@ -692,7 +790,7 @@ static int split_table(struct mb_swiss *m, struct table *t)
 	m->ntables++;
 	m->splits++;
 	m->split_moved += (uint64_t)left->used + right->used;
-	drops_put(m, &dr, t, MB_ALLOC_BUCKETS);
+	drops_put(m, &dr, t, DROP_TABLE);
 	drops_release(&dr);
 	return 0;
 }
@@ -1221,6 +1319,7 @@ struct mb_swiss *mb_swiss_create(const struct mb_map_config *cfg)
 	m->rng = m->seed ^ UINT64_C(0x6a09e667f3bcc909);
 	atomic_init(&m->writing, 0);
 	atomic_init(&m->retired, NULL);
+	atomic_init(&m->hdr_chunks, NULL);
 	atomic_init(&m->iter_seq, 0);
 	atomic_init(&m->active_iters, 0);
 	/* NewMap: up to 8 entries need no table (the group comes with the
@@ -1307,11 +1406,11 @@ int64_t mb_swiss_check_values(const struct mb_swiss *m)
 	return walk_blobs(m, false);
 }
 
-static void free_table(const struct mb_swiss *m, struct table *t, void *arg)
+static void free_groups(const struct mb_swiss *m, struct table *t, void *arg)
 {
 	(void)m;
 	(void)arg;
-	mb_free(MB_ALLOC_BUCKETS, t);
+	mb_free(MB_ALLOC_BUCKETS, t->groups); /* the headers go with their chunks */
 }
 
 /* Everything a shared map holds, each address once. */
@@ -1357,7 +1456,7 @@ static void destroy_shared(struct mb_swiss *m)
 	struct owned o = {0};
 	bool S = m->strkeys;
 	for (struct retired *n = atomic_load(&m->retired); n; n = n->next)
-		own(&o, n->p, n->cat);
+		own(&o, n->table ? ((struct table *)n->p)->groups : n->p, n->cat);
 	if (m->small) {
 		own(&o, m->small, MB_ALLOC_BUCKETS);
 		for (unsigned i = 0; m->vsize && i < SLOTS; i++)
@@ -1371,7 +1470,7 @@ static void destroy_shared(struct mb_swiss *m)
 			struct table *t = m->dir->t[i];
 			if (i > 0 && t == m->dir->t[i - 1])
 				continue;
-			own(&o, t, MB_ALLOC_BUCKETS);
+			own(&o, t->groups, MB_ALLOC_BUCKETS);
 			for (uint64_t gi = 0; m->vsize && gi <= t->mask; gi++) {
 				unsigned char *g = group_at(t, gi, S);
 				for (unsigned j = 0; j < SLOTS; j++)
@@ -1394,6 +1493,7 @@ static void destroy_shared(struct mb_swiss *m)
 		mb_free(MB_ALLOC_OTHER, n);
 		n = next;
 	}
+	free_hdr_chunks(m);
 	mb_free(MB_ALLOC_OTHER, m);
 }
 
@@ -1407,7 +1507,8 @@ void mb_swiss_destroy(struct mb_swiss *m)
 	}
 	walk_blobs(m, true);
 	free_retired(m);
-	for_each_table(m, free_table, NULL);
+	for_each_table(m, free_groups, NULL);
+	free_hdr_chunks(m);
 	mb_free(MB_ALLOC_OTHER, m->dir);
 	mb_free(MB_ALLOC_BUCKETS, m->small);
 	mb_free(MB_ALLOC_OTHER, m);
@@ -1501,6 +1602,9 @@ void mb_swiss_get_stats(const struct mb_swiss *m, struct mb_swiss_stats *st)
 		.split_slots_moved = m->split_moved,
 		.seed = m->seed,
 	};
+	for (const struct hdr_chunk *c = atomic_load_explicit(&m->hdr_chunks, memory_order_acquire);
+	     c; c = c->next)
+		st->header_chunks++;
 	if (!m->dir) {
 		st->capacity = m->small ? SLOTS : 0;
 		return;

@@ -28,10 +28,15 @@
  * racing threads read stale but valid memory; the same memory is kept while
  * an iteration runs (it may still read a replaced table).
  *
- * Memory: a table's header and its groups are one allocation counted as
- * MB_ALLOC_BUCKETS (groups are the buckets of this design), the small group
- * too; the directory and bookkeeping are MB_ALLOC_OTHER; blobs
- * MB_ALLOC_VALUES.
+ * Memory: a table's groups are one allocation counted as MB_ALLOC_BUCKETS
+ * (groups are the buckets of this design), the small group too; table
+ * headers (kept apart from their groups and packed in page-sized chunks,
+ * as Go's table objects are in its allocator's spans), the directory and
+ * bookkeeping are MB_ALLOC_OTHER; blobs MB_ALLOC_VALUES.  None of it is
+ * advised MADV_HUGEPAGE: go1.24's heap is not (Go stopped advising it in
+ * 1.21.1, golang/go#61718 and #64332), unlike go1.19's, so with THP set
+ * to "madvise" the plain design's large arrays get huge pages and these
+ * tables do not, in Go as here.
  *
  * Pause events: a table grow (and the small group's conversion) is a
  * `grow`, a split a `split`, each timed around the whole rehash
@@ -52,6 +57,8 @@
 #define MB_SWISS_MAX_AVG_GROUP_LOAD 7 /* of 8 slots */
 #define MB_SWISS_CTRL_EMPTY 0x80
 #define MB_SWISS_CTRL_DELETED 0xFE
+/* Table headers to a chunk (about a page); ours, not Go's. */
+#define MB_SWISS_HEADERS_PER_CHUNK 126
 
 struct mb_swiss;
 
@@ -71,6 +78,7 @@ struct mb_swiss_stats {
 	uint64_t tombstones;      /* deleted slots now, over every table */
 	uint64_t capacity;        /* slots over every table (8 when small) */
 	uint64_t seed;
+	uint64_t header_chunks;   /* chunks of MB_SWISS_HEADERS_PER_CHUNK table headers */
 };
 
 /* One table as Go keeps it. */
