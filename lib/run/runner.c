@@ -31,6 +31,10 @@
 
 #define NS_PER_S UINT64_C(1000000000)
 
+/* How long a task that never parks keeps its worker: Go's sysmon preempts
+ * a goroutine that has run for 10 ms (forcePreemptNS). */
+#define TIME_SLICE_NS UINT64_C(10000000)
+
 struct run;
 
 struct worker {
@@ -383,6 +387,9 @@ struct phase {
 	uint8_t kind_of[100];
 	uint32_t sample_period, sample_left; /* time 1 op in sample_period */
 	uint32_t check_every, check_left;    /* look at flags and clock */
+	uint64_t now;         /* the clock at the last check */
+	uint64_t slice_start; /* when the running task got the worker (about) */
+	bool preempt;         /* it has had it for a time slice */
 	uint64_t by_kind[MB_OP_NKINDS], hits[MB_OP_NKINDS];
 	uint64_t last_checkpoint[MB_OP_NKINDS];
 	uint64_t range_entries; /* warm-up's, discarded */
@@ -581,6 +588,8 @@ static void phase_check(struct worker *w, struct phase *ph)
 {
 	ph->check_left = ph->check_every;
 	uint64_t now = mb_timer_monotonic_ns();
+	ph->now = now;
+	ph->preempt = now - ph->slice_start >= TIME_SLICE_NS;
 	if (ph->timed)
 		checkpoint(w, ph->by_kind, ph->last_checkpoint, now);
 	if (should_stop(w, ph->deadline, now))
@@ -677,32 +686,48 @@ static void sweep_timed(struct worker *w, struct phase *ph)
 		sweep_timed_as(w, ph, false);
 }
 
-/* Runs turns until every task of the run is done with the phase: out of
- * ops (budget, deadline, stop) and parked in no op.  The run queue holds
- * the runnable tasks, starting with the worker's own; a parked one leaves
- * it and is readied onto the worker that released its lock; a worker with
+/* Runs tasks until every task of the run is done with the phase: out of
+ * ops (budget, deadline, stop) and parked in no op.  As a goroutine keeps
+ * its P, a task runs op after op until it parks, is done, yields its lock
+ * to a waiter (a hand-off) or has run for a time slice; then the worker
+ * takes its runnext task, else the front of its run queue.  A parked task
+ * is readied onto the worker that released its lock; a worker with
  * nothing to run steals or sleeps (tasksched.h). */
 static inline __attribute__((always_inline)) void run_queue(struct worker *w, struct phase *ph,
 							      const bool streams)
 {
 	struct mb_tsq *q = w->q;
 	mb_tsq_fill(q, w->first, (uint32_t)w->ntasks);
+	ph->now = mb_timer_monotonic_ns();
+	uint32_t cur = MB_TASK_NONE;
 	for (;;) {
 		if (__builtin_expect(mb_tsq_has_mail(q), 0))
 			mb_tsq_mail(q);
-		uint32_t i = mb_tsq_pop(q);
-		if (__builtin_expect(i == MB_TASK_NONE, 0)) {
-			if (!mb_tsq_find_work(q))
-				break; /* every task is done */
-			continue;
+		if (cur == MB_TASK_NONE) {
+			cur = mb_tsq_pop(q);
+			if (__builtin_expect(cur == MB_TASK_NONE, 0)) {
+				if (!mb_tsq_find_work(q))
+					break; /* every task is done */
+				continue;
+			}
+			q->running = true;
+			ph->slice_start = ph->now;
+			ph->preempt = false;
 		}
-		enum turn_end end = turn(w, ph, i, streams);
-		if (end == TURN_REQUEUE)
-			mb_tsq_push_back(q, i);
-		else if (end == TURN_RETIRE)
-			mb_tsq_retired(q);
-		else
-			mb_tsq_parked(q);
+		enum turn_end end = turn(w, ph, cur, streams);
+		if (__builtin_expect(end != TURN_REQUEUE, 0)) {
+			if (end == TURN_RETIRE)
+				mb_tsq_retired(q);
+			else
+				mb_tsq_parked(q);
+			cur = MB_TASK_NONE;
+			q->running = false;
+		} else if (__builtin_expect(q->yield | ph->preempt, 0)) {
+			q->yield = false;
+			mb_tsq_push_back(q, cur);
+			cur = MB_TASK_NONE;
+			q->running = false;
+		}
 		if (--ph->check_left == 0)
 			phase_check(w, ph);
 	}

@@ -139,6 +139,9 @@ static void hook_ready(void *arg, struct mb_waiter *w)
 			mb_tsq_push_back(q, q->next);
 		q->next = sg->task;
 		q->moved += sg->home != q;
+		/* Go's semrelease with a hand-off yields the releaser's P to
+		 * the waiter (goyield) */
+		q->yield |= w->ticket != 0;
 		atomic_store(&q->nhere, atomic_load_explicit(&q->nhere, memory_order_relaxed) + 1);
 		wakep(s, q);
 		return;
@@ -224,19 +227,28 @@ void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
 	atomic_store_explicit(&q->nhere, n, memory_order_relaxed);
 }
 
-/* A thief asked (r = its index + 1): half of what we could run after the
- * task we run next, from the front (Go's runqgrab takes the oldest),
- * handed to its inbox; nothing when there is nothing to spare.  Either way
- * it hears back. */
+/* A thief asked (r = its index + 1): half of the runnable tasks, from
+ * the front (Go's runqgrab takes the oldest), or the runnext task when the
+ * list is empty, as runqgrab takes it; the task that has the worker stays
+ * (without one, the task that would run next).  Handed to the thief's
+ * inbox; either way it hears back. */
 static void answer(struct mb_tsq *q, unsigned r)
 {
 	struct mb_tsq *thief = &q->s->qs[r - 1];
 	struct mb_task *t = q->s->tasks;
 	uint32_t runnable = q->len + (q->next != MB_TASK_NONE);
-	uint32_t avail = runnable ? runnable - 1 : 0;
+	uint32_t avail = q->running ? runnable : runnable ? runnable - 1 : 0;
 	uint32_t give = avail - avail / 2;
+	if (give && !q->len) { /* only runnext, and a task runs: it goes */
+		uint32_t i = q->next;
+		q->next = MB_TASK_NONE;
+		q->stolen++;
+		relaxed_add(&q->nhere, -1);
+		inbox_push(thief, i, i);
+		give = 0;
+	}
 	if (give > q->len)
-		give = q->len; /* runnext stays: it runs next */
+		give = q->len;
 	if (give) {
 		uint32_t first = q->head, last = first;
 		for (uint32_t n = 1; n < give; n++)

@@ -80,6 +80,8 @@ struct mb_tsq {
 	/* runnable tasks: runnext, then the list head..tail */
 	uint32_t next, head, tail, len;
 	uint32_t cur;          /* the task whose op runs now */
+	bool running;          /* a task has the worker (set by the runner): it stays */
+	bool yield;            /* a release handed its lock over: the task yields */
 	const struct mb_task_op *cur_op; /* its op (copied into a record if it parks) */
 	struct mb_sudog *last; /* a record handed out during the current op */
 	struct mb_sudog *free; /* spare records */
