@@ -4,8 +4,9 @@
  * How a run goes: create the map; prefill keys 0..prefill-1 from one thread;
  * allocate and seed the task records (timed: spawn_s); start the workers;
  * all workers wait at a start gate, warm up if asked (ops that nothing
- * measures, then all workers meet again), then run their tasks round-robin,
- * one op per task per turn, until the op budget is spent, the duration
+ * measures, then all workers meet again), then run their tasks (in turn, one
+ * op each, when no task can park; else each task op after op until it
+ * parks, is done or has run 10 ms) until the op budget is spent, the duration
  * passes, a map returns a fatal code, or *interrupt becomes non-zero.
  *
  * Tasks are small records (RNG stream, op budget, counters, a run-queue

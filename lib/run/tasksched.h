@@ -2,9 +2,9 @@
  * worker's run queue, wake-ups, work stealing, the pool of wait records
  * (Go's sudogs), and the struct mb_sched hook the locks park through.
  *
- * A worker runs the tasks of its run queue one op per turn: first its
- * runnext slot, then its list front to back (a task that ran goes to the
- * back).  A task whose op parks leaves its worker; its wait record (from
+ * A worker takes the task to run from its runnext slot, else from the front
+ * of its list; the runner decides how long it runs (runner.c, run_queue)
+ * and puts it at the back when it yields.  A task whose op parks leaves its worker; its wait record (from
  * the worker's pool, so the task record stays small) keeps the op to run
  * again.  A release readies it (mb_sched.ready) as Go's ready() does: into
  * the RUNNEXT slot of the RELEASING worker, so it runs as soon as the
