@@ -19,6 +19,10 @@
  * victim takes to finish one op. */
 #define ANSWER_POLLS 64
 
+/* How long a worker out of work watches for some before it sleeps: a few
+ * tens of microseconds of PAUSEs. */
+#define SPIN_POLLS 1000
+
 static _Thread_local struct mb_tsq *tl_q;
 
 static void relaxed_add(_Atomic uint32_t *v, int32_t d)
@@ -395,8 +399,17 @@ bool mb_tsq_find_work(struct mb_tsq *q)
 		}
 		if (got)
 			break;
-		/* Nobody had work: stop looking, look once more (a ready may have
-		 * skipped its wakep while we looked), then sleep. */
+		/* Nobody had work: watch for some a while, as Go's spinning M
+		 * does (a sleep and a futex wake cost both workers microseconds),
+		 * then stop looking, look once more (a ready may have skipped its
+		 * wakep while we looked), and sleep. */
+		bool seen = false;
+		for (unsigned n = 0; n < SPIN_POLLS && !seen; n++) {
+			mb_cpu_relax();
+			seen = mb_tsq_has_mail(q) || phase_over(s) || any_worth_asking(q);
+		}
+		if (seen)
+			continue;
 		atomic_fetch_sub(&s->nspinning, 1);
 		spinning = false;
 		if (!any_worth_asking(q))
