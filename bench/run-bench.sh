@@ -5,9 +5,10 @@
 #
 #   bench/run-bench.sh ./mapbench bench-results [REPS [SECTIONS]]
 #
-# SECTIONS: all (the default), or designs for only the rows of the designs
-# Go ships today (swiss, hashtrie, sharded: sections 5 to 7), whose
-# summary.json then has only those members.
+# SECTIONS: all (the default), designs for only the rows of the designs
+# Go ships today (swiss, hashtrie, sharded: sections 5 to 7), or locks for
+# only Go's locks and parking tasks (section 8); summary.json then has only
+# those members.  A section alone takes about 10 minutes at REPS 5.
 #
 # When mapbench-go was built (Go installed), mapbench's maps are compared with
 # Go's own on the same op streams (see bench/go/README).
@@ -17,7 +18,7 @@ mb=${1:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
 out=${2:?usage: run-bench.sh MAPBENCH OUTDIR [REPS]}
 reps=${3:-5}
 sections=${4:-all}
-case $sections in all|designs) ;; *) echo "run-bench: SECTIONS is all or designs" >&2; exit 2 ;; esac
+case $sections in all|designs|locks) ;; *) echo "run-bench: SECTIONS is all, designs or locks" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 command -v jq >/dev/null || { echo "run-bench: jq is required (apt-get install jq)" >&2; exit 1; }
 mkdir -p "$out"
@@ -132,6 +133,90 @@ designs_tables() {
 		awk -F'\t' 'BEGIN { printf "%-6s %9s %9s %9s %9s %9s %8s %-6s  %s\n", "map", "worst", "p99.99", "evacuate", "split", "slow-op", "target", "", ">= 1 ms: evacuate split slow-op" }
 		{ printf "%-6s %9.3f %9.3f %9.3f %9.3f %9.3f %8.3f %-6s  %d %d %d\n", $1, $2/1e6, $3/1e6, $4/1e6, $5/1e6, $6/1e6, $7/1e6, $8, $9, $10, $11 }'
 }
+
+# 8. Go's locks and parking tasks (issue 12): locked and rwlocked with 1k
+#    and 1M tasks on 2 procs, 90:10 and 50:50, against Go 1.19's
+#    sync.Mutex and sync.RWMutex run by mapbench-go, interleaved per
+#    repetition (1M rows: at most 3 repetitions, Go's million goroutines
+#    take ~20 s each); the ratio rwlocked/locked of each side, and what
+#    the tasks did (parks per op, hand-offs, starvation entries,
+#    migrations, steals).  Then one park + wake-up (bench/parkwake).
+locks() {
+	local gobin w loff rows row name map threads mix i n
+	gobin="$(dirname "$mb")/mapbench-go"
+	w=(--procs 2 --keys 2M --prefill 1M --ops 10M)
+	loff=(--latency off --pause-threshold off)
+	rows=()
+	for threads in 1k 1M; do for mix in 90:10 50:50; do for map in locked rwlocked; do
+		rows+=("$map-$threads-${mix/:/-} $map $threads $mix")
+	done; done; done
+	for i in $(seq 1 "$reps"); do
+		for row in "${rows[@]}"; do
+			read -r name map threads mix <<<"$row"
+			if [ "$threads" = 1M ] && [ "$i" -gt 3 ]; then continue; fi
+			"$mb" run --map "$map" --threads "$threads" --mix "$mix" "${w[@]}" "${loff[@]}" -e none \
+				--format json -o "$out/locks-$name-c-$i.json" >/dev/null
+			if "$gobin" --version >/dev/null 2>&1; then
+				"$gobin" --map "$map" --threads "$threads" --mix "$mix" "${w[@]}" "${loff[@]}" \
+					--format json -o "$out/locks-$name-go-$i.json" >/dev/null
+			fi
+		done
+	done
+	lfield() { # NAME SIDE EXPR: the median over the files there are, or null
+		local f v
+		v=$(for f in "$out/locks-$1-$2-"*.json; do [ -e "$f" ] && jq -r "$3" "$f"; done)
+		if [ -n "$v" ]; then median <<<"$v"; else echo null; fi
+	}
+	for row in "${rows[@]}"; do
+		read -r name map threads mix <<<"$row"
+		printf '{"map":"%s","threads":"%s","mix":"%s","c_ns_per_op":%s,"go_ns_per_op":%s,"parks_per_op":%s,"handoffs":%s,"starvation_entries":%s,"migrations":%s,"steals":%s}\n' \
+			"$map" "$threads" "$mix" "$(lfield "$name" c .runs[0].ns_per_op)" \
+			"$(lfield "$name" go .runs[0].ns_per_op)" \
+			"$(lfield "$name" c '.runs[0].lock.parks / .runs[0].ops')" \
+			"$(lfield "$name" c .runs[0].lock.handoffs)" "$(lfield "$name" c .runs[0].lock.starvation_entries)" \
+			"$(lfield "$name" c .runs[0].lock.migrations)" "$(lfield "$name" c .runs[0].lock.steals)"
+	done | jq -s 'group_by([.threads, .mix]) | map({threads: .[0].threads, mix: .[0].mix,
+		locked: (.[] | select(.map == "locked")), rwlocked: (.[] | select(.map == "rwlocked"))}
+		| . + {c_rw_over_locked: (.rwlocked.c_ns_per_op / .locked.c_ns_per_op),
+		       go_rw_over_locked: (if .locked.go_ns_per_op == null then null
+					   else .rwlocked.go_ns_per_op / .locked.go_ns_per_op end)}
+		| . + {ratio_c_over_go: (if .go_rw_over_locked == null then null
+					 else .c_rw_over_locked / .go_rw_over_locked end)}
+		| . + {meets: (if .ratio_c_over_go == null then null
+			       else (.ratio_c_over_go >= 0.75 and .ratio_c_over_go <= 1.25) end)})' \
+		> "$out/locks-table.json"
+	local pw
+	pw="$(dirname "$mb")/bench/parkwake"
+	if [ -x "$pw" ]; then
+		"$pw" | jq -R 'split(" ") | {(.[0]): (.[1] | tonumber)}' | jq -s 'add' > "$out/parkwake.json"
+	else
+		echo null > "$out/parkwake.json"
+	fi
+}
+locks_tables() {
+	echo
+	echo "Go's locks: rwlocked/locked, mapbench against Go 1.19 (procs 2, 1M of 2M keys, 10M ops):"
+	jq -r '.[] | [.threads, .mix, .locked.c_ns_per_op, .rwlocked.c_ns_per_op, .locked.go_ns_per_op,
+		.rwlocked.go_ns_per_op, .c_rw_over_locked, .go_rw_over_locked, .ratio_c_over_go, .meets,
+		.locked.parks_per_op, .rwlocked.parks_per_op] | map(tostring) | @tsv' "$out/locks-table.json" |
+		awk -F'\t' 'BEGIN { printf "%-7s %-6s %9s %9s %9s %9s %7s %7s %7s %6s %9s %9s\n", "tasks", "mix", "C lock", "C rw", "Go lock", "Go rw", "C rw/l", "Go rw/l", "C/Go", "+-25%", "C parks", "C rwparks" }
+		function num(x, f) { return x == "null" ? "-" : sprintf(f, x) }
+		{ printf "%-7s %-6s %9.1f %9.1f %9s %9s %7.3f %7s %7s %6s %9.3f %9.3f\n", $1, $2, $3, $4,
+			num($5, "%.1f"), num($6, "%.1f"), $7, num($8, "%.3f"), num($9, "%.3f"), $10, $11, $12 }'
+	jq -r 'if . == null then "park + wake-up: bench/parkwake not built" else
+		"park + wake-up on one worker \(.park_wake_same_worker_ns) ns; a sleeping worker gets a readied task in \(.wake_idle_worker_ns) ns" end' \
+		"$out/parkwake.json"
+}
+
+if [ "$sections" = locks ]; then
+	locks
+	jq -n --argjson reps "$reps" --slurpfile locks "$out/locks-table.json" \
+		--slurpfile pw "$out/parkwake.json" \
+		'{schema: "mapbench-bench/1", repetitions: $reps, go_locks: $locks[0], park_wake: $pw[0]}' \
+		> "$out/summary.json"
+	locks_tables
+	exit 0
+fi
 
 if [ "$sections" = designs ]; then
 	designs
@@ -253,16 +338,19 @@ jq -s '[.[] | .config.mix as $m | .runs[] |
 	       rebuild_max_ns: ([.[].rebuild_max_ns] | sort | .[length / 2 | floor])})' \
 	"$out"/sync-*.json > "$out/sync-table.json"
 designs
+locks
 
 jq -n --argjson reps "$reps" --argjson spawn "$spawn_s" --argjson bytes "$task_bytes" \
 	--argjson ratio "$ratio" --argjson harness "$harness_ns" \
 	--argjson plain "$plain_ns" --argjson go "$go_ns" --argjson cost "$cost_json" \
 	--argjson side "$side_json" --slurpfile oldnew "$out/oldnew-table.json" \
-	--slurpfile conc "$out/conc-table.json" --slurpfile growth "$out/growth-table.json" '{
+	--slurpfile conc "$out/conc-table.json" --slurpfile growth "$out/growth-table.json" \
+	--slurpfile locks "$out/locks-table.json" --slurpfile pw "$out/parkwake.json" '{
 	schema: "mapbench-bench/1", repetitions: $reps,
 	cost_of_measuring: $cost,
 	go_side_by_side: $side,
 	plain_vs_swiss: $oldnew[0], concurrent_designs: $conc[0], growth_worst_insert: $growth[0],
+	go_locks: $locks[0], park_wake: $pw[0],
 	checks: ([
 	 {name: "spawn_1M_tasks_s", median: $spawn, target: "< 0.5", pass: ($spawn < 0.5)},
 	 {name: "task_bytes", median: $bytes, target: "< 256", pass: ($bytes < 256)},
@@ -302,3 +390,4 @@ jq -r '.[] | [.mix, .map, .threads, (.ns_per_op * 10 | round / 10), (.promotions
 	"$out/sync-table.json" | awk -F'\t' 'BEGIN { printf "%-6s %-9s %8s %10s %11s %9s %12s\n", "mix", "map", "threads", "ns/op", "promotions", "rebuilds", "max rebuild" }
 	{ printf "%-6s %-9s %8s %10s %11s %9s %12s\n", $1, $2, $3, $4, $5, $6, $7 }'
 designs_tables
+locks_tables
