@@ -160,8 +160,13 @@ static void stress_all(size_t vsize, mb_hashtrie_hash_fn fn, const char *what,
 	mb_hashtrie_get_stats(m, &st);
 	CHECK(st.entries == HOT && mb_hashtrie_len(m) == HOT, "%s: %llu entries, want %d", what,
 	      (unsigned long long)st.entries, HOT);
-	CHECK(st.expand_nodes > 100 && st.prunes > 100, "%s: nodes expanded %llu, pruned %llu",
-	      what, (unsigned long long)st.expand_nodes, (unsigned long long)st.prunes);
+	/* Both paths ran.  How often depends on how the threads interleave:
+	 * with the weak hash most keys share a few chains, and a loaded
+	 * machine that runs the threads one after the other pruned 80 times
+	 * (pthread policy) where a quiet one prunes hundreds. */
+	CHECK(st.expand_nodes > 100 && st.prunes > (fn ? 10u : 100u),
+	      "%s: nodes expanded %llu, pruned %llu", what, (unsigned long long)st.expand_nodes,
+	      (unsigned long long)st.prunes);
 	if (fn)
 		CHECK(st.collisions > 100, "%s: collisions %llu", what,
 		      (unsigned long long)st.collisions);
