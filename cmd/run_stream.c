@@ -4,6 +4,7 @@
 
 #include "run/options.h"
 #include "util/readfile.h"
+#include "util/samefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static void load_replay(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t avail)
@@ -62,31 +62,17 @@ void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t 
 	sw->recording = &st->record;
 }
 
-/* Whether path names the file behind descriptor fd: the same inode (a pipe,
- * a terminal, a regular file the shell redirected fd to), except a
- * character device that is no terminal (/dev/null), where writes mix with
- * nothing anyone reads. */
-static bool is_file_of(const char *path, int fd)
-{
-	struct stat a, b;
-	if (!path || !*path || fstat(fd, &b) != 0 || stat(path, &a) != 0)
-		return false;
-	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-		return false;
-	return !S_ISCHR(b.st_mode) || isatty(fd);
-}
-
 void mb_run_stream_check_stdio(const struct mb_sweep *sw, const struct mb_run_output *out)
 {
-	if (!is_file_of(sw->record, STDOUT_FILENO) && !is_file_of(sw->record, STDERR_FILENO))
+	if (!mb_samefile_fd(sw->record, STDOUT_FILENO) && !mb_samefile_fd(sw->record, STDERR_FILENO))
 		return;
 	bool stdout_results = out->json_stdout || out->table == stdout ||
-			      is_file_of(sw->output, STDOUT_FILENO) ||
-			      is_file_of(sw->csv, STDOUT_FILENO);
-	if (stdout_results && is_file_of(sw->record, STDOUT_FILENO))
+			      mb_samefile_fd(sw->output, STDOUT_FILENO) ||
+			      mb_samefile_fd(sw->csv, STDOUT_FILENO);
+	if (stdout_results && mb_samefile_fd(sw->record, STDOUT_FILENO))
 		mb_cmd_usage_error("--record", "'%s' is also standard output, which carries the "
 				   "results: give --record a file of its own", sw->record);
-	if (out->table == stderr && is_file_of(sw->record, STDERR_FILENO))
+	if (out->table == stderr && mb_samefile_fd(sw->record, STDERR_FILENO))
 		mb_cmd_usage_error("--record", "'%s' is also standard error, which carries the "
 				   "table: give --record a file of its own", sw->record);
 }

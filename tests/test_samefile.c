@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,25 @@ int main(void)
 	/* devices are written in place, one after the other */
 	CHECK(!mb_samefile("/dev/null", "/dev/null"), "/dev/null twice");
 	CHECK(!mb_samefile(NULL, "a") && !mb_samefile("", "") && !mb_samefile("a", NULL), "none");
+	/* a path against an open descriptor */
+	int fd = open("a", O_WRONLY);
+	CHECK(fd >= 0 && mb_samefile_fd("a", fd) && mb_samefile_fd(abs_a, fd) &&
+	      mb_samefile_fd("hard", fd), "a's descriptor, three names");
+	CHECK(!mb_samefile_fd("b", fd) && !mb_samefile_fd("new", fd) && !mb_samefile_fd(NULL, fd),
+	      "other files, none");
+	close(fd);
+	CHECK(!mb_samefile_fd("a", fd), "a closed descriptor");
+	int p[2];
+	CHECK(pipe(p) == 0, "pipe");
+	char pname[64];
+	snprintf(pname, sizeof pname, "/proc/self/fd/%d", p[1]);
+	CHECK(mb_samefile_fd(pname, p[1]) && mb_samefile_fd(pname, p[0]),
+	      "a pipe named through /proc: both ends are that pipe");
+	close(p[0]);
+	close(p[1]);
+	int nul = open("/dev/null", O_WRONLY);
+	CHECK(nul >= 0 && !mb_samefile_fd("/dev/null", nul), "/dev/null mixes with nothing");
+	close(nul);
 	/* a missing directory: compared as written */
 	CHECK(mb_samefile("nodir/x", "nodir/x") && !mb_samefile("nodir/x", "nodir/y"), "missing dir");
 	unlink("a");

@@ -25,12 +25,6 @@
 
 static _Thread_local struct mb_tsq *tl_q;
 
-static void relaxed_add(_Atomic uint32_t *v, int32_t d)
-{
-	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + (uint32_t)d,
-			      memory_order_relaxed);
-}
-
 /* Wakes w if it sleeps (a condition it waits for has just changed). */
 static void wake(struct mb_tsq *w)
 {
@@ -146,7 +140,7 @@ static void hook_ready(void *arg, struct mb_waiter *w)
 		/* Go's semrelease with a hand-off yields the releaser's P to
 		 * the waiter (goyield) */
 		q->yield |= w->ticket != 0;
-		atomic_store(&q->nhere, atomic_load_explicit(&q->nhere, memory_order_relaxed) + 1);
+		mb_tsq_count(q, 1, memory_order_seq_cst); /* before wakep reads (see there) */
 		wakep(s, q);
 		return;
 	}
@@ -242,27 +236,25 @@ static void answer(struct mb_tsq *q, unsigned r)
 	struct mb_task *t = q->s->tasks;
 	uint32_t runnable = q->len + (q->next != MB_TASK_NONE);
 	uint32_t avail = q->running ? runnable : runnable ? runnable - 1 : 0;
-	uint32_t give = avail - avail / 2;
+	uint32_t give = avail - avail / 2, first = MB_TASK_NONE, last = MB_TASK_NONE;
 	if (give && !q->len) { /* only runnext, and a task runs: it goes */
-		uint32_t i = q->next;
+		first = last = q->next;
 		q->next = MB_TASK_NONE;
-		q->stolen++;
-		relaxed_add(&q->nhere, -1);
-		inbox_push(thief, i, i);
-		give = 0;
-	}
-	if (give > q->len)
-		give = q->len;
-	if (give) {
-		uint32_t first = q->head, last = first;
+		give = 1;
+	} else if (give) {
+		if (give > q->len)
+			give = q->len;
+		first = last = q->head;
 		for (uint32_t n = 1; n < give; n++)
 			last = t[last].next;
 		q->head = t[last].next;
 		if (q->head == MB_TASK_NONE)
 			q->tail = MB_TASK_NONE;
 		q->len -= give;
+	}
+	if (give) {
 		q->stolen += give;
-		relaxed_add(&q->nhere, -(int32_t)give);
+		mb_tsq_count(q, -(int32_t)give, memory_order_relaxed);
 		inbox_push(thief, first, last);
 	}
 	atomic_store(&q->steal_req, 0);
@@ -280,7 +272,7 @@ void mb_tsq_mail(struct mb_tsq *q)
 		n++;
 	}
 	if (n)
-		relaxed_add(&q->nhere, n);
+		mb_tsq_count(q, n, memory_order_relaxed);
 	unsigned r = atomic_load_explicit(&q->steal_req, memory_order_acquire);
 	if (r)
 		answer(q, r);
@@ -289,7 +281,7 @@ void mb_tsq_mail(struct mb_tsq *q)
 void mb_tsq_retired(struct mb_tsq *q)
 {
 	struct mb_tsched *s = q->s;
-	relaxed_add(&q->nhere, -1);
+	mb_tsq_count(q, -1, memory_order_relaxed);
 	if (atomic_fetch_sub(&s->live, 1) == 1) /* the phase is over: tell everyone */
 		for (unsigned i = 0; i < s->nworkers; i++)
 			wake(&s->qs[i]);

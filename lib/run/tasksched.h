@@ -115,7 +115,9 @@ struct mb_tsched {
 };
 
 /* Sets up nworkers queues over the task records tasks (which the caller
- * owns).  Returns 0 or -ENOMEM. */
+ * owns; NULL is fine if s->tasks is set before any queue is used, as the
+ * runner does: the map gets the hook before the tasks exist).  Returns 0
+ * or -ENOMEM. */
 int mb_tsched_init(struct mb_tsched *s, unsigned nworkers, struct mb_task *tasks);
 void mb_tsched_free(struct mb_tsched *s);
 
@@ -169,10 +171,18 @@ static inline bool mb_tsq_has_mail(struct mb_tsq *q)
 void mb_tsq_mail(struct mb_tsq *q);
 
 /* The task that just ran left this worker: it parked. */
+/* Adds d to q->nhere, which only q's worker writes (a store, no atomic
+ * read-modify-write); order: what other workers must see before it. */
+static inline void mb_tsq_count(struct mb_tsq *q, int32_t d, memory_order order)
+{
+	atomic_store_explicit(&q->nhere,
+			      atomic_load_explicit(&q->nhere, memory_order_relaxed) + (uint32_t)d,
+			      order);
+}
+
 static inline void mb_tsq_parked(struct mb_tsq *q)
 {
-	atomic_store_explicit(&q->nhere, atomic_load_explicit(&q->nhere, memory_order_relaxed) - 1,
-			      memory_order_relaxed);
+	mb_tsq_count(q, -1, memory_order_relaxed);
 }
 
 /* The task that just ran is done with the phase. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The resolved directory of path (its part before the last '/', or ".")
  * into dir (PATH_MAX bytes) and its last component in *base.  Returns false
@@ -45,4 +46,14 @@ bool mb_samefile(const char *a, const char *b)
 	if (!split_resolve(a, da, &ba) || !split_resolve(b, db, &bb))
 		return strcmp(a, b) == 0;
 	return strcmp(da, db) == 0 && strcmp(ba, bb) == 0;
+}
+
+bool mb_samefile_fd(const char *path, int fd)
+{
+	struct stat a, b;
+	if (!path || !*path || fstat(fd, &b) != 0 || stat(path, &a) != 0)
+		return false;
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return false;
+	return !S_ISCHR(b.st_mode) || isatty(fd);
 }

@@ -20,4 +20,11 @@
  * NULL or empty paths are never the same. */
 bool mb_samefile(const char *a, const char *b);
 
+/* True when path names the file open on descriptor fd (the same inode: a
+ * pipe, a terminal, the regular file a shell redirected fd to), so that a
+ * write there would mix with what fd carries.  A character device that is
+ * no terminal (/dev/null) is never "the same": nobody reads what mixes
+ * there.  NULL or empty paths, and closed descriptors, are never the same. */
+bool mb_samefile_fd(const char *path, int fd);
+
 #endif
