@@ -3,7 +3,8 @@
  * handed out once per op, tied to their task and recycled through the
  * shared pool, a ready from a thread that runs no task reaching the
  * sleeping worker the task parked on, a steal answered with half of what
- * the victim can spare, wakep waking a sleeping worker that then steals,
+ * the victim can spare, a running worker's runnext taken only by a thief
+ * that has waited (Go's runqgrab), wakep waking a sleeping worker that then steals,
  * and the end of a phase waking every sleeper (also under TSan). */
 #include "check.h"
 
@@ -214,6 +215,41 @@ static void steal(void)
 	mb_tsq_attach(NULL);
 }
 
+/* Go's runqgrab takes the runnext task of a P that runs a goroutine only
+ * after usleep(3): asked at once, worker 0 refuses; asked again with the
+ * wait done, it hands the task over. */
+static void runnext_grace(void)
+{
+	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1];
+	mb_tsched_begin(&s, 2);
+	mb_tsq_attach(a);
+	mb_tsq_fill(a, 50, 1);
+	mb_tsq_fill(b, 0, 0);
+	CHECK(mb_tsq_pop(a) == 50, "task 50 runs");
+	struct mb_waiter *w = park(a, 51);
+	s.hook.ready(s.hook.arg, w); /* 51 runs next */
+	a->running = true;
+	atomic_store(&b->runnext_refused, 0);
+	atomic_store(&a->steal_req, b->index + 1);
+	mb_tsq_mail(a);
+	CHECK(a->next == 51 && atomic_load(&b->runnext_refused) == 1 &&
+		      atomic_load(&b->inbox) == MB_TASK_NONE && atomic_load(&a->steal_req) == 0,
+	      "asked at once: refused, answered");
+	atomic_store(&a->steal_req, (b->index + 1) | MB_STEAL_RUNNEXT);
+	mb_tsq_mail(a);
+	CHECK(a->next == MB_TASK_NONE && atomic_load(&a->nhere) == 0 &&
+		      atomic_load(&b->inbox) == 51 && atomic_load(&a->steal_req) == 0,
+	      "asked after the wait: handed over (next %u, inbox %u)", a->next,
+	      atomic_load(&b->inbox));
+	a->running = false;
+	mb_tsq_attach(b);
+	mb_tsq_mail(b);
+	CHECK(mb_tsq_pop(b) == 51 && mb_tsq_pop(b) == MB_TASK_NONE, "the thief runs it");
+	mb_tsq_put(b, (struct mb_sudog *)w);
+	tasks[51].wait = NULL;
+	mb_tsq_attach(NULL);
+}
+
 /* Worker 1 sleeps with nothing anywhere; a ready on worker 0 wakes it
  * (wakep) and it steals one of worker 0's two tasks. */
 static void *ready_then_turns(void *arg)
@@ -299,6 +335,7 @@ int main(void)
 	pool();
 	ready_from_outside();
 	steal();
+	runnext_grace();
 	wakep();
 	phase_end();
 	mb_tsched_free(&s);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Records come in chunks: a park then costs a pointer pop, as Go's per-P
  * sudog cache does.  A worker keeps at most two chunks' worth; the rest go
@@ -22,6 +23,14 @@
 /* How long a worker out of work watches for some before it sleeps: a few
  * tens of microseconds of PAUSEs. */
 #define SPIN_POLLS 1000
+
+/* Go's runqgrab sleeps usleep(3) before it takes the runnext task of a P
+ * that runs a goroutine: that P is likely to schedule it soon (a woken
+ * waiter is readied into its waker's runnext, and wakep has an idle P look
+ * for work at once).  On Linux the sleep lasts 3 us plus the thread's timer
+ * slack (50 us by default), so Go's thief waits tens of microseconds while
+ * the victim goes on; a nanosleep of the same length keeps that. */
+#define RUNNEXT_GRACE_NS 3000
 
 static _Thread_local struct mb_tsq *tl_q;
 
@@ -181,6 +190,7 @@ int mb_tsched_init(struct mb_tsched *s, unsigned nworkers, struct mb_task *tasks
 		q->next = q->head = q->tail = MB_TASK_NONE;
 		atomic_init(&q->inbox, MB_TASK_NONE);
 		atomic_init(&q->steal_req, 0);
+		atomic_init(&q->runnext_refused, 0);
 		atomic_init(&q->sleeping, 0);
 		atomic_init(&q->searching, 0);
 		atomic_init(&q->nhere, 0);
@@ -232,12 +242,17 @@ void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
  * inbox; either way it hears back. */
 static void answer(struct mb_tsq *q, unsigned r)
 {
-	struct mb_tsq *thief = &q->s->qs[r - 1];
+	struct mb_tsq *thief = &q->s->qs[(r & ~MB_STEAL_RUNNEXT) - 1];
 	struct mb_task *t = q->s->tasks;
 	uint32_t runnable = q->len + (q->next != MB_TASK_NONE);
 	uint32_t avail = q->running ? runnable : runnable ? runnable - 1 : 0;
 	uint32_t give = avail - avail / 2, first = MB_TASK_NONE, last = MB_TASK_NONE;
-	if (give && !q->len) { /* only runnext, and a task runs: it goes */
+	if (give && !q->len && !(r & MB_STEAL_RUNNEXT)) {
+		/* only runnext, and a task runs: not before the thief has
+		 * waited (RUNNEXT_GRACE_NS) */
+		atomic_store(&thief->runnext_refused, 1);
+		give = 0;
+	} else if (give && !q->len) { /* only runnext, and a task runs: it goes */
 		first = last = q->next;
 		q->next = MB_TASK_NONE;
 		give = 1;
@@ -338,9 +353,9 @@ static bool has_work(const struct mb_tsq *q)
 
 /* Asks v for tasks and waits for its answer.  Returns true when tasks came
  * (from v or anyone), false when v had none or the phase is over. */
-static bool ask(struct mb_tsq *q, struct mb_tsq *v)
+static bool ask(struct mb_tsq *q, struct mb_tsq *v, unsigned flags)
 {
-	const unsigned mine = q->index + 1;
+	const unsigned mine = (q->index + 1) | flags;
 	unsigned zero = 0;
 	if (!atomic_compare_exchange_strong(&v->steal_req, &zero, mine))
 		return false; /* another thief is asking it */
@@ -386,8 +401,15 @@ bool mb_tsq_find_work(struct mb_tsq *q)
 		bool got = false;
 		for (unsigned k = 1; k < s->nworkers && !got; k++) {
 			struct mb_tsq *v = &s->qs[(q->index + k) % s->nworkers];
-			if (worth_asking(v))
-				got = ask(q, v);
+			if (!worth_asking(v))
+				continue;
+			atomic_store_explicit(&q->runnext_refused, 0, memory_order_relaxed);
+			got = ask(q, v, 0);
+			if (!got && atomic_load(&q->runnext_refused)) {
+				struct timespec grace = {0, RUNNEXT_GRACE_NS};
+				nanosleep(&grace, NULL);
+				got = ask(q, v, MB_STEAL_RUNNEXT);
+			}
 		}
 		if (got)
 			break;

@@ -17,7 +17,10 @@
  * A worker with nothing to run looks for work as Go's findrunnable does: it
  * asks a worker holding two tasks or more for half of its queue (the one it
  * would run next stays), which that worker hands over at its next turn
- * boundary; finding none it sleeps until a ready on another worker wakes
+ * boundary.  A busy worker's runnext task alone goes only to a thief that
+ * has slept RUNNEXT_GRACE_NS first, as Go's runqgrab sleeps usleep(3): the
+ * woken waiter then mostly runs where it was readied, and the thief, as Go's
+ * spinning M, leaves the lock's two tasks on one worker.  Finding none it sleeps until a ready on another worker wakes
  * it (Go's wakep: only when no worker is already looking), or until every
  * task of the phase is done.  Why steal by asking: a queue then belongs to
  * one thread and costs no atomic operation per turn.
@@ -91,11 +94,16 @@ struct mb_tsq {
 	uint64_t moved, stolen;
 	/* Shared with other workers: a line of its own. */
 	_Atomic uint32_t inbox __attribute__((aligned(64))); /* tasks handed to us */
-	atomic_uint steal_req; /* a thief's index + 1, or 0 */
+	atomic_uint steal_req; /* a thief's index + 1 (| MB_STEAL_RUNNEXT), or 0 */
+	atomic_uint runnext_refused; /* our ask found only a running worker's runnext */
 	atomic_uint sleeping;  /* 1 asleep, 2 woken by wakep (a searcher), 0 */
 	atomic_uint searching; /* nothing to run: do not ask it */
 	_Atomic uint32_t nhere; /* tasks queued or running here (owner writes) */
 } __attribute__((aligned(64)));
+
+/* In a steal request: the thief has waited as Go's runqgrab does and may
+ * take the runnext task of a worker that runs one. */
+#define MB_STEAL_RUNNEXT (1u << 31)
 
 /* What every worker shares. */
 struct mb_tsched {
