@@ -61,10 +61,21 @@ void mb_run_output_open(struct mb_run_output *o)
 		open_one("--output", o->output, &o->out_file);
 	if (o->csv)
 		open_one("--csv", o->csv, &o->csv_file);
+	o->rescue = stdout;
 	if (o->json_stdout)
 		o->table = NULL;
 	else
 		o->table = o->output || o->csv ? stderr : stdout;
+}
+
+void mb_run_output_rescue_to_stderr(struct mb_run_output *o)
+{
+	o->rescue = stderr;
+}
+
+static const char *stream_name(const FILE *f)
+{
+	return f == stdout ? "stdout" : "stderr";
 }
 
 /* The first error writing stdout, for check_stdout's message. */
@@ -91,8 +102,8 @@ static int check_stdout(void)
 	return 1;
 }
 
-/* The JSON to -o and/or stdout; if -o fails, to stdout, so nothing measured
- * is lost.  Sets *on_stdout when stdout got it.  Returns 0 or 1. */
+/* The JSON to -o and/or stdout; if -o fails, to the rescue stream (stdout
+ * unless --record writes there), so nothing measured is lost.  Sets *on_stdout when stdout got it.  Returns 0 or 1. */
 static int emit_json(struct mb_run_output *o, const struct mb_result *res, bool *on_stdout)
 {
 	char *text = mb_result_dump(res);
@@ -106,10 +117,12 @@ static int emit_json(struct mb_run_output *o, const struct mb_result *res, bool 
 		int rc = mb_atomic_commit(o->out_file, text, strlen(text));
 		if (rc) {
 			fprintf(stderr, "mapbench: --output: cannot write '%s': %s; "
-					"the JSON result follows on stdout\n",
-				o->output, mb_atomic_strerror(rc));
-			to_stdout = true;
+					"the JSON result follows on %s\n",
+				o->output, mb_atomic_strerror(rc), stream_name(o->rescue));
 			status = 1;
+			if (!to_stdout) /* with --format json stdout has it already */
+				put(o->rescue, text);
+			*on_stdout = *on_stdout || o->rescue == stdout;
 		}
 	}
 	if (to_stdout) {
@@ -120,8 +133,8 @@ static int emit_json(struct mb_run_output *o, const struct mb_result *res, bool 
 	return status;
 }
 
-/* The CSV to --csv; if that fails, to stdout, or to stderr when stdout
- * already carries the JSON (one document there).  Returns 0 or 1. */
+/* The CSV to --csv; if that fails, to the rescue stream, or to stderr when
+ * stdout already carries the JSON (one document there).  Returns 0 or 1. */
 static int emit_csv(struct mb_run_output *o, const struct mb_result *res, bool json_on_stdout)
 {
 	char *text = mb_result_csv(res);
@@ -131,9 +144,10 @@ static int emit_csv(struct mb_run_output *o, const struct mb_result *res, bool j
 	}
 	int rc = mb_atomic_commit(o->csv_file, text, strlen(text));
 	if (rc) {
+		FILE *to = json_on_stdout ? stderr : o->rescue;
 		fprintf(stderr, "mapbench: --csv: cannot write '%s': %s; the CSV follows on %s\n",
-			o->csv, mb_atomic_strerror(rc), json_on_stdout ? "stderr" : "stdout");
-		put(json_on_stdout ? stderr : stdout, text);
+			o->csv, mb_atomic_strerror(rc), stream_name(to));
+		put(to, text);
 	}
 	free(text);
 	return rc ? 1 : 0;

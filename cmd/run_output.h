@@ -8,6 +8,8 @@
  * - stdout carries one thing: the JSON with --format json; else, when -o or
  *   --csv is given, nothing but a result that could not be written there
  *   (the JSON, or else the CSV), with the table on stderr; else the table.
+ *   When stdout carries --record's op stream, a result -o or --csv could
+ *   not take goes to stderr instead.
  *   So `mapbench run -o FILE | jq .` reads the rescued JSON alone.
  * - SIGPIPE is ignored: a stdout closed early (| head) is a write error on
  *   stdout (exit 1), and costs neither -o nor --csv.
@@ -38,6 +40,9 @@ struct mb_run_output {
 	bool json_stdout;     /* --format json: the document on stdout */
 	/* set by mb_run_output_open */
 	FILE *table;          /* where the table goes (stdout or stderr), or NULL */
+	/* where a result -o or --csv could not take goes: stdout, or stderr
+	 * once stdout carries --record's stream (mb_run_output_rescue_to_stderr) */
+	FILE *rescue;
 	struct mb_atomic_file *out_file, *csv_file;
 };
 
@@ -51,6 +56,10 @@ void mb_run_signals_install(void);
 /* Opens -o and --csv and picks the table's stream.  A file that cannot be
  * opened is a usage error (one line naming the option, exit 2). */
 void mb_run_output_open(struct mb_run_output *o);
+
+/* stdout carries another stream (--record's): a result -o or --csv could
+ * not take goes to stderr, after its message, instead of into that stream. */
+void mb_run_output_rescue_to_stderr(struct mb_run_output *o);
 
 /* Writes res: the JSON to -o and/or stdout, the CSV to --csv, a rescued
  * document to stdout (or, for the CSV when stdout already has the JSON, to

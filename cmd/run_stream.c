@@ -62,10 +62,12 @@ void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t 
 	sw->recording = &st->record;
 }
 
-void mb_run_stream_check_stdio(const struct mb_sweep *sw, const struct mb_run_output *out)
+void mb_run_stream_check_stdio(const struct mb_sweep *sw, struct mb_run_output *out)
 {
 	if (!mb_samefile_fd(sw->record, STDOUT_FILENO) && !mb_samefile_fd(sw->record, STDERR_FILENO))
 		return;
+	if (mb_samefile_fd(sw->record, STDOUT_FILENO))
+		mb_run_output_rescue_to_stderr(out);
 	bool stdout_results = out->json_stdout || out->table == stdout ||
 			      mb_samefile_fd(sw->output, STDOUT_FILENO) ||
 			      mb_samefile_fd(sw->csv, STDOUT_FILENO);

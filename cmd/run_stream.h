@@ -37,9 +37,10 @@ void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t 
  * one file or pipe, or, renamed over a regular file, replace what the
  * shell's redirection received.  When stdout carries nothing else (the
  * results go to -o FILE), recording to it is allowed, as a pipe or a
- * device is written in place (mb_atomic_open).  Call after
+ * device is written in place (mb_atomic_open), and a result -o or --csv
+ * cannot take then goes to stderr, not into the stream.  Call after
  * mb_run_output_open, which decides where the table goes. */
-void mb_run_stream_check_stdio(const struct mb_sweep *sw, const struct mb_run_output *out);
+void mb_run_stream_check_stdio(const struct mb_sweep *sw, struct mb_run_output *out);
 
 /* Writes the recorded stream to --record's file (if any) and frees both
  * streams.  Returns 0, or 1 after a one-line message when it could not

@@ -163,5 +163,17 @@ cmp -s "$TMP/piped" "$TMP/own.bin" || fail "the stream through a pipe differs fr
 "$MAPBENCH" $one --csv "$TMP/r.csv" --record /dev/stdout > "$TMP/redir.bin" 2>/dev/null ||
 	fail "record to stdout, a file"
 cmp -s "$TMP/redir.bin" "$TMP/own.bin" || fail "the stream on a redirected stdout differs"
+# -o and --csv that cannot be written at the end: the results rescued on
+# stderr after their messages, never into the stream on stdout.
+if [ -c /dev/full ] && [ -w /dev/full ]; then
+	{ "$MAPBENCH" $one -o /dev/full --csv /dev/full --record /dev/stdout 2>"$TMP/perr"
+	  echo $? > "$TMP/rc"; } | cat > "$TMP/piped"
+	[ "$(cat "$TMP/rc")" = 1 ] || fail "-o and --csv on /dev/full with --record on stdout: exit $(cat "$TMP/rc")"
+	cmp -s "$TMP/piped" "$TMP/own.bin" || fail "a rescued result went into the stream on stdout"
+	grep -q "^mapbench: --output: cannot write '/dev/full'.*the JSON result follows on stderr" "$TMP/perr" &&
+		grep -q "^mapbench: --csv: cannot write '/dev/full'.*the CSV follows on stderr" "$TMP/perr" &&
+		grep -q '"schema"' "$TMP/perr" && grep -q '^map,threads' "$TMP/perr" ||
+		fail "the rescued results are not on stderr: $(head -c 400 "$TMP/perr")"
+fi
 "$MAPBENCH" $one --record /dev/null > /dev/null || fail "record to /dev/null, stdout too"
 finish
