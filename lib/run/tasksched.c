@@ -235,11 +235,12 @@ void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
 	atomic_store_explicit(&q->nhere, n, memory_order_relaxed);
 }
 
-/* A thief asked (r = its index + 1): half of the runnable tasks, from
- * the front (Go's runqgrab takes the oldest), or the runnext task when the
- * list is empty, as runqgrab takes it; the task that has the worker stays
- * (without one, the task that would run next).  Handed to the thief's
- * inbox; either way it hears back. */
+/* A thief asked (r = its index + 1, | MB_STEAL_RUNNEXT): half of the
+ * runnable tasks, from the front (Go's runqgrab takes the oldest), or the
+ * runnext task when the list is empty, as runqgrab takes it (while a task
+ * runs here, only by a thief that has waited); the task that has the
+ * worker stays (without one, the task that would run next).  Handed to
+ * the thief's inbox; either way it hears back. */
 static void answer(struct mb_tsq *q, unsigned r)
 {
 	struct mb_tsq *thief = &q->s->qs[(r & ~MB_STEAL_RUNNEXT) - 1];
@@ -247,15 +248,15 @@ static void answer(struct mb_tsq *q, unsigned r)
 	uint32_t runnable = q->len + (q->next != MB_TASK_NONE);
 	uint32_t avail = q->running ? runnable : runnable ? runnable - 1 : 0;
 	uint32_t give = avail - avail / 2, first = MB_TASK_NONE, last = MB_TASK_NONE;
-	if (give && !q->len && !(r & MB_STEAL_RUNNEXT)) {
-		/* only runnext, and a task runs: not before the thief has
-		 * waited (RUNNEXT_GRACE_NS) */
-		atomic_store(&thief->runnext_refused, 1);
-		give = 0;
-	} else if (give && !q->len) { /* only runnext, and a task runs: it goes */
-		first = last = q->next;
-		q->next = MB_TASK_NONE;
-		give = 1;
+	if (give && !q->len) { /* only runnext, and a task runs */
+		if (r & MB_STEAL_RUNNEXT) { /* the thief has waited: it goes */
+			first = last = q->next;
+			q->next = MB_TASK_NONE;
+			give = 1;
+		} else { /* not before the thief has waited (RUNNEXT_GRACE_NS) */
+			atomic_store(&thief->runnext_refused, 1);
+			give = 0;
+		}
 	} else if (give) {
 		if (give > q->len)
 			give = q->len;
@@ -351,8 +352,9 @@ static bool has_work(const struct mb_tsq *q)
 	return q->len || q->next != MB_TASK_NONE;
 }
 
-/* Asks v for tasks and waits for its answer.  Returns true when tasks came
- * (from v or anyone), false when v had none or the phase is over. */
+/* Asks v for tasks (flags: MB_STEAL_RUNNEXT or 0) and waits for its
+ * answer.  Returns true when tasks came (from v or anyone), false when v
+ * had none or the phase is over. */
 static bool ask(struct mb_tsq *q, struct mb_tsq *v, unsigned flags)
 {
 	const unsigned mine = (q->index + 1) | flags;
