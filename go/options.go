@@ -48,6 +48,7 @@ type sweep struct {
 	output          string
 	format          string
 	gctrace         bool
+	lockProfile     bool      // count lock parks with Go's block profile
 	record, replay  string    // --record FILE, --replay FILE
 	stream          *opstream // the loaded --replay stream
 	recording       *opstream // where the run's ops go with --record
@@ -290,6 +291,10 @@ row per run, the JSON in mapbench's schema (mapbench/1).
       --window=TIME       time window of the series and heatmap; default 1s
   -e, --events=none       accepted for mapbench's command lines: Go counts none
       --gctrace           one stderr line per grow, promote or rebuild
+      --lock-profile      count the goroutines that park in sync.Mutex and
+                          RWMutex (runs[].lock.parks) with Go's block
+                          profile, which slows every park: ns/op is not
+                          comparable with a run without it
   -q, --quiet             accepted (there is no progress line)
   -o, --output=FILE       write the JSON result to FILE
       --format=FMT        stdout format: table (default) or json
@@ -492,6 +497,7 @@ var options = []option{
 		}
 	}},
 	{"gctrace", 0, false, func(sw *sweep, a string) { sw.gctrace = true }},
+	{"lock-profile", 0, false, func(sw *sweep, a string) { sw.lockProfile = true }},
 	{"quiet", 'q', false, func(sw *sweep, a string) {}},
 	{"format", 0, true, func(sw *sweep, a string) {
 		if a != "table" && a != "json" {

@@ -378,9 +378,7 @@ func runJSON(r *runResult) ordered {
 	}
 	return ordered{
 		{"map", cfg.mapName},
-		// Go's mutex keeps no statistics a program can read (mapbench's
-		// lock object is the C port's own count): null, as for no lock
-		{"lock", nil},
+		{"lock", lockJSON(r)},
 		{"rep", cfg.rep},
 		{"threads", cfg.threads},
 		{"procs", cfg.procs},
@@ -422,6 +420,15 @@ func runJSON(r *runResult) ordered {
 		{"outcome", r.outcome},
 		{"error", nil},
 	}
+}
+
+// lockJSON: Go's mutex keeps no statistics a program can read, so the
+// lock is null (as for no lock) unless --lock-profile counted the parks.
+func lockJSON(r *runResult) any {
+	if r.lockParks == nil {
+		return nil
+	}
+	return ordered{{"policy", "go"}, {"parks", *r.lockParks}}
 }
 
 // implementation names the maps measured: Go's, and its version.

@@ -120,6 +120,7 @@ type runResult struct {
 	majflt       uint64
 	finalLen     int64
 	stats        []stat
+	lockParks    *uint64 // --lock-profile on a design with a lock, else nil
 }
 
 type stat struct {
@@ -549,6 +550,8 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 		}
 		r.warmWG.Wait()
 	}
+	var lp lockProfile
+	lp.start(cfg.lockProfile && cfg.mapName != "plain")
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	ru0 := rusage()
@@ -580,6 +583,9 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 	}()
 	r.doneWG.Wait()
 	end := nanotime()
+	if parks := lp.stop(); lp.on {
+		res.lockParks = &parks
+	}
 	close(stopped)
 	ru1 := rusage()
 	var after runtime.MemStats

@@ -27,6 +27,7 @@ go_usage --map --map nosuch --ops 1k
 go_usage --hash-seed --hash-seed 7 --ops 1k
 go_usage --grow --grow stw --ops 1k
 go_usage --events -e cycles --ops 1k
+go_usage --lock-profile --lock-profile=yes --ops 1k
 go_usage --ops --ops 1k --duration 1s
 go_usage --ops --ops 0
 go_usage --threads --threads 1,,2 --ops 1k
