@@ -1,10 +1,11 @@
 // --lock-profile: how often goroutines blocked in sync.Mutex and
 // sync.RWMutex during a timed phase, read off Go's block profile, to set
-// beside mapbench's runs[].lock.parks.  Go 1.19's semacquire records a
-// block event only when the goroutine queued on the semaphore (not when it
-// found a release to take at once), so an event is one park, as mapbench
-// counts them.  The profile costs a stack walk per event: ns/op of such a
-// run is not the speed of a run without it.
+// beside mapbench's runs[].lock.blocked.  Go 1.19's semacquire1 records
+// one block event per acquire that queued on the semaphore (none when it
+// found a release to take at once), however often its goroutine was woken
+// and slept again inside, as mapbench's blocked counts.  The profile costs
+// a stack walk per event: ns/op of such a run is not the speed of a run
+// without it.
 package main
 
 import "runtime"
@@ -67,7 +68,7 @@ func (p *lockProfile) start(on bool) {
 	}
 }
 
-// stop returns the parks of the phase.
+// stop returns the phase's acquires that slept.
 func (p *lockProfile) stop() uint64 {
 	if !p.on {
 		return 0

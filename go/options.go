@@ -291,8 +291,8 @@ row per run, the JSON in mapbench's schema (mapbench/1).
       --window=TIME       time window of the series and heatmap; default 1s
   -e, --events=none       accepted for mapbench's command lines: Go counts none
       --gctrace           one stderr line per grow, promote or rebuild
-      --lock-profile      count the goroutines that park in sync.Mutex and
-                          RWMutex (runs[].lock.parks) with Go's block
+      --lock-profile      count the acquires of sync.Mutex and RWMutex that
+                          slept (runs[].lock.blocked) with Go's block
                           profile, which slows every park: ns/op is not
                           comparable with a run without it
   -q, --quiet             accepted (there is no progress line)

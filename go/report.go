@@ -423,12 +423,13 @@ func runJSON(r *runResult) ordered {
 }
 
 // lockJSON: Go's mutex keeps no statistics a program can read, so the
-// lock is null (as for no lock) unless --lock-profile counted the parks.
+// lock is null (as for no lock) unless --lock-profile counted the
+// acquires that slept.
 func lockJSON(r *runResult) any {
-	if r.lockParks == nil {
+	if r.lockBlocked == nil {
 		return nil
 	}
-	return ordered{{"policy", "go"}, {"parks", *r.lockParks}}
+	return ordered{{"policy", "go"}, {"blocked", *r.lockBlocked}}
 }
 
 // implementation names the maps measured: Go's, and its version.

@@ -120,7 +120,7 @@ type runResult struct {
 	majflt       uint64
 	finalLen     int64
 	stats        []stat
-	lockParks    *uint64 // --lock-profile on a design with a lock, else nil
+	lockBlocked  *uint64 // --lock-profile on a design with a lock, else nil
 }
 
 type stat struct {
@@ -583,8 +583,8 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 	}()
 	r.doneWG.Wait()
 	end := nanotime()
-	if parks := lp.stop(); lp.on {
-		res.lockParks = &parks
+	if blocked := lp.stop(); lp.on {
+		res.lockBlocked = &blocked
 	}
 	close(stopped)
 	ru1 := rusage()

@@ -21,6 +21,7 @@ int main(void)
 	mb_lockstat_acquired(MB_LOCK_WRITE, true, 7);
 	mb_lockstat_released(MB_LOCK_WRITE);
 	MB_LOCKSTAT_ADD(parks, 2);
+	MB_LOCKSTAT_ADD(blocked, 1);
 	mb_lockstat_queue_len(5);
 	mb_lockstat_queue_len(3);
 	mb_lockstat_attach(&b);
@@ -37,7 +38,7 @@ int main(void)
 	      (unsigned long long)a.hold[MB_LOCK_WRITE]->count);
 	CHECK(a.parks == 2 && a.max_waiters == 5, "parks, longest queue");
 	mb_lockstat_merge(&b, &a);
-	CHECK(b.acquisitions[MB_LOCK_READ] == 4 && b.parks == 2 && b.handoffs == 1 &&
+	CHECK(b.acquisitions[MB_LOCK_READ] == 4 && b.parks == 2 && b.blocked == 1 && b.handoffs == 1 &&
 	      b.max_waiters == 9 && b.wait[MB_LOCK_READ]->count == 1, "merged");
 	mb_lockstat_free(&a);
 	mb_lockstat_free(&b);

@@ -20,6 +20,7 @@ int main(void)
 	l.acquisitions[MB_LOCK_WRITE] = 10;
 	l.contended[MB_LOCK_WRITE] = 4;
 	l.parks = 3;
+	l.blocked = 2;
 	l.wakeups = 3;
 	l.handoffs = 2;
 	l.starve_enter = 1;
@@ -42,6 +43,7 @@ int main(void)
 	      json_integer_value(json_object_get(j, "migrations")) == 5 &&
 	      json_integer_value(json_object_get(j, "steals")) == 6 &&
 	      json_integer_value(json_object_get(j, "parks")) == 3 &&
+	      json_integer_value(json_object_get(j, "blocked")) == 2 &&
 	      json_integer_value(json_object_get(j, "wakeups")) == 3, "events");
 	json_t *wait = json_object_get(j, "wait_ns");
 	CHECK(json_integer_value(json_object_get(json_object_get(wait, "read"), "samples")) == 0,

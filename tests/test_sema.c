@@ -4,6 +4,7 @@
 #include "check.h"
 #include "fakesched.h"
 
+#include "lock/lockstat.h"
 #include "lock/sema.h"
 
 #include <pthread.h>
@@ -96,7 +97,10 @@ static void handoff_and_requeue(void)
 	mb_sema_release(&s, true);
 	CHECK(fs.t[1].w.ticket == 1 && !mb_sema_try(&s), "ticket, count already taken");
 	CHECK(fake_call(&fs, 1, resume, &s) == 0 && fs.t[1].w.ticket == 0, "resumes owning it");
-	/* no hand-off: someone else takes the count first, the task queues again */
+	/* no hand-off: someone else takes the count first, the task queues
+	 * again; one acquire that parked, however often (Go's block event) */
+	struct mb_lock_stats st = {0};
+	mb_lockstat_attach(&st);
 	CHECK(fake_call(&fs, 2, park_fifo, &s) == MB_LOCK_PARKED, "parks");
 	mb_sema_release(&s, false);
 	CHECK(fs.t[2].readied && mb_sema_try(&s), "readied; another acquirer wins the count");
@@ -104,6 +108,8 @@ static void handoff_and_requeue(void)
 	      "re-queued");
 	mb_sema_release(&s, false);
 	CHECK(fake_call(&fs, 2, resume, &s) == 0, "then takes the next release");
+	mb_lockstat_attach(NULL);
+	CHECK(st.blocked == 1, "one blocked acquire: %llu", (unsigned long long)st.blocked);
 }
 
 /* Producers and consumers on real threads: every acquire is matched. */

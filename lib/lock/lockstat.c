@@ -55,6 +55,7 @@ void mb_lockstat_merge(struct mb_lock_stats *dst, const struct mb_lock_stats *sr
 			mb_hist_merge(dst->hold[i], src->hold[i]);
 	}
 	dst->parks += src->parks;
+	dst->blocked += src->blocked;
 	dst->wakeups += src->wakeups;
 	dst->handoffs += src->handoffs;
 	dst->starve_enter += src->starve_enter;

@@ -2,7 +2,8 @@
  *
  * A worker attaches one struct mb_lock_stats (mb_lockstat_attach) and every
  * lock event on that thread lands in it: acquisitions and contended
- * acquisitions per side (read/write), parks, wake-ups given, hand-offs,
+ * acquisitions per side (read/write), parks, acquires that parked (once
+ * however often they parked), wake-ups given, hand-offs,
  * starvation-mode entries and exits, the longest wait queue seen, and,
  * when the histograms are set, wait times (contended acquisitions, from the
  * slow path's entry to owning the lock, parked time included) and hold times
@@ -27,6 +28,7 @@ struct mb_lock_stats {
 	uint64_t acquisitions[MB_LOCK_NSIDES];
 	uint64_t contended[MB_LOCK_NSIDES]; /* took the slow path */
 	uint64_t parks;          /* a task left its worker to wait */
+	uint64_t blocked;        /* acquires that parked at least once (Go's block events) */
 	uint64_t wakeups;        /* waiters woken by this thread's releases */
 	uint64_t handoffs;       /* releases in starvation mode (ownership handed over) */
 	uint64_t starve_enter, starve_exit;

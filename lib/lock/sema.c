@@ -65,8 +65,14 @@ int mb_sema_acquire(struct mb_sema *s, bool lifo, struct mb_waiter *w)
 {
 	if (mb_sema_try(s))
 		return 0;
-	if (w)
-		return enqueue(s, lifo, w);
+	if (w) {
+		/* Go's semacquire1 records one block event per acquire, however
+		 * often its goroutine is woken and sleeps again (resume) */
+		int rc = enqueue(s, lifo, w);
+		if (rc == MB_LOCK_PARKED)
+			MB_LOCKSTAT_ADD(blocked, 1);
+		return rc;
+	}
 	struct mb_waiter self = {.sched = NULL};
 	for (;;) {
 		atomic_store(&self.woken, 0);

@@ -27,6 +27,7 @@ json_t *mb_result_lock_json(const struct mb_run_lock_stats *l)
 	json_object_set_new(o, "acquisitions", sides(l->acquisitions));
 	json_object_set_new(o, "contended", sides(l->contended));
 	json_object_set_new(o, "parks", json_integer((json_int_t)l->parks));
+	json_object_set_new(o, "blocked", json_integer((json_int_t)l->blocked));
 	json_object_set_new(o, "wakeups", json_integer((json_int_t)l->wakeups));
 	json_object_set_new(o, "handoffs", json_integer((json_int_t)l->handoffs));
 	json_object_set_new(o, "starvation_entries", json_integer((json_int_t)l->starve_enter));

@@ -1001,6 +1001,7 @@ static int summarize_locks(struct run *run, struct mb_run_result *res)
 		}
 	}
 	l->parks = sum.parks;
+	l->blocked = sum.blocked;
 	l->wakeups = sum.wakeups;
 	l->handoffs = sum.handoffs;
 	l->starve_enter = sum.starve_enter;

@@ -144,7 +144,7 @@ struct mb_run_lock_stats {
 	enum mb_lock_policy policy;
 	uint64_t acquisitions[MB_LOCK_NSIDES]; /* [MB_LOCK_READ], [MB_LOCK_WRITE] */
 	uint64_t contended[MB_LOCK_NSIDES];
-	uint64_t parks, wakeups, handoffs;
+	uint64_t parks, blocked, wakeups, handoffs;
 	uint64_t starve_enter, starve_exit;
 	uint64_t max_waiters;     /* the longest wait queue seen */
 	uint64_t migrations;      /* woken tasks run by another worker than they parked on */

@@ -19,15 +19,15 @@ schema_documented
 "$MAPBENCH_GO" --map sync --threads 2 --procs 2 --keys 1k --prefill 0 \
 	--mix load=50,store=20,delete=10,load_or_store=10,load_and_delete=10 \
 	--value-size 512 --ops 100k --pause-threshold 0ns -o "$TMP/b.json" >/dev/null || fail "mapbench-go exit $?"
-# --lock-profile: the parks of Go's locks from its block profile (100
+# --lock-profile: the acquires of Go's locks that slept, from its block profile (100
 # goroutines writing on 2 procs park on locked's and rwlocked's; sync's
 # mutex may see none), null for plain and without it.
 "$MAPBENCH_GO" --map locked,rwlocked,sync --threads 100 --procs 2 --keys 1k --mix write \
 	--ops 400k --lock-profile -o "$TMP/l.json" >/dev/null || fail "mapbench-go --lock-profile exit $?"
 json_check "$TMP/l.json" '[.runs[].lock.policy] == ["go", "go", "go"]'
-json_check "$TMP/l.json" '[.runs[].lock.parks] | all(type == "number") and .[0] > 0 and .[1] > 0'
+json_check "$TMP/l.json" '[.runs[].lock.blocked] | all(type == "number") and .[0] > 0 and .[1] > 0'
 "$MAPBENCH_GO" --map plain,locked --threads 1 --ops 1k --lock-profile -o "$TMP/n.json" >/dev/null
-json_check "$TMP/n.json" '.runs[0].lock == null and .runs[1].lock.parks == 0'
+json_check "$TMP/n.json" '.runs[0].lock == null and .runs[1].lock.blocked == 0'
 json_check "$TMP/b.json" '.runs[0].lock == null'
 schema_actual "$TMP/a.json" "$TMP/b.json" "$TMP/l.json"
 schema_check_documented

@@ -12,6 +12,7 @@ for map in sharded:4 hashtrie; do
 	json_check "$TMP/out" '[.runs[].ops] == [50000,50000,50000] and all(.runs[]; .outcome == "ok")'
 	json_check "$TMP/out" 'all(.runs[]; .lock.parks == .lock.wakeups)'
 	json_check "$TMP/out" '.runs[1].lock.parks == 0 and .runs[2].lock.parks == 0'
+	json_check "$TMP/out" 'all(.runs[]; .lock.blocked <= .lock.parks) and (.runs[0].lock.parks == 0 or .runs[0].lock.blocked > 0)'
 	json_check "$TMP/out" 'all(.runs[]; .lock.acquisitions.write > 0)'
 	# the table labels a lock other than go, so compare never merges them
 	expect_exit 0 "$MAPBENCH" run --map "$map" --lock pthread,spin --threads 2 --ops 1k -e none
