@@ -103,7 +103,8 @@ static int check_stdout(void)
 }
 
 /* The JSON to -o and/or stdout; if -o fails, to the rescue stream (stdout
- * unless --record writes there), so nothing measured is lost.  Sets *on_stdout when stdout got it.  Returns 0 or 1. */
+ * unless --record writes there), so nothing measured is lost.  Sets
+ * *on_stdout when stdout got it.  Returns 0 or 1. */
 static int emit_json(struct mb_run_output *o, const struct mb_result *res, bool *on_stdout)
 {
 	char *text = mb_result_dump(res);
@@ -120,9 +121,11 @@ static int emit_json(struct mb_run_output *o, const struct mb_result *res, bool 
 					"the JSON result follows on %s\n",
 				o->output, mb_atomic_strerror(rc), stream_name(o->rescue));
 			status = 1;
-			if (!to_stdout) /* with --format json stdout has it already */
+			/* with --format json stdout gets it below anyway */
+			if (o->rescue == stdout)
+				to_stdout = true;
+			else
 				put(o->rescue, text);
-			*on_stdout = *on_stdout || o->rescue == stdout;
 		}
 	}
 	if (to_stdout) {

@@ -64,14 +64,15 @@ void mb_run_stream_open(struct mb_run_stream *st, struct mb_sweep *sw, uint64_t 
 
 void mb_run_stream_check_stdio(const struct mb_sweep *sw, struct mb_run_output *out)
 {
-	if (!mb_samefile_fd(sw->record, STDOUT_FILENO) && !mb_samefile_fd(sw->record, STDERR_FILENO))
+	bool on_stdout = mb_samefile_fd(sw->record, STDOUT_FILENO);
+	if (!on_stdout && !mb_samefile_fd(sw->record, STDERR_FILENO))
 		return;
-	if (mb_samefile_fd(sw->record, STDOUT_FILENO))
+	if (on_stdout)
 		mb_run_output_rescue_to_stderr(out);
 	bool stdout_results = out->json_stdout || out->table == stdout ||
 			      mb_samefile_fd(sw->output, STDOUT_FILENO) ||
 			      mb_samefile_fd(sw->csv, STDOUT_FILENO);
-	if (stdout_results && mb_samefile_fd(sw->record, STDOUT_FILENO))
+	if (stdout_results && on_stdout)
 		mb_cmd_usage_error("--record", "'%s' is also standard output, which carries the "
 				   "results: give --record a file of its own", sw->record);
 	if (out->table == stderr && mb_samefile_fd(sw->record, STDERR_FILENO))

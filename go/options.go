@@ -48,7 +48,7 @@ type sweep struct {
 	output          string
 	format          string
 	gctrace         bool
-	lockProfile     bool      // count lock parks with Go's block profile
+	lockProfile     bool      // count lock acquires that slept (block profile)
 	record, replay  string    // --record FILE, --replay FILE
 	stream          *opstream // the loaded --replay stream
 	recording       *opstream // where the run's ops go with --record
