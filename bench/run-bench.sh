@@ -140,9 +140,10 @@ designs_tables() {
 #    repetition (1M rows: at most 3 repetitions, Go's million goroutines
 #    take ~20 s each); the ratio rwlocked/locked of each side, and what
 #    the tasks did (parks per op, hand-offs, starvation entries,
-#    migrations, steals), and the acquires that slept per op (blocked) of
-#    both, Go's from one more Go run per row with --lock-profile (its block
-#    profile slows Go's parks, so that run's ns/op is not used).  Then one park + wake-up (bench/parkwake).
+#    migrations, steals), and the task switches per op of both sides, Go's
+#    estimated from its scheduler metrics in the same runs (--lock-profile
+#    would change the run it counts: mapbench-go(1)).  Then one park +
+#    wake-up (bench/parkwake).
 locks() {
 	local gobin w loff rows row name map threads mix i n
 	gobin="$(dirname "$mb")/mapbench-go"
@@ -164,13 +165,6 @@ locks() {
 			fi
 		done
 	done
-	if "$gobin" --version >/dev/null 2>&1; then
-		for row in "${rows[@]}"; do
-			read -r name map threads mix <<<"$row"
-			"$gobin" --map "$map" --threads "$threads" --mix "$mix" "${w[@]}" "${loff[@]}" \
-				--lock-profile --format json -o "$out/locks-$name-goprof-1.json" >/dev/null
-		done
-	fi
 	lfield() { # NAME SIDE EXPR: the median over the files there are, or null
 		local f v
 		v=$(for f in "$out/locks-$1-$2-"*.json; do [ -e "$f" ] && jq -r "$3" "$f"; done)
@@ -178,12 +172,12 @@ locks() {
 	}
 	for row in "${rows[@]}"; do
 		read -r name map threads mix <<<"$row"
-		printf '{"map":"%s","threads":"%s","mix":"%s","c_ns_per_op":%s,"go_ns_per_op":%s,"parks_per_op":%s,"blocked_per_op":%s,"go_blocked_per_op":%s,"handoffs":%s,"starvation_entries":%s,"migrations":%s,"steals":%s}\n' \
+		printf '{"map":"%s","threads":"%s","mix":"%s","c_ns_per_op":%s,"go_ns_per_op":%s,"parks_per_op":%s,"switches_per_op":%s,"go_switches_per_op":%s,"handoffs":%s,"starvation_entries":%s,"migrations":%s,"steals":%s}\n' \
 			"$map" "$threads" "$mix" "$(lfield "$name" c .runs[0].ns_per_op)" \
 			"$(lfield "$name" go .runs[0].ns_per_op)" \
 			"$(lfield "$name" c '.runs[0].lock.parks / .runs[0].ops')" \
-			"$(lfield "$name" c '.runs[0].lock.blocked / .runs[0].ops')" \
-			"$(lfield "$name" goprof '.runs[0].lock.blocked / .runs[0].ops')" \
+			"$(lfield "$name" c '.runs[0].lock.switches / .runs[0].ops')" \
+			"$(lfield "$name" go '.runs[0].lock.switches / .runs[0].ops')" \
 			"$(lfield "$name" c .runs[0].lock.handoffs)" "$(lfield "$name" c .runs[0].lock.starvation_entries)" \
 			"$(lfield "$name" c .runs[0].lock.migrations)" "$(lfield "$name" c .runs[0].lock.steals)"
 	done | jq -s 'group_by([.threads, .mix]) | map({threads: .[0].threads, mix: .[0].mix,
@@ -209,10 +203,10 @@ locks_tables() {
 	echo "Go's locks: rwlocked/locked, mapbench against Go 1.19 (procs 2, 1M of 2M keys, 10M ops):"
 	jq -r '.[] | [.threads, .mix, .locked.c_ns_per_op, .rwlocked.c_ns_per_op, .locked.go_ns_per_op,
 		.rwlocked.go_ns_per_op, .c_rw_over_locked, .go_rw_over_locked, .ratio_c_over_go, .meets,
-		.locked.parks_per_op, .rwlocked.parks_per_op, .locked.blocked_per_op,
-		.rwlocked.blocked_per_op, .locked.go_blocked_per_op,
-		.rwlocked.go_blocked_per_op] | map(tostring) | @tsv' "$out/locks-table.json" |
-		awk -F'\t' 'BEGIN { printf "%-7s %-6s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %8s %8s %8s %8s\n", "tasks", "mix", "C lock", "C rw", "Go lock", "Go rw", "C rw/l", "Go rw/l", "C/Go", "+-25%", "C parks", "C rwpark", "C block", "C rwblk", "Go block", "Go rwblk" }
+		.locked.parks_per_op, .rwlocked.parks_per_op, .locked.switches_per_op,
+		.rwlocked.switches_per_op, .locked.go_switches_per_op,
+		.rwlocked.go_switches_per_op] | map(tostring) | @tsv' "$out/locks-table.json" |
+		awk -F'\t' 'BEGIN { printf "%-7s %-6s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %8s %8s %8s %8s\n", "tasks", "mix", "C lock", "C rw", "Go lock", "Go rw", "C rw/l", "Go rw/l", "C/Go", "+-25%", "C parks", "C rwpark", "C switch", "C rwswch", "Go swch", "Go rwsw" }
 		function num(x, f) { return x == "null" ? "-" : sprintf(f, x) }
 		{ printf "%-7s %-6s %8.1f %8.1f %8s %8s %6.3f %7s %6s %6s %8.3f %8.3f %8.3f %8.3f %8s %8s\n", $1, $2, $3, $4,
 			num($5, "%.1f"), num($6, "%.1f"), $7, num($8, "%.3f"), num($9, "%.3f"), $10, $11, $12,

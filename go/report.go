@@ -422,14 +422,19 @@ func runJSON(r *runResult) ordered {
 	}
 }
 
-// lockJSON: Go's mutex keeps no statistics a program can read, so the
-// lock is null (as for no lock) unless --lock-profile counted the
-// acquires that slept.
+// lockJSON: Go's mutex keeps no statistics a program can read; the
+// scheduler's goroutine switches (estimated, lockprofile.go) stand for
+// mapbench's task switches, and the acquires that slept come with
+// --lock-profile (null without).  null for plain, which has no lock.
 func lockJSON(r *runResult) any {
-	if r.lockBlocked == nil {
+	if r.lockSwitches == nil {
 		return nil
 	}
-	return ordered{{"policy", "go"}, {"blocked", *r.lockBlocked}}
+	var blocked any
+	if r.lockBlocked != nil {
+		blocked = *r.lockBlocked
+	}
+	return ordered{{"policy", "go"}, {"switches", *r.lockSwitches}, {"blocked", blocked}}
 }
 
 // implementation names the maps measured: Go's, and its version.

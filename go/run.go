@@ -121,6 +121,7 @@ type runResult struct {
 	finalLen     int64
 	stats        []stat
 	lockBlocked  *uint64 // --lock-profile on a design with a lock, else nil
+	lockSwitches *uint64 // a design with a lock, else nil
 }
 
 type stat struct {
@@ -583,6 +584,10 @@ func execute[K comparable](cfg *runConfig, keys []string) *runResult {
 	}()
 	r.doneWG.Wait()
 	end := nanotime()
+	if concurrent(cfg.mapName) {
+		switches := lp.switches()
+		res.lockSwitches = &switches
+	}
 	if blocked := lp.stop(); lp.on {
 		res.lockBlocked = &blocked
 	}

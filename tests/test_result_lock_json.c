@@ -28,6 +28,7 @@ int main(void)
 	l.max_waiters = 7;
 	l.migrations = 5;
 	l.steals = 6;
+	l.switches = 8;
 	l.wait_ns[MB_LOCK_WRITE] = (struct mb_hist_summary){.count = 4, .min = 10, .max = 2000,
 							   .p50 = 100, .p99 = 2000, .mean = 500};
 	j = mb_result_lock_json(&l);
@@ -42,6 +43,7 @@ int main(void)
 	      json_integer_value(json_object_get(j, "max_waiters")) == 7 &&
 	      json_integer_value(json_object_get(j, "migrations")) == 5 &&
 	      json_integer_value(json_object_get(j, "steals")) == 6 &&
+	      json_integer_value(json_object_get(j, "switches")) == 8 &&
 	      json_integer_value(json_object_get(j, "parks")) == 3 &&
 	      json_integer_value(json_object_get(j, "blocked")) == 2 &&
 	      json_integer_value(json_object_get(j, "wakeups")) == 3, "events");

@@ -35,6 +35,7 @@ json_t *mb_result_lock_json(const struct mb_run_lock_stats *l)
 	json_object_set_new(o, "max_waiters", json_integer((json_int_t)l->max_waiters));
 	json_object_set_new(o, "migrations", json_integer((json_int_t)l->migrations));
 	json_object_set_new(o, "steals", json_integer((json_int_t)l->steals));
+	json_object_set_new(o, "switches", json_integer((json_int_t)l->switches));
 	json_object_set_new(o, "wait_ns", hist_sides(l->wait_ns));
 	json_object_set_new(o, "hold_ns", hist_sides(l->hold_ns));
 	return o;

@@ -713,6 +713,7 @@ static inline __attribute__((always_inline)) void run_queue(struct worker *w, st
 				continue;
 			}
 			q->running = true;
+			q->picks++;
 			ph->slice_start = ph->now;
 			ph->preempt = false;
 		}
@@ -815,7 +816,7 @@ static void *worker_main(void *arg)
 	if (!cfg->pauses_off || cfg->trace)
 		mb_pause_attach(&w->log);
 	mb_lockstat_attach(&w->lockstats);
-	w->q->moved = w->q->stolen = 0; /* the warm-up's do not count */
+	w->q->moved = w->q->stolen = w->q->picks = 0; /* the warm-up's do not count */
 	struct mb_alloc_stats alloc0;
 	mb_alloc_snapshot(&alloc0);
 	mb_counters_start(&counters);
@@ -1010,6 +1011,7 @@ static int summarize_locks(struct run *run, struct mb_run_result *res)
 	for (unsigned w = 0; w < run->cfg->procs; w++) {
 		l->migrations += run->sched.qs[w].moved;
 		l->steals += run->sched.qs[w].stolen;
+		l->switches += run->sched.qs[w].picks;
 	}
 	mb_lockstat_free(&sum);
 	return 0;

@@ -149,6 +149,8 @@ struct mb_run_lock_stats {
 	uint64_t max_waiters;     /* the longest wait queue seen */
 	uint64_t migrations;      /* woken tasks run by another worker than they parked on */
 	uint64_t steals;          /* tasks handed to a worker that ran out of them */
+	uint64_t switches;        /* times a worker took a task to run (Go: a goroutine
+				   * made running); 0 where tasks cannot park */
 	struct mb_hist_summary wait_ns[MB_LOCK_NSIDES]; /* contended acquisitions */
 	struct mb_hist_summary hold_ns[MB_LOCK_NSIDES]; /* sampled like latency */
 };

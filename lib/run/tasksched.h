@@ -92,6 +92,7 @@ struct mb_tsq {
 	/* tasks readied here that had parked on another worker, and tasks
 	 * handed to workers that asked (owner writes; read after the run) */
 	uint64_t moved, stolen;
+	uint64_t picks; /* tasks given the worker (the runner counts them) */
 	/* Shared with other workers: a line of its own. */
 	_Atomic uint32_t inbox __attribute__((aligned(64))); /* tasks handed to us */
 	atomic_uint steal_req; /* a thief's index + 1 (| MB_STEAL_RUNNEXT), or 0 */

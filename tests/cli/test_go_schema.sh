@@ -28,7 +28,12 @@ json_check "$TMP/l.json" '[.runs[].lock.policy] == ["go", "go", "go"]'
 json_check "$TMP/l.json" '[.runs[].lock.blocked] | all(type == "number") and .[0] > 0 and .[1] > 0'
 "$MAPBENCH_GO" --map plain,locked --threads 1 --ops 1k --lock-profile -o "$TMP/n.json" >/dev/null
 json_check "$TMP/n.json" '.runs[0].lock == null and .runs[1].lock.blocked == 0'
-json_check "$TMP/b.json" '.runs[0].lock == null'
+# Goroutine switches, estimated from the scheduler's metrics, with or without
+# the profile: 100 goroutines start (each made running once at least) and
+# park; blocked is null without --lock-profile.
+json_check "$TMP/l.json" '[.runs[].lock.switches] | all(type == "number" and . >= 8) and .[0] >= 100'
+json_check "$TMP/b.json" '.runs[0].lock.policy == "go" and (.runs[0].lock.switches | type) == "number" and .runs[0].lock.blocked == null'
+json_check "$TMP/a.json" '.runs[0].lock == null and .runs[1].lock.blocked == null'
 schema_actual "$TMP/a.json" "$TMP/b.json" "$TMP/l.json"
 schema_check_documented
 schema_check_present -e '^runs\[\]\.counters\[\]' -e '^config\.events\[\]$' \

@@ -14,6 +14,10 @@ for map in sharded:4 hashtrie; do
 	json_check "$TMP/out" '.runs[1].lock.parks == 0 and .runs[2].lock.parks == 0'
 	json_check "$TMP/out" 'all(.runs[]; .lock.blocked <= .lock.parks) and (.runs[0].lock.parks == 0 or .runs[0].lock.blocked > 0)'
 	json_check "$TMP/out" 'all(.runs[]; .lock.acquisitions.write > 0)'
+	# every task runs at least once and every woken one again; a lock that
+	# parks nobody leaves no run queue to count
+	json_check "$TMP/out" '.runs[0].lock.switches >= ([1000, .runs[0].lock.wakeups] | max)'
+	json_check "$TMP/out" '.runs[1].lock.switches == 0 and .runs[2].lock.switches == 0'
 	# the table labels a lock other than go, so compare never merges them
 	expect_exit 0 "$MAPBENCH" run --map "$map" --lock pthread,spin --threads 2 --ops 1k -e none
 	expect_grep "^$map/pthread " "$TMP/out"
