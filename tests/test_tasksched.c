@@ -1,5 +1,7 @@
 /* Task scheduling: the run queue (list order, runnext first, a second
- * ready moving the first to the back as Go's runqput does), wait records
+ * ready moving the first to the back as Go's runqput does; the global
+ * part: tasks not started, batches, the 61st pick, a full local list's
+ * overflow, steals from it first), wait records
  * handed out once per op, tied to their task and recycled through the
  * shared pool, a ready from a thread that runs no task reaching the
  * sleeping worker the task parked on, a steal answered with half of what
@@ -25,7 +27,7 @@ static void on_alarm(int sig)
 	_exit(1);
 }
 
-enum { NTASKS = 64 };
+enum { NTASKS = 400 };
 static struct mb_task tasks[NTASKS];
 static struct mb_tsched s;
 
@@ -43,12 +45,82 @@ static void queue_order(void)
 	mb_tsq_attach(q);
 	mb_tsq_fill(q, 4, 3);
 	CHECK(atomic_load(&q->nhere) == 3, "three here");
-	CHECK(mb_tsq_pop(q) == 4, "in order");
+	CHECK(mb_tsq_pop(q) == 4 && mb_tsq_pop(q) == 5, "in order");
 	mb_tsq_push_back(q, 4);
 	uint32_t got[8];
 	uint32_t n = drain_all(q, got, 8);
-	CHECK(n == 3 && got[0] == 5 && got[1] == 6 && got[2] == 4, "back of the list: %u %u %u",
-	      got[0], got[1], got[2]);
+	CHECK(n == 2 && got[0] == 6 && got[1] == 4, "back of the list: %u %u", got[0], got[1]);
+	mb_tsq_attach(NULL);
+}
+
+/* Go's run queue shape: tasks not started wait in the global part; a pick
+ * with the local list empty takes one and moves up to MB_TSQ_BATCH - 1 more
+ * into the list (globrunqget); every 61st pick looks at the global part
+ * first; a full local list sends its oldest half and the newcomer there
+ * (runqputslow); can_spin looks at the local list only (runqempty). */
+static void global_part(void)
+{
+	struct mb_tsq *q = &s.qs[0];
+	mb_tsq_attach(q);
+	mb_tsq_fill(q, 0, NTASKS);
+	CHECK(q->len == 0 && q->glen == NTASKS && atomic_load(&q->nhere) == NTASKS, "all global");
+	CHECK(s.hook.can_spin(s.hook.arg), "tasks in the global part do not stop spinning");
+	CHECK(mb_tsq_pop(q) == 0 && q->len == 0, "the first pick looks there first, for one");
+	CHECK(mb_tsq_pop(q) == 1 && q->len == MB_TSQ_BATCH - 1 &&
+		      q->glen == NTASKS - 1 - MB_TSQ_BATCH,
+	      "then a batch: len %u, glen %u", q->len, q->glen);
+	CHECK(!s.hook.can_spin(s.hook.arg), "a local list stops spinning");
+	uint32_t i = 0;
+	for (int k = 3; k <= 61; k++)
+		i = mb_tsq_pop(q);
+	CHECK(i == 60, "picks 3 to 61 from the list: %u", i);
+	i = mb_tsq_pop(q);
+	CHECK(i == MB_TSQ_BATCH + 1, "the 62nd pick from the global part: %u", i);
+	CHECK(mb_tsq_pop(q) == 61, "then the list again");
+	mb_tsq_push_global(q, 7);
+	CHECK(q->gtail == 7 && q->glen == NTASKS - 1 - MB_TSQ_BATCH, "a preempted task at the tail");
+
+	mb_tsq_fill(q, 0, 0);
+	for (uint32_t k = 0; k < MB_TSQ_LOCAL; k++)
+		mb_tsq_push_back(q, k);
+	CHECK(q->len == MB_TSQ_LOCAL && q->glen == 0, "a full list");
+	mb_tsq_push_back(q, MB_TSQ_LOCAL);
+	CHECK(q->len == MB_TSQ_LOCAL / 2 && q->glen == MB_TSQ_LOCAL / 2 + 1 && q->ghead == 0 &&
+		      q->gtail == MB_TSQ_LOCAL && q->head == MB_TSQ_LOCAL / 2,
+	      "its oldest half and the newcomer overflow: len %u glen %u", q->len, q->glen);
+	uint32_t got[NTASKS];
+	uint32_t n = drain_all(q, got, NTASKS);
+	/* picks 1 and 62 look at the global part first (the fill reset the
+	 * ticks); the newcomer comes last */
+	bool ordered = n == MB_TSQ_LOCAL + 1 && got[0] == 0 && got[61] == 1 &&
+		       got[MB_TSQ_LOCAL] == MB_TSQ_LOCAL;
+	for (uint32_t k = 0; ordered && k < 60; k++)
+		ordered = got[1 + k] == MB_TSQ_LOCAL / 2 + k;
+	CHECK(ordered, "the list, then the global part (%u tasks: %u %u)", n, got[0], got[1]);
+	mb_tsq_attach(NULL);
+}
+
+/* A thief takes from the global part first (Go's findrunnable looks at the
+ * global queue before it steals): half of it, from the front. */
+static void steal_global(void)
+{
+	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1];
+	mb_tsq_attach(a);
+	mb_tsq_fill(a, 100, 10);
+	mb_tsq_fill(b, 0, 0);
+	atomic_store(&a->steal_req, b->index + 1);
+	mb_tsq_mail(a);
+	CHECK(a->glen == 5 && a->ghead == 105 && atomic_load(&a->nhere) == 5 &&
+		      atomic_load(&b->inbox) != MB_TASK_NONE,
+	      "half handed over: glen %u", a->glen);
+	mb_tsq_attach(b);
+	mb_tsq_mail(b);
+	CHECK(b->len == 5 && b->head == 100 && b->tail == 104, "the thief has the front half");
+	uint32_t got[8];
+	CHECK(drain_all(b, got, 8) == 5, "five");
+	mb_tsq_attach(a);
+	CHECK(drain_all(a, got, 8) == 5 && got[0] == 105, "five stay");
+	a->stolen = 0; /* the runner resets it per phase */
 	mb_tsq_attach(NULL);
 }
 
@@ -81,9 +153,9 @@ static void ready_runnext(void)
 	CHECK(!s.hook.can_spin(s.hook.arg), "no spinning with runnable tasks");
 	uint32_t got[8];
 	uint32_t n = drain_all(q, got, 8);
-	CHECK(n == 4 && got[0] == 8 && got[1] == 1 && got[2] == 7 && got[3] == 0,
-	      "runnext, then the list with the displaced one: %u %u %u %u", got[0], got[1], got[2],
-	      got[3]);
+	CHECK(n == 4 && got[0] == 8 && got[1] == 7 && got[2] == 0 && got[3] == 1,
+	      "runnext, then the list with the displaced one, then the global part: %u %u %u %u",
+	      got[0], got[1], got[2], got[3]);
 	CHECK(s.hook.can_spin(s.hook.arg), "nothing runnable here, others running: spinning");
 	mb_tsq_put(q, (struct mb_sudog *)w7);
 	mb_tsq_put(q, (struct mb_sudog *)w8);
@@ -194,6 +266,9 @@ static void steal(void)
 	mb_tsched_begin(&s, 5);
 	mb_tsq_attach(a);
 	mb_tsq_fill(a, 10, 5);
+	uint32_t t10 = mb_tsq_pop(a), t11 = mb_tsq_pop(a); /* the rest to the list */
+	mb_tsq_push_back(a, t10);
+	mb_tsq_push_back(a, t11); /* all five in the local list */
 	mb_tsq_fill(b, 0, 0);
 	atomic_store(&stop_turns, 0);
 	struct finder f = {.q = b};
@@ -273,8 +348,9 @@ static void wakep(void)
 	mb_tsched_begin(&s, 2);
 	mb_tsq_attach(a);
 	mb_tsq_fill(a, 20, 2);
-	mb_tsq_push_back(a, mb_tsq_pop(a));
-	mb_tsq_pop(a);
+	uint32_t first = mb_tsq_pop(a);
+	mb_tsq_pop(a); /* 21 runs */
+	mb_tsq_push_back(a, first);
 	struct mb_waiter *w = park(a, 21);
 	mb_tsq_fill(b, 0, 0);
 	mb_tsq_attach(NULL);
@@ -331,6 +407,8 @@ int main(void)
 	CHECK(mb_tsched_init(&s, 3, tasks) == 0, "init");
 	CHECK(s.hook.waiter(s.hook.arg) == NULL, "not attached: no record, the thread blocks");
 	queue_order();
+	global_part();
+	steal_global();
 	ready_runnext();
 	pool();
 	ready_from_outside();

@@ -726,8 +726,13 @@ static inline __attribute__((always_inline)) void run_queue(struct worker *w, st
 			cur = MB_TASK_NONE;
 			q->running = false;
 		} else if (__builtin_expect(q->yield | ph->preempt, 0)) {
+			/* Go's goyield after a hand-off keeps the goroutine in
+			 * the local runq; a preempted one goes to the global */
+			if (q->yield)
+				mb_tsq_push_back(q, cur);
+			else
+				mb_tsq_push_global(q, cur);
 			q->yield = false;
-			mb_tsq_push_back(q, cur);
 			cur = MB_TASK_NONE;
 			q->running = false;
 		}

@@ -188,6 +188,7 @@ int mb_tsched_init(struct mb_tsched *s, unsigned nworkers, struct mb_task *tasks
 		q->s = s;
 		q->index = i;
 		q->next = q->head = q->tail = MB_TASK_NONE;
+		q->ghead = q->gtail = MB_TASK_NONE;
 		atomic_init(&q->inbox, MB_TASK_NONE);
 		atomic_init(&q->steal_req, 0);
 		atomic_init(&q->runnext_refused, 0);
@@ -226,17 +227,72 @@ void mb_tsq_attach(struct mb_tsq *q)
 void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
 {
 	struct mb_task *t = q->s->tasks;
-	q->next = MB_TASK_NONE;
-	q->len = n;
-	q->head = n ? first : MB_TASK_NONE;
-	q->tail = n ? first + n - 1 : MB_TASK_NONE;
+	q->next = q->head = q->tail = MB_TASK_NONE;
+	q->len = 0;
+	q->schedtick = 0;
+	q->glen = n;
+	q->ghead = n ? first : MB_TASK_NONE;
+	q->gtail = n ? first + n - 1 : MB_TASK_NONE;
 	for (uint32_t i = 0; i < n; i++)
 		t[first + i].next = i + 1 < n ? first + i + 1 : MB_TASK_NONE;
 	atomic_store_explicit(&q->nhere, n, memory_order_relaxed);
 }
 
+void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
+{
+	struct mb_task *t = q->s->tasks;
+	t[i].next = MB_TASK_NONE;
+	if (q->gtail != MB_TASK_NONE)
+		t[q->gtail].next = i;
+	else
+		q->ghead = i;
+	q->gtail = i;
+	q->glen++;
+}
+
+void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
+{
+	struct mb_task *t = q->s->tasks;
+	uint32_t n = q->len / 2, first = q->head, last = q->head;
+	for (uint32_t k = 1; k < n; k++)
+		last = t[last].next;
+	q->head = t[last].next;
+	q->len -= n;
+	t[last].next = i; /* the oldest half, then i, at the global tail */
+	t[i].next = MB_TASK_NONE;
+	if (q->gtail != MB_TASK_NONE)
+		t[q->gtail].next = first;
+	else
+		q->ghead = first;
+	q->gtail = i;
+	q->glen += n + 1;
+}
+
+uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch)
+{
+	struct mb_task *t = q->s->tasks;
+	uint32_t i = q->ghead;
+	if (i == MB_TASK_NONE)
+		return i;
+	/* Go takes glen / nprocs + 1 of the queue all Ps share; each worker's
+	 * part here is its share already, so up to the whole of it */
+	uint32_t n = q->glen < batch ? q->glen : batch;
+	q->ghead = t[i].next;
+	for (uint32_t k = 1; k < n; k++) {
+		uint32_t j = q->ghead;
+		q->ghead = t[j].next;
+		mb_tsq_push_back(q, j);
+	}
+	if (q->ghead == MB_TASK_NONE)
+		q->gtail = MB_TASK_NONE;
+	q->glen -= n;
+	return i;
+}
+
 /* A thief asked (r = its index + 1, | MB_STEAL_RUNNEXT): half of the
- * runnable tasks, from the front (Go's runqgrab takes the oldest), or the
+ * global part (at most a batch), as Go's thief takes from the global queue
+ * before it steals; without one, half of the local list and runnext, from
+ * the front (Go's runqgrab takes the oldest), or the
  * runnext task when the list is empty, as runqgrab takes it (while a task
  * runs here, only by a thief that has waited); the task that has the
  * worker stays (without one, the task that would run next).  Handed to
@@ -248,7 +304,18 @@ static void answer(struct mb_tsq *q, unsigned r)
 	uint32_t runnable = q->len + (q->next != MB_TASK_NONE);
 	uint32_t avail = q->running ? runnable : runnable ? runnable - 1 : 0;
 	uint32_t give = avail - avail / 2, first = MB_TASK_NONE, last = MB_TASK_NONE;
-	if (give && !q->len) { /* only runnext, and a task runs */
+	if (q->glen) {
+		give = q->glen - q->glen / 2;
+		if (give > MB_TSQ_BATCH)
+			give = MB_TSQ_BATCH;
+		first = last = q->ghead;
+		for (uint32_t n = 1; n < give; n++)
+			last = t[last].next;
+		q->ghead = t[last].next;
+		if (q->ghead == MB_TASK_NONE)
+			q->gtail = MB_TASK_NONE;
+		q->glen -= give;
+	} else if (give && !q->len) { /* only runnext, and a task runs */
 		if (r & MB_STEAL_RUNNEXT) { /* the thief has waited: it goes */
 			first = last = q->next;
 			q->next = MB_TASK_NONE;
@@ -349,7 +416,7 @@ static bool sleep_until(struct mb_tsq *q, const atomic_uint *req, unsigned mine)
 
 static bool has_work(const struct mb_tsq *q)
 {
-	return q->len || q->next != MB_TASK_NONE;
+	return q->len || q->glen || q->next != MB_TASK_NONE;
 }
 
 /* Asks v for tasks (flags: MB_STEAL_RUNNEXT or 0) and waits for its

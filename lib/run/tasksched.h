@@ -2,22 +2,42 @@
  * worker's run queue, wake-ups, work stealing, the pool of wait records
  * (Go's sudogs), and the struct mb_sched hook the locks park through.
  *
- * A worker takes the task to run from its runnext slot, else from the front
- * of its list; the runner decides how long it runs (runner.c, run_queue)
- * and puts it at the back when it yields.  A task whose op parks leaves its worker; its wait record (from
+ * A worker's runnable tasks sit where a P's goroutines sit in Go 1.19: a
+ * runnext slot, a local list of at most MB_TSQ_LOCAL (the 256-slot runq),
+ * and the worker's part of the global run queue, which holds the tasks not
+ * started yet (a goroutine made by go first waits there, once its P's runq
+ * overflows), the oldest half of a full local list with the newcomer
+ * (runqputslow), and a task whose time slice ran out (a preempted
+ * goroutine goes there).  A worker takes the task to run from the global
+ * part on every 61st pick (schedule's fairness check), else from runnext,
+ * else from the local list, else a batch of up to MB_TSQ_BATCH from the
+ * global part (globrunqget).  Why the shape matters: Go's canSpin asks
+ * only whether the local runq is empty, and a woken waiter pushed out of
+ * runnext waits behind at most the local runq; with every task in one list,
+ * a waiter pushed out at a million tasks waited ~1 s behind the tasks not
+ * started yet and put the mutex into starvation mode (its entries fell
+ * 2-4x with this shape, hand-offs 3-5x).  Why each worker has its own part
+ * and not one shared queue: a queue then stays one thread's (no lock per
+ * pick); the balance between workers comes from stealing, which takes from
+ * the global part first, as findrunnable looks there before it steals.
+ *
+ * The runner decides how long a task runs (runner.c, run_queue) and puts
+ * it at the back of the local list when it yields after a hand-off (Go's
+ * goyield), of the global part when its time slice ends.  A task whose op
+ * parks leaves its worker; its wait record (from
  * the worker's pool, so the task record stays small) keeps the op to run
  * again.  A release readies it (mb_sched.ready) as Go's ready() does: into
  * the RUNNEXT slot of the RELEASING worker, so it runs as soon as the
  * releasing op ends (a task already in that slot moves to the back of the
- * list, as in Go's runqput).  Tasks thus migrate between workers; a task
+ * local list, as in Go's runqput).  Tasks thus migrate between workers; a task
  * record is touched only by the worker that runs it, and passes from one
  * worker to another through the semaphore's queue lock or an atomic
  * list, which order those touches.
  *
  * A worker with nothing to run looks for work as Go's findrunnable does: it
- * asks a worker holding two tasks or more for half of its queue (the one it
- * would run next stays), which that worker hands over at its next turn
- * boundary.  A busy worker's runnext task alone goes only to a thief that
+ * asks a worker holding two tasks or more for half of its global part, or
+ * without one for half of its local list and runnext (the one it would run
+ * next stays), which that worker hands over at its next turn boundary.  A busy worker's runnext task alone goes only to a thief that
  * has slept RUNNEXT_GRACE_NS first, as Go's runqgrab sleeps usleep(3): the
  * woken waiter then mostly runs where it was readied, and the thief, as Go's
  * spinning M, leaves the lock's two tasks on one worker.  Finding none it sleeps until a ready on another worker wakes
@@ -80,8 +100,11 @@ struct mb_sudog {
 struct mb_tsq {
 	struct mb_tsched *s;
 	unsigned index;
-	/* runnable tasks: runnext, then the list head..tail */
+	/* runnable tasks: runnext, then the local list head..tail, then the
+	 * global part ghead..gtail */
 	uint32_t next, head, tail, len;
+	uint32_t ghead, gtail, glen;
+	uint32_t schedtick;    /* picks not from runnext (Go's schedtick) */
 	uint32_t cur;          /* the task whose op runs now */
 	bool running;          /* a task has the worker (set by the runner): it stays */
 	bool yield;            /* a release handed its lock over: the task yields */
@@ -136,12 +159,31 @@ void mb_tsched_begin(struct mb_tsched *s, uint64_t live);
 /* The calling thread's queue from now on (NULL: none, the thread blocks). */
 void mb_tsq_attach(struct mb_tsq *q);
 
-/* Puts tasks first..first+n-1 in the queue, in order (at a phase start). */
+/* Puts tasks first..first+n-1 in the global part, in order (at a phase
+ * start: they have not run yet, as goroutines just made). */
 void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n);
 
+/* Go's runq size, and the most a worker takes from the global part at once
+ * (globrunqget: half a runq). */
+#define MB_TSQ_LOCAL 256
+#define MB_TSQ_BATCH 128
+
+/* Puts task i at the back of the global part. */
+void mb_tsq_push_global(struct mb_tsq *q, uint32_t i);
+
+/* The local list is full: its oldest half and task i go to the global part
+ * (Go's runqputslow). */
+void mb_tsq_overflow(struct mb_tsq *q, uint32_t i);
+
+/* Go's runqput without next: task i at the back of the local list, or, with
+ * the list full, overflowing into the global part. */
 static inline void mb_tsq_push_back(struct mb_tsq *q, uint32_t i)
 {
 	struct mb_task *t = q->s->tasks;
+	if (__builtin_expect(q->len >= MB_TSQ_LOCAL, 0)) {
+		mb_tsq_overflow(q, i);
+		return;
+	}
 	t[i].next = MB_TASK_NONE;
 	if (q->tail != MB_TASK_NONE)
 		t[q->tail].next = i;
@@ -151,22 +193,33 @@ static inline void mb_tsq_push_back(struct mb_tsq *q, uint32_t i)
 	q->len++;
 }
 
-/* The next task to run (runnext first), or MB_TASK_NONE. */
+/* Takes the front task of the global part and moves up to batch - 1 more
+ * into the local list (Go's globrunqget); MB_TASK_NONE if it is empty. */
+uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch);
+
+/* The next task to run as Go's schedule picks it (see the top), or
+ * MB_TASK_NONE. */
 static inline uint32_t mb_tsq_pop(struct mb_tsq *q)
 {
+	if (__builtin_expect(q->schedtick % 61 == 0, 0) && q->glen) {
+		q->schedtick++;
+		return mb_tsq_pop_global(q, 1);
+	}
 	uint32_t i = q->next;
-	if (i != MB_TASK_NONE) {
+	if (i != MB_TASK_NONE) { /* inherits the time slice: no tick */
 		q->next = MB_TASK_NONE;
 		return i;
 	}
+	q->schedtick++;
 	i = q->head;
 	if (i != MB_TASK_NONE) {
 		q->head = q->s->tasks[i].next;
 		if (q->head == MB_TASK_NONE)
 			q->tail = MB_TASK_NONE;
 		q->len--;
+		return i;
 	}
-	return i;
+	return mb_tsq_pop_global(q, MB_TSQ_BATCH);
 }
 
 /* Another worker handed us tasks or asks for some (checked every turn). */
