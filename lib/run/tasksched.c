@@ -238,6 +238,22 @@ void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
 	atomic_store_explicit(&q->nhere, n, memory_order_relaxed);
 }
 
+/* Unlinks the first n tasks (1 <= n <= *len) of the list *head..*tail;
+ * returns the first, and the n-th in *last. */
+static uint32_t unlink_front(struct mb_task *t, uint32_t *head, uint32_t *tail, uint32_t *len,
+			     uint32_t n, uint32_t *last)
+{
+	uint32_t first = *head, l = first;
+	for (uint32_t k = 1; k < n; k++)
+		l = t[l].next;
+	*head = t[l].next;
+	if (*head == MB_TASK_NONE)
+		*tail = MB_TASK_NONE;
+	*len -= n;
+	*last = l;
+	return first;
+}
+
 void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
 {
 	struct mb_task *t = q->s->tasks;
@@ -253,11 +269,8 @@ void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
 void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
 {
 	struct mb_task *t = q->s->tasks;
-	uint32_t n = q->len / 2, first = q->head, last = q->head;
-	for (uint32_t k = 1; k < n; k++)
-		last = t[last].next;
-	q->head = t[last].next;
-	q->len -= n;
+	uint32_t n = q->len / 2, last;
+	uint32_t first = unlink_front(t, &q->head, &q->tail, &q->len, n, &last);
 	t[last].next = i; /* the oldest half, then i, at the global tail */
 	t[i].next = MB_TASK_NONE;
 	if (q->gtail != MB_TASK_NONE)
@@ -308,13 +321,7 @@ static void answer(struct mb_tsq *q, unsigned r)
 		give = q->glen - q->glen / 2;
 		if (give > MB_TSQ_BATCH)
 			give = MB_TSQ_BATCH;
-		first = last = q->ghead;
-		for (uint32_t n = 1; n < give; n++)
-			last = t[last].next;
-		q->ghead = t[last].next;
-		if (q->ghead == MB_TASK_NONE)
-			q->gtail = MB_TASK_NONE;
-		q->glen -= give;
+		first = unlink_front(t, &q->ghead, &q->gtail, &q->glen, give, &last);
 	} else if (give && !q->len) { /* only runnext, and a task runs */
 		if (r & MB_STEAL_RUNNEXT) { /* the thief has waited: it goes */
 			first = last = q->next;
@@ -327,13 +334,7 @@ static void answer(struct mb_tsq *q, unsigned r)
 	} else if (give) {
 		if (give > q->len)
 			give = q->len;
-		first = last = q->head;
-		for (uint32_t n = 1; n < give; n++)
-			last = t[last].next;
-		q->head = t[last].next;
-		if (q->head == MB_TASK_NONE)
-			q->tail = MB_TASK_NONE;
-		q->len -= give;
+		first = unlink_front(t, &q->head, &q->tail, &q->len, give, &last);
 	}
 	if (give) {
 		q->stolen += give;

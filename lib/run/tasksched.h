@@ -16,7 +16,7 @@
  * runnext waits behind at most the local runq; with every task in one list,
  * a waiter pushed out at a million tasks waited ~1 s behind the tasks not
  * started yet and put the mutex into starvation mode (its entries fell
- * 2-4x with this shape, hand-offs 3-5x).  Why each worker has its own part
+ * 2-5x with this shape, hand-offs 2-6x).  Why each worker has its own part
  * and not one shared queue: a queue then stays one thread's (no lock per
  * pick); the balance between workers comes from stealing, which takes from
  * the global part first, as findrunnable looks there before it steals.
@@ -167,6 +167,9 @@ void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n);
  * (globrunqget: half a runq). */
 #define MB_TSQ_LOCAL 256
 #define MB_TSQ_BATCH 128
+/* Go's schedule looks at the global queue first on every 61st pick (a
+ * prime, so as not to fall into step with a program's own period). */
+#define MB_TSQ_GLOBAL_EVERY 61
 
 /* Puts task i at the back of the global part. */
 void mb_tsq_push_global(struct mb_tsq *q, uint32_t i);
@@ -201,7 +204,7 @@ uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch);
  * MB_TASK_NONE. */
 static inline uint32_t mb_tsq_pop(struct mb_tsq *q)
 {
-	if (__builtin_expect(q->schedtick % 61 == 0, 0) && q->glen) {
+	if (__builtin_expect(q->schedtick % MB_TSQ_GLOBAL_EVERY == 0, 0) && q->glen) {
 		q->schedtick++;
 		return mb_tsq_pop_global(q, 1);
 	}
