@@ -101,25 +101,28 @@ static void global_part(void)
 }
 
 /* A thief takes from the global part first (Go's findrunnable looks at the
- * global queue before it steals): half of it, from the front. */
+ * global queue before it steals): half of it, from the front, all in one
+ * answer (more than Go's 128 at a time). */
 static void steal_global(void)
 {
+	enum { N = 300, HALF = N / 2 };
 	struct mb_tsq *a = &s.qs[0], *b = &s.qs[1];
 	mb_tsq_attach(a);
-	mb_tsq_fill(a, 100, 10);
+	mb_tsq_fill(a, 100, N);
 	mb_tsq_fill(b, 0, 0);
 	atomic_store(&a->steal_req, b->index + 1);
 	mb_tsq_mail(a);
-	CHECK(a->glen == 5 && a->ghead == 105 && atomic_load(&a->nhere) == 5 &&
+	CHECK(a->glen == HALF && a->ghead == 100 + HALF && atomic_load(&a->nhere) == HALF &&
 		      atomic_load(&b->inbox) != MB_TASK_NONE,
 	      "half handed over: glen %u", a->glen);
 	mb_tsq_attach(b);
 	mb_tsq_mail(b);
-	CHECK(b->len == 5 && b->head == 100 && b->tail == 104, "the thief has the front half");
-	uint32_t got[8];
-	CHECK(drain_all(b, got, 8) == 5, "five");
+	CHECK(b->len == HALF && b->head == 100 && b->tail == 99 + HALF,
+	      "the thief has the front half: %u", b->len);
+	uint32_t got[NTASKS];
+	CHECK(drain_all(b, got, NTASKS) == HALF, "half");
 	mb_tsq_attach(a);
-	CHECK(drain_all(a, got, 8) == 5 && got[0] == 105, "five stay");
+	CHECK(drain_all(a, got, NTASKS) == HALF && got[0] == 100 + HALF, "half stays");
 	a->stolen = 0; /* the runner resets it per phase */
 	mb_tsq_attach(NULL);
 }

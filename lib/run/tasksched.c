@@ -303,8 +303,7 @@ uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch)
 }
 
 /* A thief asked (r = its index + 1, | MB_STEAL_RUNNEXT): half of the
- * global part (at most a batch), as Go's thief takes from the global queue
- * before it steals; without one, half of the local list and runnext, from
+ * global part, as Go's thief takes from the global queue before it steals; without one, half of the local list and runnext, from
  * the front (Go's runqgrab takes the oldest), or the
  * runnext task when the list is empty, as runqgrab takes it (while a task
  * runs here, only by a thief that has waited); the task that has the
@@ -318,9 +317,11 @@ static void answer(struct mb_tsq *q, unsigned r)
 	uint32_t avail = q->running ? runnable : runnable ? runnable - 1 : 0;
 	uint32_t give = avail - avail / 2, first = MB_TASK_NONE, last = MB_TASK_NONE;
 	if (q->glen) {
+		/* Go's thief takes at most 128 from the shared queue but may
+		 * come back for more at once; here each ask waits for our
+		 * turn boundary, so half of our part goes in one answer (capped,
+		 * 64 workers on 2 cores ran 1.3-2x slower: each thief waited) */
 		give = q->glen - q->glen / 2;
-		if (give > MB_TSQ_BATCH)
-			give = MB_TSQ_BATCH;
 		first = unlink_front(t, &q->ghead, &q->gtail, &q->glen, give, &last);
 	} else if (give && !q->len) { /* only runnext, and a task runs */
 		if (r & MB_STEAL_RUNNEXT) { /* the thief has waited: it goes */

@@ -35,7 +35,9 @@
  * list, which order those touches.
  *
  * A worker with nothing to run looks for work as Go's findrunnable does: it
- * asks a worker holding two tasks or more for half of its global part, or
+ * asks a worker holding two tasks or more for half of its global part (all
+ * at once, where Go takes 128 at a time from its shared queue, since each
+ * ask here waits for an answer), or
  * without one for half of its local list and runnext (the one it would run
  * next stays), which that worker hands over at its next turn boundary.  A busy worker's runnext task alone goes only to a thief that
  * has slept RUNNEXT_GRACE_NS first, as Go's runqgrab sleeps usleep(3): the
