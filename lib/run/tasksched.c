@@ -303,8 +303,9 @@ uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch)
 }
 
 /* A thief asked (r = its index + 1, | MB_STEAL_RUNNEXT): half of the
- * global part, as Go's thief takes from the global queue before it steals; without one, half of the local list and runnext, from
- * the front (Go's runqgrab takes the oldest), or the
+ * global part, as Go's thief takes from the global queue before it steals;
+ * without one, half of the local list and runnext, from the front (Go's
+ * runqgrab takes the oldest), or the
  * runnext task when the list is empty, as runqgrab takes it (while a task
  * runs here, only by a thief that has waited); the task that has the
  * worker stays (without one, the task that would run next).  Handed to

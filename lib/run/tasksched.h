@@ -15,8 +15,9 @@
  * only whether the local runq is empty, and a woken waiter pushed out of
  * runnext waits behind at most the local runq; with every task in one list,
  * a waiter pushed out at a million tasks waited ~1 s behind the tasks not
- * started yet and put the mutex into starvation mode (its entries fell
- * 2-5x with this shape, hand-offs 2-6x).  Why each worker has its own part
+ * started yet and put the mutex into starvation mode (make bench's
+ * locked rows: 2-3x fewer starvation entries with this shape, 2-5x fewer
+ * hand-offs, each row still varying 2x from run to run).  Why each worker has its own part
  * and not one shared queue: a queue then stays one thread's (no lock per
  * pick); the balance between workers comes from stealing, which takes from
  * the global part first, as findrunnable looks there before it steals.
