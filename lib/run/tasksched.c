@@ -254,16 +254,22 @@ static uint32_t unlink_front(struct mb_task *t, uint32_t *head, uint32_t *tail, 
 	return first;
 }
 
-void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
+/* Appends the n linked tasks first..last to the global part. */
+static void append_global(struct mb_tsq *q, uint32_t first, uint32_t last, uint32_t n)
 {
 	struct mb_task *t = q->s->tasks;
-	t[i].next = MB_TASK_NONE;
+	t[last].next = MB_TASK_NONE;
 	if (q->gtail != MB_TASK_NONE)
-		t[q->gtail].next = i;
+		t[q->gtail].next = first;
 	else
-		q->ghead = i;
-	q->gtail = i;
-	q->glen++;
+		q->ghead = first;
+	q->gtail = last;
+	q->glen += n;
+}
+
+void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
+{
+	append_global(q, i, i, 1);
 }
 
 void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
@@ -271,14 +277,8 @@ void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
 	struct mb_task *t = q->s->tasks;
 	uint32_t n = q->len / 2, last;
 	uint32_t first = unlink_front(t, &q->head, &q->tail, &q->len, n, &last);
-	t[last].next = i; /* the oldest half, then i, at the global tail */
-	t[i].next = MB_TASK_NONE;
-	if (q->gtail != MB_TASK_NONE)
-		t[q->gtail].next = first;
-	else
-		q->ghead = first;
-	q->gtail = i;
-	q->glen += n + 1;
+	t[last].next = i; /* the oldest half, then i */
+	append_global(q, first, i, n + 1);
 }
 
 uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch)
