@@ -293,8 +293,9 @@ row per run, the JSON in mapbench's schema (mapbench/1).
       --gctrace           one stderr line per grow, promote or rebuild
       --lock-profile      count the acquires of sync.Mutex and RWMutex that
                           slept (runs[].lock.blocked) with Go's block
-                          profile, which slows every park: ns/op is not
-                          comparable with a run without it
+                          profile, which slows every park and so changes
+                          how often goroutines park: ns/op and counts are
+                          not those of a run without it
   -q, --quiet             accepted (there is no progress line)
   -o, --output=FILE       write the JSON result to FILE
       --format=FMT        stdout format: table (default) or json

@@ -157,8 +157,9 @@ static void hook_ready(void *arg, struct mb_waiter *w)
 	inbox_push(sg->home, sg->task, sg->task);
 }
 
-/* Go's canSpin, scheduler side: nothing else runnable here, and some other
- * worker running (not asleep, finished or looking for work). */
+/* Go's canSpin, scheduler side: nothing else runnable here (runnext and the
+ * local list; the global part does not count, as in Go's runqempty), and
+ * some other worker running (not asleep, finished or looking for work). */
 static bool hook_can_spin(void *arg)
 {
 	struct mb_tsched *s = arg;
@@ -254,22 +255,9 @@ static uint32_t unlink_front(struct mb_task *t, uint32_t *head, uint32_t *tail, 
 	return first;
 }
 
-/* Appends the n linked tasks first..last to the global part. */
-static void append_global(struct mb_tsq *q, uint32_t first, uint32_t last, uint32_t n)
-{
-	struct mb_task *t = q->s->tasks;
-	t[last].next = MB_TASK_NONE;
-	if (q->gtail != MB_TASK_NONE)
-		t[q->gtail].next = first;
-	else
-		q->ghead = first;
-	q->gtail = last;
-	q->glen += n;
-}
-
 void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
 {
-	append_global(q, i, i, 1);
+	mb_tlist_append(q->s->tasks, &q->ghead, &q->gtail, &q->glen, i, i, 1);
 }
 
 void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
@@ -278,27 +266,21 @@ void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
 	uint32_t n = q->len / 2, last;
 	uint32_t first = unlink_front(t, &q->head, &q->tail, &q->len, n, &last);
 	t[last].next = i; /* the oldest half, then i */
-	append_global(q, first, i, n + 1);
+	mb_tlist_append(t, &q->ghead, &q->gtail, &q->glen, first, i, n + 1);
 }
 
 uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch)
 {
 	struct mb_task *t = q->s->tasks;
-	uint32_t i = q->ghead;
-	if (i == MB_TASK_NONE)
-		return i;
+	if (!q->glen)
+		return MB_TASK_NONE;
 	/* Go takes glen / nprocs + 1 of the queue all Ps share; each worker's
-	 * part here is its share already, so up to the whole of it */
-	uint32_t n = q->glen < batch ? q->glen : batch;
-	q->ghead = t[i].next;
-	for (uint32_t k = 1; k < n; k++) {
-		uint32_t j = q->ghead;
-		q->ghead = t[j].next;
-		mb_tsq_push_back(q, j);
-	}
-	if (q->ghead == MB_TASK_NONE)
-		q->gtail = MB_TASK_NONE;
-	q->glen -= n;
+	 * part here is its share already, so up to the whole of it.  A batch
+	 * is taken only with the local list empty: the rest fits there. */
+	uint32_t n = q->glen < batch ? q->glen : batch, last;
+	uint32_t i = unlink_front(t, &q->ghead, &q->gtail, &q->glen, n, &last);
+	if (n > 1)
+		mb_tlist_append(t, &q->head, &q->tail, &q->len, t[i].next, last, n - 1);
 	return i;
 }
 

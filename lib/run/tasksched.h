@@ -181,22 +181,29 @@ void mb_tsq_push_global(struct mb_tsq *q, uint32_t i);
  * (Go's runqputslow). */
 void mb_tsq_overflow(struct mb_tsq *q, uint32_t i);
 
+/* Appends the n tasks linked first..last to the list *head..*tail (the
+ * local list or the global part). */
+static inline void mb_tlist_append(struct mb_task *t, uint32_t *head, uint32_t *tail,
+				   uint32_t *len, uint32_t first, uint32_t last, uint32_t n)
+{
+	t[last].next = MB_TASK_NONE;
+	if (*tail != MB_TASK_NONE)
+		t[*tail].next = first;
+	else
+		*head = first;
+	*tail = last;
+	*len += n;
+}
+
 /* Go's runqput without next: task i at the back of the local list, or, with
  * the list full, overflowing into the global part. */
 static inline void mb_tsq_push_back(struct mb_tsq *q, uint32_t i)
 {
-	struct mb_task *t = q->s->tasks;
 	if (__builtin_expect(q->len >= MB_TSQ_LOCAL, 0)) {
 		mb_tsq_overflow(q, i);
 		return;
 	}
-	t[i].next = MB_TASK_NONE;
-	if (q->tail != MB_TASK_NONE)
-		t[q->tail].next = i;
-	else
-		q->head = i;
-	q->tail = i;
-	q->len++;
+	mb_tlist_append(q->s->tasks, &q->head, &q->tail, &q->len, i, i, 1);
 }
 
 /* Takes the front task of the global part and moves up to batch - 1 more
