@@ -8,7 +8,8 @@
 # SECTIONS: all (the default), designs for only the rows of the designs
 # Go ships today (swiss, hashtrie, sharded: sections 5 to 7), or locks for
 # only Go's locks and parking tasks (section 8); summary.json then has only
-# those members.  A section alone takes about 10 minutes at REPS 5.
+# those members.  designs takes about 10 minutes at REPS 5, locks about 20
+# (18 at REPS 3: its 1M rows run at most 3 times, Go's take 20-60 s each).
 #
 # When mapbench-go was built (Go installed), mapbench's maps are compared with
 # Go's own on the same op streams (see bench/go/README).
@@ -138,29 +139,33 @@ designs_tables() {
 #    and 1M tasks on 2 procs, 90:10 and 50:50, against Go 1.19's
 #    sync.Mutex and sync.RWMutex run by mapbench-go, interleaved per
 #    repetition (1M rows: at most 3 repetitions, Go's million goroutines
-#    take ~20 s each); the ratio rwlocked/locked of each side, and what
+#    take 20-60 s each); the ratio rwlocked/locked of each side, and what
 #    the tasks did (parks per op, hand-offs, starvation entries,
 #    migrations, steals), and the task switches per op of both sides, Go's
 #    estimated from its scheduler metrics in the same runs (--lock-profile
-#    would change the run it counts: mapbench-go(1)).  Then one park +
-#    wake-up (bench/parkwake).
+#    would change the run it counts: mapbench-go(1)).  The 1M rows run
+#    twice: 10M ops (10 per task: mostly rwlocked's start, where writers
+#    starve on both sides for seconds, longer in Go, whose goroutines are
+#    slower to start) and 50M ops (50 per task: past it; mapbench-run(1),
+#    TASK MODEL).  Then one park + wake-up (bench/parkwake).
 locks() {
-	local gobin w loff rows row name map threads mix i n
+	local gobin w loff rows row shape name map threads mix ops i n
 	gobin="$(dirname "$mb")/mapbench-go"
-	w=(--procs 2 --keys 2M --prefill 1M --ops 10M)
+	w=(--procs 2 --keys 2M --prefill 1M)
 	loff=(--latency off --pause-threshold off)
 	rows=()
-	for threads in 1k 1M; do for mix in 90:10 50:50; do for map in locked rwlocked; do
-		rows+=("$map-$threads-${mix/:/-} $map $threads $mix")
+	for shape in "1k 10M" "1M 10M" "1M 50M"; do for mix in 90:10 50:50; do for map in locked rwlocked; do
+		read -r threads ops <<<"$shape"
+		rows+=("$map-$threads-${mix/:/-}-$ops $map $threads $mix $ops")
 	done; done; done
 	for i in $(seq 1 "$reps"); do
 		for row in "${rows[@]}"; do
-			read -r name map threads mix <<<"$row"
+			read -r name map threads mix ops <<<"$row"
 			if [ "$threads" = 1M ] && [ "$i" -gt 3 ]; then continue; fi
-			"$mb" run --map "$map" --threads "$threads" --mix "$mix" "${w[@]}" "${loff[@]}" -e none \
-				--format json -o "$out/locks-$name-c-$i.json" >/dev/null
+			"$mb" run --map "$map" --threads "$threads" --mix "$mix" --ops "$ops" "${w[@]}" "${loff[@]}" \
+				-e none --format json -o "$out/locks-$name-c-$i.json" >/dev/null
 			if "$gobin" --version >/dev/null 2>&1; then
-				"$gobin" --map "$map" --threads "$threads" --mix "$mix" "${w[@]}" "${loff[@]}" \
+				"$gobin" --map "$map" --threads "$threads" --mix "$mix" --ops "$ops" "${w[@]}" "${loff[@]}" \
 					--format json -o "$out/locks-$name-go-$i.json" >/dev/null
 			fi
 		done
@@ -171,16 +176,16 @@ locks() {
 		if [ -n "$v" ]; then median <<<"$v"; else echo null; fi
 	}
 	for row in "${rows[@]}"; do
-		read -r name map threads mix <<<"$row"
-		printf '{"map":"%s","threads":"%s","mix":"%s","c_ns_per_op":%s,"go_ns_per_op":%s,"parks_per_op":%s,"switches_per_op":%s,"go_switches_per_op":%s,"handoffs":%s,"starvation_entries":%s,"migrations":%s,"steals":%s}\n' \
-			"$map" "$threads" "$mix" "$(lfield "$name" c .runs[0].ns_per_op)" \
+		read -r name map threads mix ops <<<"$row"
+		printf '{"map":"%s","threads":"%s","ops":"%s","mix":"%s","c_ns_per_op":%s,"go_ns_per_op":%s,"parks_per_op":%s,"switches_per_op":%s,"go_switches_per_op":%s,"handoffs":%s,"starvation_entries":%s,"migrations":%s,"steals":%s}\n' \
+			"$map" "$threads" "$ops" "$mix" "$(lfield "$name" c .runs[0].ns_per_op)" \
 			"$(lfield "$name" go .runs[0].ns_per_op)" \
 			"$(lfield "$name" c '.runs[0].lock.parks / .runs[0].ops')" \
 			"$(lfield "$name" c '.runs[0].lock.switches / .runs[0].ops')" \
 			"$(lfield "$name" go '.runs[0].lock.switches / .runs[0].ops')" \
 			"$(lfield "$name" c .runs[0].lock.handoffs)" "$(lfield "$name" c .runs[0].lock.starvation_entries)" \
 			"$(lfield "$name" c .runs[0].lock.migrations)" "$(lfield "$name" c .runs[0].lock.steals)"
-	done | jq -s 'group_by([.threads, .mix]) | map({threads: .[0].threads, mix: .[0].mix,
+	done | jq -s 'group_by([.threads, .ops, .mix]) | map({threads: .[0].threads, ops: .[0].ops, mix: .[0].mix,
 		locked: (.[] | select(.map == "locked")), rwlocked: (.[] | select(.map == "rwlocked"))}
 		| . + {c_rw_over_locked: (.rwlocked.c_ns_per_op / .locked.c_ns_per_op),
 		       go_rw_over_locked: (if .locked.go_ns_per_op == null then null
@@ -200,15 +205,15 @@ locks() {
 }
 locks_tables() {
 	echo
-	echo "Go's locks: rwlocked/locked, mapbench against Go 1.19 (procs 2, 1M of 2M keys, 10M ops):"
-	jq -r '.[] | [.threads, .mix, .locked.c_ns_per_op, .rwlocked.c_ns_per_op, .locked.go_ns_per_op,
+	echo "Go's locks: rwlocked/locked, mapbench against Go 1.19 (procs 2, 1M of 2M keys):"
+	jq -r '.[] | [.threads + " " + .ops, .mix, .locked.c_ns_per_op, .rwlocked.c_ns_per_op, .locked.go_ns_per_op,
 		.rwlocked.go_ns_per_op, .c_rw_over_locked, .go_rw_over_locked, .ratio_c_over_go, .meets,
 		.locked.parks_per_op, .rwlocked.parks_per_op, .locked.switches_per_op,
 		.rwlocked.switches_per_op, .locked.go_switches_per_op,
 		.rwlocked.go_switches_per_op] | map(tostring) | @tsv' "$out/locks-table.json" |
-		awk -F'\t' 'BEGIN { printf "%-7s %-6s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %8s %8s %8s %8s\n", "tasks", "mix", "C lock", "C rw", "Go lock", "Go rw", "C rw/l", "Go rw/l", "C/Go", "+-25%", "C parks", "C rwpark", "C switch", "C rwswch", "Go swch", "Go rwsw" }
+		awk -F'\t' 'BEGIN { printf "%-9s %-6s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %8s %8s %8s %8s\n", "tasks ops", "mix", "C lock", "C rw", "Go lock", "Go rw", "C rw/l", "Go rw/l", "C/Go", "+-25%", "C parks", "C rwpark", "C switch", "C rwswch", "Go swch", "Go rwsw" }
 		function num(x, f) { return x == "null" ? "-" : sprintf(f, x) }
-		{ printf "%-7s %-6s %8.1f %8.1f %8s %8s %6.3f %7s %6s %6s %8.3f %8.3f %8.3f %8.3f %8s %8s\n", $1, $2, $3, $4,
+		{ printf "%-9s %-6s %8.1f %8.1f %8s %8s %6.3f %7s %6s %6s %8.3f %8.3f %8.3f %8.3f %8s %8s\n", $1, $2, $3, $4,
 			num($5, "%.1f"), num($6, "%.1f"), $7, num($8, "%.3f"), num($9, "%.3f"), $10, $11, $12,
 			$13, $14, num($15, "%.3f"), num($16, "%.3f") }'
 	jq -r 'if . == null then "park + wake-up: bench/parkwake not built" else
