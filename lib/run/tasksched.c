@@ -239,22 +239,6 @@ void mb_tsq_fill(struct mb_tsq *q, uint32_t first, uint32_t n)
 	atomic_store_explicit(&q->nhere, n, memory_order_relaxed);
 }
 
-/* Unlinks the first n tasks (1 <= n <= *len) of the list *head..*tail;
- * returns the first, and the n-th in *last. */
-static uint32_t unlink_front(struct mb_task *t, uint32_t *head, uint32_t *tail, uint32_t *len,
-			     uint32_t n, uint32_t *last)
-{
-	uint32_t first = *head, l = first;
-	for (uint32_t k = 1; k < n; k++)
-		l = t[l].next;
-	*head = t[l].next;
-	if (*head == MB_TASK_NONE)
-		*tail = MB_TASK_NONE;
-	*len -= n;
-	*last = l;
-	return first;
-}
-
 void mb_tsq_push_global(struct mb_tsq *q, uint32_t i)
 {
 	mb_tlist_append(q->s->tasks, &q->ghead, &q->gtail, &q->glen, i, i, 1);
@@ -264,7 +248,7 @@ void mb_tsq_overflow(struct mb_tsq *q, uint32_t i)
 {
 	struct mb_task *t = q->s->tasks;
 	uint32_t n = q->len / 2, last;
-	uint32_t first = unlink_front(t, &q->head, &q->tail, &q->len, n, &last);
+	uint32_t first = mb_tlist_unlink_front(t, &q->head, &q->tail, &q->len, n, &last);
 	t[last].next = i; /* the oldest half, then i */
 	mb_tlist_append(t, &q->ghead, &q->gtail, &q->glen, first, i, n + 1);
 }
@@ -278,7 +262,7 @@ uint32_t mb_tsq_pop_global(struct mb_tsq *q, uint32_t batch)
 	 * part here is its share already, so up to the whole of it.  A batch
 	 * is taken only with the local list empty: the rest fits there. */
 	uint32_t n = q->glen < batch ? q->glen : batch, last;
-	uint32_t i = unlink_front(t, &q->ghead, &q->gtail, &q->glen, n, &last);
+	uint32_t i = mb_tlist_unlink_front(t, &q->ghead, &q->gtail, &q->glen, n, &last);
 	if (n > 1)
 		mb_tlist_append(t, &q->head, &q->tail, &q->len, t[i].next, last, n - 1);
 	return i;
@@ -305,7 +289,7 @@ static void answer(struct mb_tsq *q, unsigned r)
 		 * turn boundary, so half of our part goes in one answer (capped,
 		 * 64 workers on 2 cores ran 1.3-2x slower: each thief waited) */
 		give = q->glen - q->glen / 2;
-		first = unlink_front(t, &q->ghead, &q->gtail, &q->glen, give, &last);
+		first = mb_tlist_unlink_front(t, &q->ghead, &q->gtail, &q->glen, give, &last);
 	} else if (give && !q->len) { /* only runnext, and a task runs */
 		if (r & MB_STEAL_RUNNEXT) { /* the thief has waited: it goes */
 			first = last = q->next;
@@ -318,7 +302,7 @@ static void answer(struct mb_tsq *q, unsigned r)
 	} else if (give) {
 		if (give > q->len)
 			give = q->len;
-		first = unlink_front(t, &q->head, &q->tail, &q->len, give, &last);
+		first = mb_tlist_unlink_front(t, &q->head, &q->tail, &q->len, give, &last);
 	}
 	if (give) {
 		q->stolen += give;

@@ -195,6 +195,22 @@ static inline void mb_tlist_append(struct mb_task *t, uint32_t *head, uint32_t *
 	*len += n;
 }
 
+/* Unlinks the first n tasks (1 <= n <= *len) of the list *head..*tail;
+ * returns the first, and the n-th in *last. */
+static inline uint32_t mb_tlist_unlink_front(struct mb_task *t, uint32_t *head, uint32_t *tail,
+					     uint32_t *len, uint32_t n, uint32_t *last)
+{
+	uint32_t first = *head, l = first;
+	for (uint32_t k = 1; k < n; k++)
+		l = t[l].next;
+	*head = t[l].next;
+	if (*head == MB_TASK_NONE)
+		*tail = MB_TASK_NONE;
+	*len -= n;
+	*last = l;
+	return first;
+}
+
 /* Go's runqput without next: task i at the back of the local list, or, with
  * the list full, overflowing into the global part. */
 static inline void mb_tsq_push_back(struct mb_tsq *q, uint32_t i)
@@ -224,14 +240,8 @@ static inline uint32_t mb_tsq_pop(struct mb_tsq *q)
 		return i;
 	}
 	q->schedtick++;
-	i = q->head;
-	if (i != MB_TASK_NONE) {
-		q->head = q->s->tasks[i].next;
-		if (q->head == MB_TASK_NONE)
-			q->tail = MB_TASK_NONE;
-		q->len--;
-		return i;
-	}
+	if (q->head != MB_TASK_NONE)
+		return mb_tlist_unlink_front(q->s->tasks, &q->head, &q->tail, &q->len, 1, &i);
 	return mb_tsq_pop_global(q, MB_TSQ_BATCH);
 }
 
